@@ -1,0 +1,124 @@
+"""Who may see and do what. Every permission-checked read goes through this module.
+
+Rules, one per line in each function:
+
+* admins see and manage everything;
+* a team's members see the team's incidents and postmortems; writers (admins, members) edit them;
+* a reviewer named on a postmortem reads it (and its incidents) even outside the team;
+* everyone signed in reads published postmortems that are not restricted, and their incidents.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+if TYPE_CHECKING:
+    from hansei.accounts.models import Team, User
+    from hansei.incidents.models import Incident, IncidentQuerySet
+    from hansei.postmortems.models import Postmortem, PostmortemQuerySet
+    from hansei.reviews.models import Review
+
+
+def _is_signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_member(user: User, team: Team | int | None) -> bool:
+    team_id = team if isinstance(team, int) or team is None else team.pk
+    return team_id is not None and team_id in user.team_ids()
+
+
+def postmortems_visible_to(user: User, qs: PostmortemQuerySet | None = None) -> PostmortemQuerySet:
+    from hansei.postmortems.models import Postmortem
+
+    qs = qs if qs is not None else Postmortem.objects.all()
+    if not _is_signed_in(user):
+        return qs.none()
+    if user.is_admin:
+        return qs
+    return qs.filter(
+        Q(team__in=user.team_ids())
+        | Q(reviews__reviewer=user)
+        | Q(published_at__isnull=False, restricted=False)
+    ).distinct()
+
+
+def incidents_visible_to(user: User, qs: IncidentQuerySet | None = None) -> IncidentQuerySet:
+    from hansei.incidents.models import Incident
+
+    qs = qs if qs is not None else Incident.objects.all()
+    if not _is_signed_in(user):
+        return qs.none()
+    if user.is_admin:
+        return qs
+    return qs.filter(
+        Q(team__in=user.team_ids())
+        | Q(postmortem__reviews__reviewer=user)
+        | Q(postmortem__published_at__isnull=False, postmortem__restricted=False)
+    ).distinct()
+
+
+def get_postmortem_for_user(user: User, pk: int | str) -> Postmortem:
+    """The postmortem if ``user`` may read it; 404 otherwise (existence is not revealed)."""
+    qs = postmortems_visible_to(user).select_related("team", "owner")
+    return _get_or_404(qs, pk)
+
+
+def get_incident_for_user(user: User, pk: int | str) -> Incident:
+    """The incident if ``user`` may read it; 404 otherwise."""
+    return _get_or_404(incidents_visible_to(user).select_related("team", "severity"), pk)
+
+
+def _get_or_404(qs: Any, pk: int | str) -> Any:
+    try:
+        return get_object_or_404(qs, pk=int(pk))
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def can_view_postmortem(user: User, postmortem: Postmortem) -> bool:
+    return postmortems_visible_to(user).filter(pk=postmortem.pk).exists()
+
+
+def can_write_for_team(user: User, team: Team | int | None) -> bool:
+    if not _is_signed_in(user) or not user.can_write:
+        return False
+    return user.is_admin or is_member(user, team)
+
+
+def can_edit_postmortem(user: User, postmortem: Postmortem) -> bool:
+    """May change content (sections, timeline, action items, notes) and submit for review."""
+    return can_write_for_team(user, postmortem.team_id) or (
+        _is_signed_in(user) and user.pk == postmortem.owner_id
+    )
+
+
+def can_publish_postmortem(user: User, postmortem: Postmortem) -> bool:
+    return can_edit_postmortem(user, postmortem)
+
+
+def can_manage_incident(user: User, incident: Incident) -> bool:
+    return can_write_for_team(user, incident.team_id)
+
+
+def can_decide_review(user: User, review: Review) -> bool:
+    return _is_signed_in(user) and review.reviewer_id == user.pk
+
+
+def can_request_postmortem(user: User, incident: Incident) -> bool:
+    return incidents_visible_to(user).filter(pk=incident.pk).exists()
+
+
+def can_administer(user: User) -> bool:
+    return _is_signed_in(user) and user.is_admin
+
+
+def require(allowed: bool, message: str = "") -> None:
+    """Raise PermissionDenied unless ``allowed``: the one way services refuse an actor."""
+    if not allowed:
+        raise PermissionDenied(message or "You do not have permission to do this.")

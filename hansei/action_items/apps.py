@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ActionItemsConfig(AppConfig):
+    name = "hansei.action_items"
+    label = "action_items"
+    default_auto_field = "django.db.models.BigAutoField"

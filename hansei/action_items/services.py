@@ -1,0 +1,112 @@
+"""Follow-up actions: created while drafting, tracked to done long after publication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hansei.accounts import access
+from hansei.accounts.models import User
+from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
+from hansei.core.errors import InvalidState
+from hansei.postmortems.models import Postmortem
+
+
+@dataclass
+class ActionItemInput:
+    title: str
+    kind: str = ActionKind.PREVENT
+    owner: User | None = None
+    priority: str = Priority.P2
+    due_date: date | None = None
+    status: str = ActionStatus.OPEN
+    wont_do_reason: str = ""
+    tracking_url: str = ""
+
+
+def _validate(data: ActionItemInput, *, previous_due: date | None = None) -> None:
+    errors: dict[str, str] = {}
+    if not data.title.strip():
+        errors["title"] = _("Say what will be done.")
+    elif len(data.title) > 300:
+        errors["title"] = _("At most 300 characters.")
+    if data.kind not in ActionKind.values:
+        errors["kind"] = _("Unknown type.")
+    if data.priority not in Priority.values:
+        errors["priority"] = _("Priority must be P0, P1, P2 or P3.")
+    if data.status not in ActionStatus.values:
+        errors["status"] = _("Unknown status.")
+    if data.status == ActionStatus.WONT_DO and not data.wont_do_reason.strip():
+        errors["wont_do_reason"] = _("Say why it won't be done.")
+    if len(data.wont_do_reason) > 1000:
+        errors["wont_do_reason"] = _("At most 1,000 characters.")
+    changed_due = data.due_date is not None and data.due_date != previous_due
+    if changed_due and data.due_date < timezone.localdate():  # type: ignore[operator]
+        errors["due_date"] = _("The due date cannot be in the past.")
+    if data.tracking_url:
+        try:
+            URLValidator(schemes=["http", "https"])(data.tracking_url)
+        except ValidationError:
+            errors["tracking_url"] = _("Enter a full http(s) link to the tracking issue.")
+    if data.owner is not None and not data.owner.is_active:
+        errors["owner"] = _("The owner must be an active user.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(item: ActionItem, data: ActionItemInput) -> None:
+    was_closed = item.is_closed if item.pk else False
+    item.title = data.title.strip()
+    item.kind = data.kind
+    item.owner = data.owner
+    item.priority = data.priority
+    item.due_date = data.due_date
+    item.status = data.status
+    item.wont_do_reason = data.wont_do_reason.strip() if data.status == ActionStatus.WONT_DO else ""
+    item.tracking_url = data.tracking_url.strip()
+    if item.is_closed and not was_closed:
+        item.completed_at = timezone.now()
+    elif not item.is_closed:
+        item.completed_at = None
+    item.save()
+
+
+@transaction.atomic
+def add_action_item(*, actor: User, postmortem: Postmortem, data: ActionItemInput) -> ActionItem:
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    if not postmortem.is_editable:
+        raise InvalidState(_("Action items can be added while the postmortem is a draft."))
+    _validate(data)
+    item = ActionItem(postmortem=postmortem, created_by=actor)
+    _apply(item, data)
+    return item
+
+
+def can_update_action_item(actor: User, item: ActionItem) -> bool:
+    """The postmortem's writers, and the item's own owner, keep an item up to date."""
+    return access.can_edit_postmortem(actor, item.postmortem) or (
+        actor.is_authenticated and item.owner_id == actor.pk
+    )
+
+
+@transaction.atomic
+def update_action_item(*, actor: User, item: ActionItem, data: ActionItemInput) -> ActionItem:
+    """Tracking (status, owner, due date, link) continues after publication; so do edits."""
+    access.require(can_update_action_item(actor, item))
+    _validate(data, previous_due=item.due_date)
+    _apply(item, data)
+    return item
+
+
+@transaction.atomic
+def delete_action_item(*, actor: User, item: ActionItem) -> None:
+    access.require(access.can_edit_postmortem(actor, item.postmortem))
+    if not item.postmortem.is_editable:
+        raise InvalidState(_("Published action items are kept: mark it won't do, with a reason."))
+    item.delete()

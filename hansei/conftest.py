@@ -1,0 +1,295 @@
+"""Fixtures every test shares.
+
+Standing users, in the healthchecks way:
+* Alice: member and lead of the Payments team, owns its postmortems;
+* Bob: member of Payments, has access;
+* Charlie: member of another team (Search), must see nothing of Payments';
+* Rita: a reviewer outside the team, named on reviews;
+* Ada: an admin.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+# pytest-playwright runs an event loop in the test thread; the ORM calls made by browser tests
+# are still synchronous and thread-confined, so Django's async guard would only get in the way.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Backend-specific tests are deselected on the other backend, never skipped."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    vendor = "postgres" if "postgresql" in engine else "sqlite"
+    keep, drop = [], []
+    for item in items:
+        wants = {m.name for m in item.iter_markers()} & {"postgres", "sqlite_only"}
+        if ("postgres" in wants and vendor != "postgres") or (
+            "sqlite_only" in wants and vendor != "sqlite"
+        ):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+# --- people and teams ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def payments(db: Any) -> Any:
+    from hansei.accounts.models import Team
+
+    return Team.objects.create(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def search_team(db: Any) -> Any:
+    from hansei.accounts.models import Team
+
+    return Team.objects.create(name="Search", slug="search")
+
+
+def _user(username: str, role: str, team: Any = None, lead: bool = False, **extra: Any) -> Any:
+    from hansei.accounts.models import Membership, User
+
+    user = User.objects.create_user(
+        username=username,
+        email=f"{username}@example.com",
+        password=PASSWORD,
+        display_name=username.capitalize(),
+        role=role,
+        **extra,
+    )
+    if team is not None:
+        Membership.objects.create(user=user, team=team, is_lead=lead)
+    return user
+
+
+@pytest.fixture
+def alice(payments: Any) -> Any:
+    return _user("alice", "member", payments, lead=True)
+
+
+@pytest.fixture
+def bob(payments: Any) -> Any:
+    return _user("bob", "member", payments)
+
+
+@pytest.fixture
+def charlie(search_team: Any) -> Any:
+    return _user("charlie", "member", search_team)
+
+
+@pytest.fixture
+def rita(db: Any) -> Any:
+    return _user("rita", "reviewer")
+
+
+@pytest.fixture
+def ada(db: Any) -> Any:
+    return _user("ada", "admin")
+
+
+@pytest.fixture
+def sev(db: Any) -> Callable[[int], Any]:
+    from hansei.incidents.models import Severity
+
+    return lambda level: Severity.objects.get(level=level)
+
+
+@pytest.fixture
+def checkout(db: Any, payments: Any) -> Any:
+    from hansei.incidents.models import Service
+
+    return Service.objects.create(name="Checkout", slug="checkout", team=payments)
+
+
+# --- domain objects -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_incident(alice: Any, payments: Any, sev: Any) -> Callable[..., Any]:
+    from hansei.incidents.services import IncidentInput, create_incident
+
+    def make(actor: Any = None, **overrides: Any) -> Any:
+        now = timezone.now()
+        values: dict[str, Any] = {
+            "title": "Checkout API returned 500s",
+            "severity": sev(2),
+            "team": payments,
+            "started_at": now - timedelta(hours=3),
+            "detected_at": now - timedelta(hours=2, minutes=50),
+            "acknowledged_at": now - timedelta(hours=2, minutes=45),
+            "mitigated_at": now - timedelta(hours=2),
+            "resolved_at": now - timedelta(hours=1),
+            "summary": "Payments failed for 50 minutes after a config push.",
+            "downtime_minutes": 50,
+        }
+        values.update(overrides)
+        return create_incident(actor=actor or alice, data=IncidentInput(**values))
+
+    return make
+
+
+@pytest.fixture
+def make_postmortem(make_incident: Any, alice: Any) -> Callable[..., Any]:
+    from hansei.postmortems.services import create_postmortem
+
+    def make(actor: Any = None, incident: Any = None, **kwargs: Any) -> Any:
+        return create_postmortem(
+            actor=actor or alice, incident=incident or make_incident(), **kwargs
+        )
+
+    return make
+
+
+FULL_CHECKLIST = {
+    "data_collected": True,
+    "impact_complete": True,
+    "root_cause_deep": True,
+    "action_plan_appropriate": True,
+    "tracking_issues_filed": True,
+    "shared_with_right_people": True,
+    "blameless": True,
+}
+
+
+@pytest.fixture
+def full_checklist() -> dict[str, bool]:
+    return dict(FULL_CHECKLIST)
+
+
+@pytest.fixture
+def approved_postmortem(make_postmortem: Any, alice: Any, rita: Any) -> Any:
+    """A postmortem Rita has approved, ready to publish."""
+    from hansei.reviews.services import approve_review, submit_for_review
+
+    postmortem = make_postmortem()
+    [review] = submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
+    approve_review(actor=rita, review=review, checklist=FULL_CHECKLIST, comment="Thorough.")
+    postmortem.refresh_from_db()
+    return postmortem
+
+
+@pytest.fixture
+def published_postmortem(approved_postmortem: Any, alice: Any) -> Any:
+    from hansei.postmortems.services import publish_postmortem
+
+    publish_postmortem(actor=alice, postmortem=approved_postmortem)
+    approved_postmortem.refresh_from_db()
+    return approved_postmortem
+
+
+# --- a real SMTP server -------------------------------------------------------------------
+
+
+class SmtpSink:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.envelopes: list[Any] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        with self.lock:
+            self.envelopes.append(envelope)
+            self.messages.append(message_from_bytes(envelope.original_content))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpSink]:
+    """An aiosmtpd server on localhost; Django's SMTP backend is pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def message_text(message: Message) -> str:
+    """The text/plain body of an email message."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("no text/plain part")
+
+
+# --- a real browser -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser. Missing Chromium fails, never skips."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(f"Chromium is required for browser tests: install it ({CHROMIUM})")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "en-US", "timezone_id": "UTC"}
+
+
+@pytest.fixture
+def login(live_server: Any) -> Callable[[Any, Any], None]:
+    """Sign a Playwright page in as a user through the real login form."""
+
+    def sign_in(page: Any, user: Any) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return sign_in

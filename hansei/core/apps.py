@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "hansei.core"
+    label = "core"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,117 @@
+"""A database-backed job queue, in the healthchecks way.
+
+``enqueue()`` inserts a row (inside the caller's transaction, so a rolled-back change sends
+nothing). A worker claims a row with a conditional UPDATE: if no row was updated, another worker
+got it first. Failed jobs are retried with exponential backoff up to ``max_attempts``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from hansei.core.models import Job
+
+log = logging.getLogger(__name__)
+
+# Job kinds and the dotted path of the function that runs them: f(payload) -> None.
+HANDLERS: dict[str, str] = {
+    "notifications.send_email": "hansei.notifications.jobs.send_email",
+}
+
+
+class PermanentJobError(Exception):
+    """Raised by a handler when retrying cannot help (bad payload, unknown recipient...)."""
+
+
+def enqueue(kind: str, payload: dict[str, Any], *, delay: timedelta | None = None) -> Job:
+    if kind not in HANDLERS:
+        raise ValueError(f"Unknown job kind: {kind}")
+    run_after = timezone.now() + (delay or timedelta(0))
+    return Job.objects.create(kind=kind, payload=payload, run_after=run_after)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def claim_next(worker: str) -> Job | None:
+    for job in Job.objects.due()[:5]:
+        claimed = Job.objects.filter(pk=job.pk, claimed_at__isnull=True).update(
+            claimed_at=timezone.now(), claimed_by=worker
+        )
+        if claimed:
+            job.refresh_from_db()
+            return job
+    return None
+
+
+def run_job(job: Job) -> None:
+    handler: Callable[[dict[str, Any]], None] = import_string(HANDLERS[job.kind])
+    job.attempts += 1
+    try:
+        with transaction.atomic():
+            handler(job.payload)
+    except Exception as exc:  # every failure is recorded on the row, never lost
+        permanent = isinstance(exc, PermanentJobError) or job.attempts >= job.max_attempts
+        log.warning("job %s failed (attempt %s): %s", job, job.attempts, exc)
+        job.last_error = f"{exc.__class__.__name__}: {exc}"
+        if permanent:
+            job.failed = True
+            job.finished_at = timezone.now()
+        else:
+            job.claimed_at = None
+            job.claimed_by = ""
+            job.run_after = timezone.now() + timedelta(seconds=min(3600, 2**job.attempts * 5))
+    else:
+        job.finished_at = timezone.now()
+        job.last_error = ""
+    job.save()
+
+
+def recover_stale_claims(older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Release jobs whose worker died mid-run so another worker picks them up."""
+    cutoff = timezone.now() - older_than
+    return Job.objects.filter(finished_at__isnull=True, claimed_at__lt=cutoff).update(
+        claimed_at=None, claimed_by=""
+    )
+
+
+def run_pending(limit: int | None = None) -> int:
+    """Run due jobs until none is left (or ``limit``); returns how many ran."""
+    worker = _worker_name()
+    ran = 0
+    while limit is None or ran < limit:
+        job = claim_next(worker)
+        if job is None:
+            break
+        run_job(job)
+        ran += 1
+    return ran
+
+
+def work_forever(stop: threading.Event, poll_seconds: float = 1.0) -> None:
+    last_recovery = 0.0
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            if time.monotonic() - last_recovery > 60:
+                recover_stale_claims()
+                last_recovery = time.monotonic()
+            ran = run_pending(limit=20)
+        except Exception:
+            log.exception("worker loop error")
+            ran = 0
+        if not ran:
+            stop.wait(poll_seconds)
+    close_old_connections()

@@ -1,0 +1,25 @@
+// Small progressive enhancements; every page works without them.
+
+// Tell the server the browser's time zone so times show in the viewer's zone.
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+if (zone && !document.cookie.split("; ").some((c) => c === `hansei_tz=${encodeURIComponent(zone)}`)) {
+  document.cookie = `hansei_tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
+}
+
+// Tabs between "Write" and "Preview" on Markdown editors.
+document.addEventListener("click", (event) => {
+  const tab = event.target.closest("[data-tab-target]");
+  if (!tab) return;
+  const group = tab.closest("[data-tabs]");
+  for (const other of group.querySelectorAll("[data-tab-target]")) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    group.querySelector(other.dataset.tabTarget).hidden = !selected;
+  }
+});
+
+// Confirm destructive or irreversible actions.
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});

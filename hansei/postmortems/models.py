@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hansei.accounts.models import Team
+
+if TYPE_CHECKING:
+    from hansei.accounts.models import User
+
+MAX_SECTION_CHARS = 100_000
+
+
+class SectionKind(models.TextChoices):
+    MARKDOWN = "markdown", _("Text (Markdown)")
+    TIMELINE = "timeline", _("Timeline")
+    ACTION_ITEMS = "action_items", _("Action items")
+    IMPACT = "impact", _("Impact figures")
+
+
+class Template(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    is_default = models.BooleanField(_("default for new postmortems"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateSection(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(_("key"), max_length=50)
+    title = models.CharField(_("title"), max_length=150)
+    help_text = models.TextField(_("help text"), blank=True, max_length=2000)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SectionKind.choices, default=SectionKind.MARKDOWN
+    )
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["template", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="unique_template_section_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class PostmortemQuerySet(models.QuerySet["Postmortem"]):
+    def visible_to(self, user: User) -> PostmortemQuerySet:
+        from hansei.accounts.access import postmortems_visible_to
+
+        return postmortems_visible_to(user, self)
+
+    def published(self) -> PostmortemQuerySet:
+        return self.filter(published_at__isnull=False)
+
+    def open(self) -> PostmortemQuerySet:
+        return self.exclude(status=Status.PUBLISHED)
+
+    def overdue(self, today: date | None = None) -> PostmortemQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Postmortem(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="postmortems")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_postmortems",
+        verbose_name=_("owner"),
+    )
+    template = models.ForeignKey(Template, on_delete=models.SET_NULL, null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only the team, its reviewers and admins can read it, even once published."),
+    )
+    due_date = models.DateField(_("due date"))
+    review_round = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostmortemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.is_published and self.status != Status.PUBLISHED
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        if self.status == Status.PUBLISHED:
+            return False
+        return self.due_date < (today or timezone.localdate())
+
+    def primary_incident(self) -> Any:
+        return self.incidents.order_by("started_at").first()
+
+    def latest_revision(self) -> Revision | None:
+        return self.revisions.order_by("-number").first()
+
+
+class Section(models.Model):
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(max_length=50)
+    title = models.CharField(max_length=150)
+    help_text = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=SectionKind.choices)
+    required = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(blank=True, max_length=MAX_SECTION_CHARS)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["postmortem", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["postmortem", "key"], name="unique_section_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimelineKind(models.TextChoices):
+    EVENT = "event", _("Event")
+    DETECTION = "detection", _("Detection")
+    ESCALATION = "escalation", _("Escalation")
+    ACTION = "action", _("Action taken")
+    COMMUNICATION = "communication", _("Communication")
+    MILESTONE = "milestone", _("Milestone")
+
+
+class TimelineEntry(models.Model):
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="timeline")
+    occurred_at = models.DateTimeField(_("time"))
+    text = models.TextField(_("what happened"), max_length=2000)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=TimelineKind.choices, default=TimelineKind.EVENT
+    )
+    is_key_event = models.BooleanField(_("key event"), default=False)
+    # Where an automatic entry came from ("incident:12:detected_at"), so it is updated in place.
+    source = models.CharField(max_length=100, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.text[:40]}"
+
+
+class Revision(models.Model):
+    """A frozen, published version. Never changed after it is written."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    change_note = models.CharField(max_length=500, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["postmortem", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["postmortem", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postmortem} r{self.number}"
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.number > 1

@@ -1,0 +1,333 @@
+"""Every change to a postmortem: drafting, content, timeline, publishing, amendments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hansei.accounts import access
+from hansei.accounts.models import User
+from hansei.core.dates import add_business_days
+from hansei.core.errors import InvalidState
+from hansei.incidents.models import MILESTONES, Incident, PostmortemPolicy, Severity
+from hansei.postmortems.models import (
+    MAX_SECTION_CHARS,
+    Postmortem,
+    Revision,
+    Section,
+    SectionKind,
+    Status,
+    Template,
+    TimelineEntry,
+    TimelineKind,
+)
+from hansei.postmortems.prefill import prefilled_body
+
+MAX_TIMELINE_TEXT = 2000
+
+
+def default_due_date(severity: Severity, start: date | None = None) -> date:
+    start = start or timezone.localdate()
+    if severity.due_in_business_days:
+        return add_business_days(start, severity.due_days)
+    return start + timedelta(days=severity.due_days)
+
+
+def default_template(language: str = "en") -> Template | None:
+    templates = Template.objects.filter(language=language)
+    return templates.filter(is_default=True).first() or templates.first()
+
+
+def _validate_owner(owner: User, team_id: int) -> None:
+    if not owner.is_active or not access.can_write_for_team(owner, team_id):
+        raise ValidationError(
+            {"owner": _("%(user)s cannot own it: the owner must be a writer on the team.")
+             % {"user": owner}}
+        )
+
+
+def _validate_due_date(due: date) -> None:
+    if due < timezone.localdate():
+        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
+
+
+@transaction.atomic
+def create_postmortem(
+    *,
+    actor: User,
+    incident: Incident,
+    template: Template | None = None,
+    owner: User | None = None,
+    due_date: date | None = None,
+    title: str = "",
+) -> Postmortem:
+    """A draft from a template, pre-filled with what the incident already tells."""
+    access.require(
+        access.can_write_for_team(actor, incident.team_id),
+        _("Only the incident's team can start its postmortem."),
+    )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.postmortem_id:
+        raise InvalidState(_("This incident already has a postmortem."))
+    template = template or default_template(actor.language or "en") or default_template()
+    if template is None:
+        raise InvalidState(_("There is no postmortem template yet; an admin must create one."))
+    owner = owner or incident.commander or actor
+    _validate_owner(owner, incident.team_id)
+    due = due_date or default_due_date(incident.severity)
+    _validate_due_date(due)
+    title = (title or incident.title).strip()
+    if len(title) > 200:
+        raise ValidationError({"title": _("The title is too long (at most 200 characters).")})
+    postmortem = Postmortem.objects.create(
+        title=title,
+        team_id=incident.team_id,
+        owner=owner,
+        template=template,
+        language=template.language,
+        due_date=due,
+        created_by=actor,
+    )
+    for ts in template.sections.all():
+        Section.objects.create(
+            postmortem=postmortem,
+            key=ts.key,
+            title=ts.title,
+            help_text=ts.help_text,
+            kind=ts.kind,
+            required=ts.required,
+            position=ts.position,
+            body=prefilled_body(ts.key, ts.kind, incident, template.language),
+        )
+    incident.postmortem = postmortem
+    incident.save(update_fields=["postmortem"])
+    sync_milestones_to_timeline(incident=incident)
+    return postmortem
+
+
+def sync_milestones_to_timeline(*, incident: Incident) -> None:
+    """Keep one automatic, key timeline entry per incident milestone, updated in place."""
+    postmortem = incident.postmortem
+    if postmortem is None or not postmortem.is_editable:
+        return
+    for name, label in MILESTONES:
+        source = f"incident:{incident.pk}:{name}"
+        when: datetime | None = getattr(incident, name)
+        existing = postmortem.timeline.filter(source=source).first()
+        if when is None:
+            if existing:
+                existing.delete()
+            continue
+        text = _("%(milestone)s: %(title)s") % {"milestone": label, "title": incident.title}
+        if existing:
+            existing.occurred_at = when
+            existing.save(update_fields=["occurred_at"])
+        else:
+            TimelineEntry.objects.create(
+                postmortem=postmortem,
+                occurred_at=when,
+                text=text,
+                kind=TimelineKind.MILESTONE,
+                is_key_event=True,
+                source=source,
+            )
+
+
+def _require_editable(actor: User, postmortem: Postmortem) -> None:
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    if not postmortem.is_editable:
+        if postmortem.status == Status.PUBLISHED:
+            raise InvalidState(_("It is published: start an amendment to change it."))
+        raise InvalidState(_("It is in review: it can change again once it is back in draft."))
+
+
+@transaction.atomic
+def update_section(*, actor: User, section: Section, body: str) -> Section:
+    postmortem = Postmortem.objects.select_for_update().get(pk=section.postmortem_id)
+    _require_editable(actor, postmortem)
+    if len(body) > MAX_SECTION_CHARS:
+        raise ValidationError(
+            {"body": _("The section is too long (at most %(n)s characters).")
+             % {"n": f"{MAX_SECTION_CHARS:,}"}}
+        )
+    section.body = body.replace("\r\n", "\n")
+    section.updated_by = actor
+    section.save(update_fields=["body", "updated_by", "updated_at"])
+    Postmortem.objects.filter(pk=postmortem.pk).update(updated_at=timezone.now())
+    return section
+
+
+@transaction.atomic
+def update_postmortem(
+    *,
+    actor: User,
+    postmortem: Postmortem,
+    title: str | None = None,
+    owner: User | None = None,
+    due_date: date | None = None,
+    restricted: bool | None = None,
+) -> Postmortem:
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    if postmortem.status == Status.PUBLISHED:
+        raise InvalidState(_("It is published: start an amendment to change it."))
+    if title is not None:
+        title = title.strip()
+        if not title or len(title) > 200:
+            raise ValidationError({"title": _("A title of 1 to 200 characters is required.")})
+        postmortem.title = title
+    if owner is not None and owner.pk != postmortem.owner_id:
+        _validate_owner(owner, postmortem.team_id)
+        postmortem.owner = owner
+    if due_date is not None and due_date != postmortem.due_date:
+        _validate_due_date(due_date)
+        postmortem.due_date = due_date
+    if restricted is not None:
+        postmortem.restricted = restricted
+    postmortem.save()
+    return postmortem
+
+
+def _clean_timeline(occurred_at: datetime | None, text: str, kind: str) -> str:
+    errors: dict[str, str] = {}
+    if occurred_at is None:
+        errors["occurred_at"] = _("The time is required.")
+    text = text.strip()
+    if not text:
+        errors["text"] = _("Say what happened.")
+    elif len(text) > MAX_TIMELINE_TEXT:
+        errors["text"] = _("At most %(n)s characters.") % {"n": MAX_TIMELINE_TEXT}
+    if kind not in TimelineKind.values:
+        errors["kind"] = _("Unknown kind of entry.")
+    if errors:
+        raise ValidationError(errors)
+    return text
+
+
+@transaction.atomic
+def add_timeline_entry(
+    *,
+    actor: User,
+    postmortem: Postmortem,
+    occurred_at: datetime | None,
+    text: str,
+    kind: str = TimelineKind.EVENT,
+    is_key_event: bool = False,
+) -> TimelineEntry:
+    _require_editable(actor, postmortem)
+    text = _clean_timeline(occurred_at, text, kind)
+    return TimelineEntry.objects.create(
+        postmortem=postmortem,
+        occurred_at=occurred_at,
+        text=text,
+        kind=kind,
+        is_key_event=is_key_event,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def update_timeline_entry(
+    *,
+    actor: User,
+    entry: TimelineEntry,
+    occurred_at: datetime | None,
+    text: str,
+    kind: str,
+    is_key_event: bool,
+) -> TimelineEntry:
+    _require_editable(actor, entry.postmortem)
+    entry.text = _clean_timeline(occurred_at, text, kind)
+    entry.occurred_at = occurred_at  # type: ignore[assignment]
+    entry.kind = kind
+    entry.is_key_event = is_key_event
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def delete_timeline_entry(*, actor: User, entry: TimelineEntry) -> None:
+    _require_editable(actor, entry.postmortem)
+    entry.delete()
+
+
+def _publish_blockers(postmortem: Postmortem, policy: PostmortemPolicy) -> list[str]:
+    from hansei.reviews.models import Decision, Review
+
+    current = Review.objects.filter(postmortem=postmortem, round=postmortem.review_round)
+    approvals = [r for r in current if r.decision == Decision.APPROVED and r.checklist_complete]
+    blockers = []
+    if postmortem.review_round == 0 or len(approvals) < policy.required_approvals:
+        blockers.append(
+            _("It needs %(need)s approval(s) with every checklist item confirmed; it has %(have)s.")
+            % {"need": policy.required_approvals, "have": len(approvals)}
+        )
+    if any(r.decision == Decision.CHANGES_REQUESTED for r in current):
+        blockers.append(_("A reviewer requested changes."))
+    return blockers
+
+
+def publish_blockers(postmortem: Postmortem) -> list[str]:
+    """Why it cannot be published now (empty when it can)."""
+    if postmortem.status != Status.APPROVED:
+        return [_("Only an approved postmortem can be published.")]
+    return _publish_blockers(postmortem, PostmortemPolicy.current())
+
+
+@transaction.atomic
+def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str = "") -> Revision:
+    """Freeze a revision, put it in the archive and announce it. Never without review."""
+    from hansei.notifications.services import announce_publication
+    from hansei.postmortems.snapshot import build_snapshot
+    from hansei.search.services import index_postmortem
+
+    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
+    access.require(access.can_publish_postmortem(actor, postmortem))
+    if postmortem.status != Status.APPROVED:
+        raise InvalidState(_("Only an approved postmortem can be published."))
+    blockers = _publish_blockers(postmortem, PostmortemPolicy.current())
+    if blockers:
+        raise InvalidState(" ".join(blockers))
+    if len(change_note) > 500:
+        raise ValidationError({"change_note": _("At most 500 characters.")})
+    number = (postmortem.revisions.count() or 0) + 1
+    if number > 1 and not change_note.strip():
+        raise ValidationError({"change_note": _("Say what this amendment changes.")})
+    now = timezone.now()
+    postmortem.status = Status.PUBLISHED
+    postmortem.published_at = postmortem.published_at or now
+    postmortem.save(update_fields=["status", "published_at", "updated_at"])
+    revision = Revision.objects.create(
+        postmortem=postmortem,
+        number=number,
+        snapshot=build_snapshot(postmortem),
+        change_note=change_note.strip(),
+        published_by=actor,
+        published_at=now,
+    )
+    index_postmortem(postmortem)
+    announce_publication(revision=revision)
+    return revision
+
+
+@transaction.atomic
+def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
+    """Reopen a published postmortem as a draft; the archive keeps showing the last revision."""
+    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    if postmortem.status != Status.PUBLISHED:
+        raise InvalidState(_("Only a published postmortem can be amended."))
+    postmortem.status = Status.DRAFT
+    postmortem.save(update_fields=["status", "updated_at"])
+    return postmortem
+
+
+def sections_missing_content(postmortem: Postmortem) -> list[Section]:
+    return [
+        s
+        for s in postmortem.sections.all()
+        if s.required and s.kind == SectionKind.MARKDOWN and not s.body.strip()
+    ]

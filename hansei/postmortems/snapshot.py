@@ -1,0 +1,118 @@
+"""A postmortem as plain data: the frozen content of a revision, and the export formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hansei.core.dates import format_duration
+from hansei.postmortems.models import Postmortem, SectionKind
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _incident_data(incident: Any) -> dict[str, Any]:
+    return {
+        "id": incident.pk,
+        "title": incident.title,
+        "severity": incident.severity.name,
+        "services": [s.name for s in incident.services.all()],
+        "started_at": _iso(incident.started_at),
+        "detected_at": _iso(incident.detected_at),
+        "acknowledged_at": _iso(incident.acknowledged_at),
+        "mitigated_at": _iso(incident.mitigated_at),
+        "resolved_at": _iso(incident.resolved_at),
+        "detection_method": incident.detection_method,
+        "downtime_minutes": incident.downtime_minutes,
+        "data_loss": incident.data_loss,
+        "intervention": incident.intervention,
+        "billing_impact": incident.billing_impact,
+        "figures": {
+            "time_to_detect": format_duration(incident.time_to_detect),
+            "time_to_acknowledge": format_duration(incident.time_to_acknowledge),
+            "time_to_mitigate": format_duration(incident.time_to_mitigate),
+            "time_to_resolve": format_duration(incident.time_to_resolve),
+            "impact_duration": format_duration(incident.impact_duration),
+        },
+    }
+
+
+def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
+    incidents = postmortem.incidents.select_related("severity").prefetch_related("services")
+    return {
+        "id": postmortem.pk,
+        "title": postmortem.title,
+        "team": postmortem.team.name,
+        "owner": postmortem.owner.name,
+        "language": postmortem.language,
+        "status": postmortem.status,
+        "restricted": postmortem.restricted,
+        "due_date": _iso(postmortem.due_date),
+        "published_at": _iso(postmortem.published_at),
+        "incidents": [_incident_data(i) for i in incidents.order_by("started_at")],
+        "sections": [
+            {"key": s.key, "title": s.title, "kind": s.kind, "body": s.body}
+            for s in postmortem.sections.all()
+        ],
+        "timeline": [
+            {
+                "occurred_at": _iso(e.occurred_at),
+                "text": e.text,
+                "kind": e.kind,
+                "is_key_event": e.is_key_event,
+            }
+            for e in postmortem.timeline.all()
+        ],
+        "action_items": [
+            {
+                "title": a.title,
+                "type": a.kind,
+                "owner": a.owner.name if a.owner else None,
+                "priority": a.priority,
+                "due_date": _iso(a.due_date),
+                "status": a.status,
+                "tracking_url": a.tracking_url,
+            }
+            for a in postmortem.action_items.select_related("owner")
+        ],
+        "review_meeting_notes": [
+            {"held_on": _iso(n.held_on), "attendees": n.attendees, "notes": n.notes}
+            for n in postmortem.meeting_notes.all()
+        ],
+    }
+
+
+def snapshot_to_markdown(data: dict[str, Any]) -> str:
+    lines = [f"# {data['title']}", ""]
+    lines.append(f"- Team: {data['team']}")
+    lines.append(f"- Owner: {data['owner']}")
+    lines.append(f"- Status: {data['status']}")
+    for incident in data["incidents"]:
+        lines.append(f"- Incident #{incident['id']}: {incident['title']} ({incident['severity']})")
+        for name, value in incident["figures"].items():
+            lines.append(f"  - {name.replace('_', ' ').capitalize()}: {value}")
+    lines.append("")
+    for section in data["sections"]:
+        lines += [f"## {section['title']}", ""]
+        if section["kind"] == SectionKind.TIMELINE:
+            lines += [
+                f"- {e['occurred_at']} — {e['text']}{' (key event)' if e['is_key_event'] else ''}"
+                for e in data["timeline"]
+            ]
+        elif section["kind"] == SectionKind.ACTION_ITEMS:
+            lines += ["| Priority | Type | Action | Owner | Due | Status | Tracking |",
+                      "|---|---|---|---|---|---|---|"]
+            lines += [
+                f"| {a['priority']} | {a['type']} | {a['title']} | {a['owner'] or ''} | "
+                f"{a['due_date'] or ''} | {a['status']} | {a['tracking_url']} |"
+                for a in data["action_items"]
+            ]
+        if section["body"].strip():
+            lines.append(section["body"].strip())
+        lines.append("")
+    if data["review_meeting_notes"]:
+        lines += ["## Review meeting notes", ""]
+        for note in data["review_meeting_notes"]:
+            lines += [f"### {note['held_on']}", "", note["notes"], ""]
+    return "\n".join(lines).rstrip() + "\n"

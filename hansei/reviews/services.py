@@ -1,0 +1,154 @@
+"""Formal review: submit, approve or request changes, meeting notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hansei.accounts import access
+from hansei.accounts.models import User
+from hansei.core.errors import InvalidState
+from hansei.incidents.models import PostmortemPolicy
+from hansei.postmortems.models import Postmortem, Status
+from hansei.reviews.models import CHECKLIST, CHECKLIST_KEYS, Decision, Review, ReviewMeetingNote
+
+
+@transaction.atomic
+def submit_for_review(
+    *, actor: User, postmortem: Postmortem, reviewers: Iterable[User]
+) -> list[Review]:
+    from hansei.notifications.services import notify_review_requested
+
+    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    if postmortem.status != Status.DRAFT:
+        raise InvalidState(_("Only a draft can be submitted for review."))
+    chosen = list(dict.fromkeys(reviewers))
+    policy = PostmortemPolicy.current()
+    errors = []
+    if len(chosen) < policy.required_approvals:
+        errors.append(
+            _("Name at least %(n)s reviewer(s): that many approvals are needed to publish.")
+            % {"n": policy.required_approvals}
+        )
+    for reviewer in chosen:
+        if not reviewer.is_active:
+            errors.append(_("%(user)s is not an active user.") % {"user": reviewer})
+        if reviewer.pk == postmortem.owner_id:
+            errors.append(_("The owner cannot review their own postmortem."))
+    if errors:
+        raise ValidationError({"reviewers": errors})
+    postmortem.review_round += 1
+    postmortem.status = Status.IN_REVIEW
+    postmortem.save(update_fields=["review_round", "status", "updated_at"])
+    reviews = [
+        Review.objects.create(
+            postmortem=postmortem,
+            reviewer=reviewer,
+            round=postmortem.review_round,
+            requested_by=actor,
+        )
+        for reviewer in chosen
+    ]
+    notify_review_requested(reviews=reviews)
+    return reviews
+
+
+def _clean_checklist(answers: Mapping[str, object]) -> dict[str, bool]:
+    unknown = set(answers) - set(CHECKLIST_KEYS)
+    if unknown:
+        raise ValidationError(
+            {"checklist": _("Unknown checklist items: %s") % ", ".join(sorted(unknown))}
+        )
+    return {key: answers.get(key) is True for key in CHECKLIST_KEYS}
+
+
+def _lock_current(actor: User, review: Review) -> tuple[Review, Postmortem]:
+    postmortem = Postmortem.objects.select_for_update().get(pk=review.postmortem_id)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    access.require(access.can_decide_review(actor, review), _("This review is not yours."))
+    if postmortem.status != Status.IN_REVIEW or review.round != postmortem.review_round:
+        raise InvalidState(_("This review round is over."))
+    if review.decision != Decision.PENDING:
+        raise InvalidState(_("You already decided on this review."))
+    return review, postmortem
+
+
+@transaction.atomic
+def approve_review(
+    *, actor: User, review: Review, checklist: Mapping[str, object], comment: str = ""
+) -> Review:
+    """Approve; when enough approvals are in, the postmortem becomes ready to publish."""
+    review, postmortem = _lock_current(actor, review)
+    answers = _clean_checklist(checklist)
+    missing = [str(label) for key, label in CHECKLIST if not answers[key]]
+    if missing:
+        raise ValidationError(
+            {"checklist": _("Confirm every checklist item to approve. Missing: %s")
+             % "; ".join(missing)}
+        )
+    _decide(review, Decision.APPROVED, answers, comment)
+    policy = PostmortemPolicy.current()
+    current = Review.objects.filter(postmortem=postmortem, round=postmortem.review_round)
+    approved = sum(1 for r in current if r.decision == Decision.APPROVED and r.checklist_complete)
+    if approved >= policy.required_approvals:
+        postmortem.status = Status.APPROVED
+        postmortem.save(update_fields=["status", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def request_changes(
+    *, actor: User, review: Review, comment: str, checklist: Mapping[str, object] | None = None
+) -> Review:
+    """Send it back to draft; the comment is the reason shown to the author."""
+    from hansei.notifications.services import notify_changes_requested
+
+    review, postmortem = _lock_current(actor, review)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to change.")})
+    _decide(review, Decision.CHANGES_REQUESTED, _clean_checklist(checklist or {}), comment)
+    postmortem.status = Status.DRAFT
+    postmortem.save(update_fields=["status", "updated_at"])
+    notify_changes_requested(review=review)
+    return review
+
+
+def _decide(review: Review, decision: str, answers: dict[str, bool], comment: str) -> None:
+    if len(comment) > 20_000:
+        raise ValidationError({"comment": _("The comment is too long (at most 20,000 characters).")})
+    review.decision = decision
+    review.checklist = answers
+    review.comment = comment.strip()
+    review.decided_at = timezone.now()
+    review.save()
+
+
+@transaction.atomic
+def record_meeting_note(
+    *, actor: User, postmortem: Postmortem, held_on: date, notes: str, attendees: str = ""
+) -> ReviewMeetingNote:
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    errors = {}
+    if not notes.strip():
+        errors["notes"] = _("The notes are empty.")
+    elif len(notes) > 50_000:
+        errors["notes"] = _("The notes are too long (at most 50,000 characters).")
+    if len(attendees) > 1000:
+        errors["attendees"] = _("At most 1,000 characters.")
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("The meeting cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return ReviewMeetingNote.objects.create(
+        postmortem=postmortem,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        notes=notes.strip(),
+        recorded_by=actor,
+    )

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hansei.api import api
+
+urlpatterns = [
+    path("", include("hansei.core.urls")),
+    path("accounts/", include("hansei.accounts.urls")),
+    path("incidents/", include("hansei.incidents.urls")),
+    path("postmortems/", include("hansei.postmortems.urls")),
+    path("postmortems/", include("hansei.reviews.urls")),
+    path("actions/", include("hansei.action_items.urls")),
+    path("archive/", include("hansei.search.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
