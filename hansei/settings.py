@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
             ],
+            "builtins": ["django.templatetags.tz"],
         },
     },
 ]
@@ -151,6 +152,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -196,3 +198,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("HANSEI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# A shared cache (Redis when configured) holds sign-in throttling counters across processes.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hansei",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Failed sign-ins allowed per username and address before a pause of LOGIN_LOCKOUT_SECONDS.
+LOGIN_MAX_FAILURES = env_int("HANSEI_LOGIN_MAX_FAILURES", 10)
+LOGIN_LOCKOUT_SECONDS = env_int("HANSEI_LOGIN_LOCKOUT_SECONDS", 900)

@@ -172,6 +172,11 @@ class Incident(models.Model):
             return "mitigated"
         return "active"
 
+    @property
+    def status_label(self) -> str:
+        labels = {"resolved": _("Resolved"), "mitigated": _("Mitigated"), "active": _("Active")}
+        return str(labels[self.status])
+
     def milestones(self) -> list[tuple[str, str, datetime | None]]:
         return [(field, str(label), getattr(self, field)) for field, label in MILESTONES]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hansei.postmortems import template_views, views
+from hansei.postmortems import template_views, timeline_views, views
 
 app_name = "postmortems"
 urlpatterns = [
@@ -14,11 +14,11 @@ urlpatterns = [
     path("<int:pk>/", views.postmortem_detail, name="detail"),
     path("<int:pk>/details/", views.edit_details, name="edit_details"),
     path("<int:pk>/sections/<slug:key>/", views.save_section, name="section"),
-    path("<int:pk>/timeline/", views.timeline_add, name="timeline_add"),
-    path("<int:pk>/timeline/<int:entry_id>/", views.timeline_edit, name="timeline_edit"),
+    path("<int:pk>/timeline/", timeline_views.timeline_add, name="timeline_add"),
+    path("<int:pk>/timeline/<int:entry_id>/", timeline_views.timeline_edit, name="timeline_edit"),
     path(
         "<int:pk>/timeline/<int:entry_id>/delete/",
-        views.timeline_delete,
+        timeline_views.timeline_delete,
         name="timeline_delete",
     ),
     path("<int:pk>/publish/", views.publish, name="publish"),

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+def _zones() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones())
+    return [("", _("Browser's time zone"))] + [(n, n) for n in names]
+
+
+class PreferencesForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("Browser default"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zones, required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hansei.accounts import access
+from hansei.action_items import services
+from hansei.action_items.forms import ActionItemForm
+from hansei.action_items.models import ActionItem, ActionStatus
+from hansei.core.errors import InvalidState
+from hansei.core.forms import apply_service_error
+from hansei.postmortems.context import action_items_context, is_htmx
+from hansei.postmortems.models import Postmortem
+
+
+def _visible_items(request: HttpRequest):  # type: ignore[no-untyped-def]
+    visible = Postmortem.objects.visible_to(request.user)
+    return ActionItem.objects.filter(postmortem__in=visible).select_related("postmortem", "owner")
+
+
+@login_required
+def action_item_list(request: HttpRequest) -> HttpResponse:
+    items = _visible_items(request)
+    show = request.GET.get("show", "mine")
+    if show == "mine":
+        items = items.filter(owner=request.user).unfinished()
+    elif show == "overdue":
+        items = items.overdue()
+    elif show == "open":
+        items = items.unfinished()
+    elif show == "closed":
+        items = items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO])
+    page = Paginator(items.order_by("priority", "due_date", "id"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "action_items/list.html",
+        {"page": page, "show": show, "today": timezone.localdate()},
+    )
+
+
+def _back(item_or_pm: int) -> HttpResponse:
+    return redirect(reverse("postmortems:detail", args=[item_or_pm]) + "#action-items")
+
+
+@login_required
+@require_POST
+def add(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    form = ActionItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_action_item(actor=request.user, postmortem=postmortem, data=form.to_input())
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except InvalidState as error:
+            form.add_error(None, error.message)
+    ok = not form.errors
+    if is_htmx(request):
+        context = action_items_context(request, postmortem, action_form=None if ok else form)
+        return render(request, "postmortems/_action_items.html", {"ai": context}, status=200 if ok else 400)
+    if not ok:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return _back(pk)
+
+
+def _get_item(request: HttpRequest, item_id: int) -> ActionItem:
+    return get_object_or_404(_visible_items(request), pk=item_id)
+
+
+@login_required
+def edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _get_item(request, item_id)
+    access.require(services.can_update_action_item(request.user, item))
+    initial = {
+        "title": item.title,
+        "kind": item.kind,
+        "owner": item.owner,
+        "priority": item.priority,
+        "due_date": item.due_date,
+        "status": item.status,
+        "wont_do_reason": item.wont_do_reason,
+        "tracking_url": item.tracking_url,
+    }
+    form = ActionItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action_item(actor=request.user, item=item, data=form.to_input())
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Action item saved."))
+            next_url = request.POST.get("next", "")
+            if next_url == "list":
+                return redirect("action_items:list")
+            return _back(item.postmortem_id)
+    return render(
+        request,
+        "action_items/edit.html",
+        {"form": form, "item": item, "next": request.GET.get("next", "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _get_item(request, item_id)
+    postmortem = item.postmortem
+    try:
+        services.delete_action_item(actor=request.user, item=item)
+    except InvalidState as error:
+        messages.error(request, error.message)
+    if is_htmx(request):
+        context = action_items_context(request, postmortem)
+        return render(request, "postmortems/_action_items.html", {"ai": context})
+    return _back(postmortem.pk)

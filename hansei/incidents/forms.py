@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hansei.accounts.models import Team, User
+from hansei.core.forms import DateInput, DateTimeInput
+from hansei.incidents.models import (
+    DetectionMethod,
+    Intervention,
+    PostmortemPolicy,
+    Service,
+    Severity,
+)
+from hansei.incidents.services import IncidentInput
+from hansei.postmortems.models import Template
+
+
+class IncidentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    severity = forms.ModelChoiceField(Severity.objects.all(), label=_("Severity"), empty_label=None)
+    team = forms.ModelChoiceField(Team.objects.none(), label=_("Team"), empty_label=None)
+    services = forms.ModelMultipleChoiceField(
+        Service.objects.all(), label=_("Affected services"), required=False
+    )
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=20_000,
+    )
+    commander = forms.ModelChoiceField(
+        User.objects.filter(is_active=True), label=_("Incident commander"), required=False
+    )
+    responders = forms.ModelMultipleChoiceField(
+        User.objects.filter(is_active=True), label=_("Responders"), required=False
+    )
+    started_at = forms.DateTimeField(label=_("Started"), widget=DateTimeInput())
+    detected_at = forms.DateTimeField(label=_("Detected"), widget=DateTimeInput(), required=False)
+    acknowledged_at = forms.DateTimeField(
+        label=_("Acknowledged"), widget=DateTimeInput(), required=False
+    )
+    mitigated_at = forms.DateTimeField(label=_("Mitigated"), widget=DateTimeInput(), required=False)
+    resolved_at = forms.DateTimeField(label=_("Resolved"), widget=DateTimeInput(), required=False)
+    detection_method = forms.ChoiceField(
+        label=_("How was it detected?"), choices=DetectionMethod.choices
+    )
+    downtime_minutes = forms.IntegerField(
+        label=_("User-visible downtime (minutes)"), min_value=0, required=False
+    )
+    intervention = forms.ChoiceField(
+        label=_("On-call intervention"), choices=Intervention.choices, required=False
+    )
+    data_loss = forms.BooleanField(label=_("Data was lost"), required=False)
+    monitoring_failure = forms.BooleanField(
+        label=_("Monitoring failed to catch it"), required=False
+    )
+    billing_impact = forms.BooleanField(label=_("Money or billing was affected"), required=False)
+    stakeholder_request = forms.BooleanField(
+        label=_("A stakeholder asked for a postmortem"), required=False
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.all() if user.is_admin else Team.objects.filter(members=user)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+    def to_input(self) -> IncidentInput:
+        data = dict(self.cleaned_data)
+        data["services"] = list(data["services"])
+        data["responders"] = list(data["responders"])
+        data["intervention"] = data.get("intervention") or ""
+        return IncidentInput(**data)
+
+    @staticmethod
+    def initial_for(incident: Any) -> dict[str, Any]:
+        names = [f for f in IncidentForm.base_fields if f not in {"services", "responders"}]
+        initial = {name: getattr(incident, name) for name in names}
+        initial["services"] = list(incident.services.all())
+        initial["responders"] = list(incident.responders.all())
+        return initial
+
+
+class RequestPostmortemForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is a postmortem worth it?"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class StartPostmortemForm(forms.Form):
+    template = forms.ModelChoiceField(Template.objects.all(), label=_("Template"), empty_label=None)
+    owner = forms.ModelChoiceField(User.objects.none(), label=_("Owner"), empty_label=None)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        writers = User.objects.filter(is_active=True, memberships__team=team).exclude(
+            role="reviewer"
+        ) | User.objects.filter(is_active=True, role="admin")
+        self.fields["owner"].queryset = writers.distinct()  # type: ignore[attr-defined]
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = PostmortemPolicy
+        fields = [
+            "downtime_minutes_threshold",
+            "resolve_minutes_threshold",
+            "on_data_loss",
+            "on_intervention",
+            "on_monitoring_failure",
+            "on_billing_impact",
+            "on_stakeholder_request",
+            "default_due_days",
+            "required_approvals",
+            "announcement_recipients",
+        ]
+        widgets = {"announcement_recipients": forms.Textarea(attrs={"rows": 3})}
+
+
+class SeverityForm(forms.ModelForm):
+    class Meta:
+        model = Severity
+        fields = ["name", "description", "requires_postmortem", "due_days", "due_in_business_days"]

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hansei.accounts import access
+from hansei.accounts.models import Team
+from hansei.core.errors import InvalidState
+from hansei.core.forms import apply_service_error
+from hansei.incidents import services
+from hansei.incidents.forms import (
+    IncidentForm,
+    PolicyForm,
+    RequestPostmortemForm,
+    SeverityForm,
+    StartPostmortemForm,
+)
+from hansei.incidents.models import Incident, PostmortemPolicy, Severity
+from hansei.incidents.policy import postmortem_requirement
+from hansei.postmortems.services import create_postmortem, default_due_date, default_template
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    incidents = (
+        Incident.objects.visible_to(request.user)
+        .select_related("severity", "team", "postmortem")
+        .prefetch_related("services")
+    )
+    team = request.GET.get("team", "")
+    severity = request.GET.get("severity", "")
+    if team:
+        incidents = incidents.filter(team__slug=team)
+    if severity:
+        incidents = incidents.filter(severity__name=severity)
+    page = Paginator(incidents, 25).get_page(request.GET.get("page"))
+    policy = PostmortemPolicy.current()
+    rows = [(incident, postmortem_requirement(incident, policy)) for incident in page]
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "teams": Team.objects.all(),
+            "severities": Severity.objects.all(),
+            "team": team,
+            "severity": severity,
+            "can_record": request.user.can_write,
+        },
+    )
+
+
+@login_required
+def incident_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.can_write:
+        raise PermissionDenied(_("Reviewers cannot record incidents."))
+    form = IncidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.create_incident(actor=request.user, data=form.to_input())
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Incident recorded."))
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/form.html", {"form": form, "incident": None})
+
+
+@login_required
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for_user(request.user, pk)
+    access.require(access.can_manage_incident(request.user, incident))
+    initial = IncidentForm.initial_for(incident)
+    form = IncidentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_incident(actor=request.user, incident=incident, data=form.to_input())
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Incident updated."))
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/form.html", {"form": form, "incident": incident})
+
+
+@login_required
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for_user(request.user, pk)
+    requirement = postmortem_requirement(incident)
+    can_manage = access.can_manage_incident(request.user, incident)
+    start_form = None
+    if can_manage and not incident.postmortem_id:
+        template = default_template(request.user.language or request.LANGUAGE_CODE)
+        start_form = StartPostmortemForm(
+            team=incident.team,
+            initial={
+                "template": template or default_template(),
+                "owner": incident.commander or request.user,
+                "due_date": default_due_date(incident.severity),
+            },
+        )
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "requirement": requirement,
+            "can_manage": can_manage,
+            "start_form": start_form,
+            "request_form": RequestPostmortemForm(),
+            "postmortem_visible": incident.postmortem_id
+            and access.can_view_postmortem(request.user, incident.postmortem),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_postmortem(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for_user(request.user, pk)
+    form = RequestPostmortemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_postmortem(
+                actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, InvalidState) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Postmortem requested. The team will see it."))
+    else:
+        messages.error(request, _("The reason is too long (at most 500 characters)."))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+@login_required
+@require_POST
+def start_postmortem(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for_user(request.user, pk)
+    access.require(access.can_manage_incident(request.user, incident))
+    form = StartPostmortemForm(request.POST, team=incident.team)
+    if form.is_valid():
+        try:
+            postmortem = create_postmortem(actor=request.user, incident=incident, **form.cleaned_data)
+        except (ValidationError, InvalidState) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Draft created. Write it together, then submit it."))
+            return redirect("postmortems:detail", pk=postmortem.pk)
+    else:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(getattr(error, "message", error))
+
+
+@login_required
+def policy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "incidents/policy.html",
+        {
+            "policy": PostmortemPolicy.current(),
+            "severities": Severity.objects.all(),
+            "can_edit": access.can_administer(request.user),
+        },
+    )
+
+
+@login_required
+def policy_edit(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_administer(request.user), _("Only admins can change the policy."))
+    current = PostmortemPolicy.current()
+    severities = list(Severity.objects.all())
+    form = PolicyForm(request.POST or None, instance=PostmortemPolicy.current())
+    severity_forms = [
+        SeverityForm(request.POST or None, instance=s, prefix=f"sev{s.pk}") for s in severities
+    ]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in severity_forms):
+        try:
+            with transaction.atomic():
+                services.update_policy(actor=request.user, changes=form.cleaned_data)
+                for severity, sform in zip(severities, severity_forms, strict=True):
+                    fresh = Severity.objects.get(pk=severity.pk)
+                    services.update_severity(
+                        actor=request.user, severity=fresh, changes=sform.cleaned_data
+                    )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Policy saved."))
+            return redirect("incidents:policy")
+    return render(
+        request,
+        "incidents/policy_edit.html",
+        {"form": form, "severity_forms": severity_forms, "policy": current},
+    )

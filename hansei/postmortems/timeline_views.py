@@ -1,0 +1,108 @@
+"""Timeline entries: added and edited in place on the postmortem page (htmx), or plain forms."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hansei.accounts import access
+from hansei.core.errors import InvalidState
+from hansei.core.forms import apply_service_error
+from hansei.postmortems import services
+from hansei.postmortems.context import is_htmx, timeline_context
+from hansei.postmortems.forms import TimelineEntryForm
+
+
+def _back(pk: int) -> HttpResponse:
+    return redirect(reverse("postmortems:detail", args=[pk]) + "#timeline")
+
+
+@login_required
+@require_POST
+def timeline_add(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    form = TimelineEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_timeline_entry(actor=request.user, postmortem=postmortem, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except InvalidState as error:
+            form.add_error(None, error.message)
+    ok = not form.errors
+    if is_htmx(request):
+        context = timeline_context(
+            request,
+            postmortem,
+            timeline_form=None if ok else form,
+            show_all=request.POST.get("show_all") == "1",
+        )
+        return render(request, "postmortems/_timeline.html", {"tl": context}, status=200 if ok else 400)
+    if not ok:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return _back(pk)
+
+
+@login_required
+def timeline_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    entry = get_object_or_404(postmortem.timeline, pk=entry_id)
+    access.require(access.can_edit_postmortem(request.user, postmortem))
+    if request.method == "POST" and request.POST.get("toggle_key") == "1":
+        data = {
+            "occurred_at": entry.occurred_at,
+            "text": entry.text,
+            "kind": entry.kind,
+            "is_key_event": not entry.is_key_event,
+        }
+        try:
+            services.update_timeline_entry(actor=request.user, entry=entry, **data)
+        except (ValidationError, InvalidState) as error:
+            messages.error(request, str(getattr(error, "message", error)))
+        if is_htmx(request):
+            context = timeline_context(request, postmortem, show_all=True)
+            return render(request, "postmortems/_timeline.html", {"tl": context})
+        return _back(pk)
+    initial = {
+        "occurred_at": entry.occurred_at,
+        "text": entry.text,
+        "kind": entry.kind,
+        "is_key_event": entry.is_key_event,
+    }
+    form = TimelineEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_timeline_entry(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except InvalidState as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Timeline entry saved."))
+            return _back(pk)
+    return render(
+        request,
+        "postmortems/timeline_edit.html",
+        {"form": form, "postmortem": postmortem, "entry": entry},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def timeline_delete(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    entry = get_object_or_404(postmortem.timeline, pk=entry_id)
+    try:
+        services.delete_timeline_entry(actor=request.user, entry=entry)
+    except InvalidState as error:
+        messages.error(request, error.message)
+    if is_htmx(request):
+        return render(request, "postmortems/_timeline.html", {"tl": timeline_context(request, postmortem)})
+    return _back(pk)

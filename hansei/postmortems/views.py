@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hansei.accounts import access
+from hansei.core.errors import InvalidState
+from hansei.core.forms import apply_service_error
+from hansei.core.markdown import render_markdown
+from hansei.postmortems import services
+from hansei.postmortems.context import detail_context, is_htmx
+from hansei.postmortems.forms import DetailsForm, PublishForm
+from hansei.postmortems.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
+from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
+
+LIST_FILTERS = {
+    "mine": lambda qs, user: qs.filter(owner=user).open(),
+    "draft": lambda qs, user: qs.filter(status=Status.DRAFT),
+    "in_review": lambda qs, user: qs.filter(status=Status.IN_REVIEW),
+    "approved": lambda qs, user: qs.filter(status=Status.APPROVED),
+    "published": lambda qs, user: qs.filter(status=Status.PUBLISHED),
+    "overdue": lambda qs, user: qs.overdue(),
+}
+
+
+@login_required
+def postmortem_list(request: HttpRequest) -> HttpResponse:
+    postmortems = Postmortem.objects.visible_to(request.user).select_related("team", "owner")
+    current = request.GET.get("show", "")
+    if current in LIST_FILTERS:
+        postmortems = LIST_FILTERS[current](postmortems, request.user)
+    page = Paginator(postmortems.order_by("-updated_at"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "postmortems/list.html",
+        {"page": page, "show": current, "filters": list(LIST_FILTERS)},
+    )
+
+
+@login_required
+def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    can_edit = access.can_edit_postmortem(request.user, postmortem)
+    if postmortem.is_amendment and not can_edit:
+        # Readers keep seeing what was published while the team amends it.
+        latest = postmortem.latest_revision()
+        if latest:
+            return redirect("postmortems:revision", pk=pk, number=latest.number)
+    return render(request, "postmortems/detail.html", detail_context(request, postmortem))
+
+
+@login_required
+@require_POST
+def save_section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    section = get_object_or_404(postmortem.sections, key=key)
+    body = request.POST.get("body", "")
+    error = ""
+    try:
+        services.update_section(actor=request.user, section=section, body=body)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    except InvalidState as exc:
+        error = exc.message
+    status = 400 if error else 200
+    if is_htmx(request):
+        section.body = body
+        context = {"postmortem": postmortem, "section": section, "error": error, "saved": not error}
+        return render(request, "postmortems/_section_editor.html", context, status=status)
+    if error:
+        context = detail_context(request, postmortem, overrides={key: (body, error)})
+        return render(request, "postmortems/detail.html", context, status=status)
+    messages.success(request, _("Saved “%(title)s”.") % {"title": section.title})
+    return redirect(reverse("postmortems:detail", args=[pk]) + f"#section-{key}")
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    body = request.POST.get("body", "")
+    if len(body) > MAX_SECTION_CHARS:
+        return HttpResponse(_("Too long to preview."), status=400)
+    html = render_markdown(body)
+    if not html.strip():
+        html = '<p class="placeholder">%s</p>' % _("Nothing to preview yet.")
+    return HttpResponse(html)
+
+
+@login_required
+def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    access.require(access.can_edit_postmortem(request.user, postmortem))
+    form = DetailsForm(
+        request.POST or None,
+        team=postmortem.team,
+        initial={
+            "title": postmortem.title,
+            "owner": postmortem.owner,
+            "due_date": postmortem.due_date,
+            "restricted": postmortem.restricted,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_postmortem(actor=request.user, postmortem=postmortem, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except InvalidState as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Details saved."))
+            return redirect("postmortems:detail", pk=pk)
+    return render(request, "postmortems/details_form.html", {"form": form, "postmortem": postmortem})
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The change note is too long (at most 500 characters)."))
+        return redirect("postmortems:detail", pk=pk)
+    try:
+        revision = services.publish_postmortem(
+            actor=request.user, postmortem=postmortem, change_note=form.cleaned_data["change_note"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except InvalidState as error:
+        messages.error(request, error.message)
+    else:
+        if revision.is_amendment:
+            messages.success(request, _("Amendment published as revision %s.") % revision.number)
+        else:
+            messages.success(request, _("Published. It is in the archive and was announced."))
+    return redirect("postmortems:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    try:
+        services.start_amendment(actor=request.user, postmortem=postmortem)
+    except InvalidState as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(
+            request,
+            _("Amendment started. Readers see the published revision until it is re-published."),
+        )
+    return redirect("postmortems:detail", pk=pk)
+
+
+@login_required
+def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    revisions = postmortem.revisions.select_related("published_by").order_by("-number")
+    return render(
+        request, "postmortems/revisions.html", {"postmortem": postmortem, "revisions": revisions}
+    )
+
+
+@login_required
+def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    revision = get_object_or_404(Revision, postmortem=postmortem, number=number)
+    data = revision.snapshot
+    timeline = data.get("timeline", [])
+    return render(
+        request,
+        "postmortems/revision.html",
+        {
+            "postmortem": postmortem,
+            "revision": revision,
+            "data": data,
+            "timeline": timeline,
+            "key_only": request.GET.get("all") != "1",
+            "is_latest": revision.number == postmortem.revisions.count(),
+            "can_edit": access.can_edit_postmortem(request.user, postmortem),
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    data = _export_data(request, postmortem)
+    filename = f"postmortem-{postmortem.pk}"
+    if fmt == "md":
+        response = HttpResponse(snapshot_to_markdown(data), content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.md"'
+        return response
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    raise Http404(_("Unknown export format."))
+
+
+def _export_data(request: HttpRequest, postmortem: Postmortem) -> dict[str, Any]:
+    """Editors export what they see (the live draft); readers export what was published."""
+    latest = postmortem.latest_revision()
+    if latest and (postmortem.status == Status.PUBLISHED or not _editor(request, postmortem)):
+        return dict(latest.snapshot, revision=latest.number)
+    return build_snapshot(postmortem)
+
+
+def _editor(request: HttpRequest, postmortem: Postmortem) -> bool:
+    return access.can_edit_postmortem(request.user, postmortem)

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hansei.accounts import access
+from hansei.core.errors import InvalidState
+from hansei.core.forms import apply_service_error
+from hansei.incidents.models import PostmortemPolicy
+from hansei.postmortems.context import detail_context
+from hansei.postmortems.services import sections_missing_content
+from hansei.reviews import services
+from hansei.reviews.forms import MeetingNoteForm, ReviewForm, SubmitForm
+from hansei.reviews.models import CHECKLIST, Decision
+
+
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    access.require(access.can_edit_postmortem(request.user, postmortem))
+    previous = postmortem.reviews.filter(round=postmortem.review_round).values_list(
+        "reviewer", flat=True
+    )
+    form = SubmitForm(
+        request.POST or None, owner=postmortem.owner, initial={"reviewers": list(previous)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_for_review(
+                actor=request.user, postmortem=postmortem, reviewers=form.cleaned_data["reviewers"]
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except InvalidState as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Submitted for review. The reviewers were notified."))
+            return redirect("postmortems:detail", pk=pk)
+    return render(
+        request,
+        "reviews/submit.html",
+        {
+            "form": form,
+            "postmortem": postmortem,
+            "missing": sections_missing_content(postmortem),
+            "policy": PostmortemPolicy.current(),
+            "open_items": postmortem.action_items.count(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def review(request: HttpRequest, pk: int, review_id: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    the_review = get_object_or_404(postmortem.reviews.select_related("reviewer"), pk=review_id)
+    deciding = (
+        access.can_decide_review(request.user, the_review)
+        and the_review.decision == Decision.PENDING
+        and the_review.round == postmortem.review_round
+    )
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and deciding and form.is_valid():
+        action = request.POST.get("decision")
+        try:
+            if action == "approve":
+                services.approve_review(
+                    actor=request.user,
+                    review=the_review,
+                    checklist=form.checklist(),
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Approved. Thank you for reviewing."))
+            elif action == "request_changes":
+                services.request_changes(
+                    actor=request.user,
+                    review=the_review,
+                    comment=form.cleaned_data["comment"],
+                    checklist=form.checklist(),
+                )
+                messages.success(request, _("Changes requested. The author was told why."))
+            else:
+                form.add_error(None, _("Choose approve or request changes."))
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except InvalidState as error:
+            form.add_error(None, error.message)
+        if not form.errors:
+            return redirect("postmortems:detail", pk=pk)
+    context = detail_context(request, postmortem)
+    context.update(
+        {
+            "review": the_review,
+            "form": form,
+            "deciding": deciding,
+            "review_checklist": CHECKLIST,
+            "editing": False,
+        }
+    )
+    return render(request, "reviews/review.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def meeting_note(request: HttpRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    form = MeetingNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_meeting_note(actor=request.user, postmortem=postmortem, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+    if form.errors:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Review meeting notes recorded."))
+    return redirect(reverse("postmortems:detail", args=[pk]) + "#meeting-notes")
