@@ -111,7 +111,18 @@ def ada(db: Any) -> Any:
 
 
 @pytest.fixture
-def sev(db: Any) -> Callable[[int], Any]:
+def builtin_data(db: Any) -> None:
+    """Severities, policy and templates. A migration creates them, but transactional tests
+    (browser tests) flush the database afterwards, so fixtures recreate them when missing."""
+    from hansei.incidents.models import PostmortemPolicy, Severity
+    from hansei.postmortems.builtin_templates import load_builtin_data
+    from hansei.postmortems.models import Template, TemplateSection
+
+    load_builtin_data(Severity, PostmortemPolicy, Template, TemplateSection)
+
+
+@pytest.fixture
+def sev(builtin_data: None) -> Callable[[int], Any]:
     from hansei.incidents.models import Severity
 
     return lambda level: Severity.objects.get(level=level)

@@ -5,6 +5,8 @@ Plain data, loaded by a data migration; admins edit the copies in the database.
 
 from __future__ import annotations
 
+from typing import Any
+
 SRE_BOOK = {
     "name": "SRE book",
     "language": "en",
@@ -73,3 +75,45 @@ DEFAULT_SEVERITIES = (
     (3, "SEV3", "Minor: limited impact, workaround available", False, 5, True),
     (4, "SEV4", "Low: no user-visible impact", False, 10, True),
 )
+
+
+def load_builtin_data(
+    severity_model: Any, policy_model: Any, template_model: Any, section_model: Any
+) -> None:
+    """Create the default severities, the policy row and the built-in templates if missing.
+
+    Takes model classes so the data migration can pass its historical models.
+    """
+    for level, name, description, required, due_days, business in DEFAULT_SEVERITIES:
+        severity_model.objects.get_or_create(
+            level=level,
+            defaults={
+                "name": name,
+                "description": description,
+                "requires_postmortem": required,
+                "due_days": due_days,
+                "due_in_business_days": business,
+            },
+        )
+    policy_model.objects.get_or_create(pk=1)
+    for spec in BUILTIN_TEMPLATES:
+        template, created = template_model.objects.get_or_create(
+            name=spec["name"],
+            defaults={
+                "language": spec["language"],
+                "is_default": spec["is_default"],
+                "description": spec["description"],
+            },
+        )
+        if not created:
+            continue
+        for position, (key, title, kind, required, help_text) in enumerate(spec["sections"]):
+            section_model.objects.create(
+                template=template,
+                key=key,
+                title=title,
+                kind=kind,
+                required=required,
+                help_text=help_text,
+                position=position,
+            )
