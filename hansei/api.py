@@ -1,7 +1,39 @@
-"""The JSON API under /api/v1/ (the API helper fills in the routers)."""
+"""The JSON API under /api/v1/: token or session auth, one router per domain app.
+
+Every endpoint authenticates, reads through ``accounts.access`` and changes state only through
+the apps' services; ``api_errors`` gives every refusal the same JSON shape.
+"""
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Hansei API", version="1", urls_namespace="api")
+from hansei.accounts.api import router as accounts_router
+from hansei.accounts.auth import api_auth
+from hansei.action_items.api import router as action_items_router
+from hansei.api_errors import install_error_handlers
+from hansei.incidents.api import router as incidents_router
+from hansei.postmortems.api import router as postmortems_router
+from hansei.reviews.api import router as reviews_router
+from hansei.search.api import router as search_router
+
+api = NinjaAPI(
+    title="Hansei API",
+    version="1",
+    description=(
+        "Blameless postmortems, from incident to published lesson. Authenticate with "
+        "`Authorization: Bearer hansei_...` (tokens are created on the settings page) or a "
+        "browser session (unsafe methods then need the `X-CSRFToken` header). Errors are "
+        '`{"detail": "...", "errors": {"field": ["message"]}}`.'
+    ),
+    urls_namespace="api",
+    auth=api_auth,
+)
+install_error_handlers(api, body_params={"payload"})
+
+api.add_router("", accounts_router)
+api.add_router("", incidents_router)
+api.add_router("", postmortems_router)
+api.add_router("", reviews_router)
+api.add_router("", action_items_router)
+api.add_router("", search_router)

@@ -5,7 +5,9 @@ Rules, one per line in each function:
 * admins see and manage everything;
 * a team's members see the team's incidents and postmortems; writers (admins, members) edit them;
 * a reviewer named on a postmortem reads it (and its incidents) even outside the team;
-* everyone signed in reads published postmortems that are not restricted, and their incidents.
+* everyone signed in reads published postmortems that are not restricted, and their incidents;
+* while a published postmortem is amended, only its writers and reviewers read the draft;
+  everyone else reads the latest published revision.
 """
 
 from __future__ import annotations
@@ -96,6 +98,16 @@ def can_edit_postmortem(user: User, postmortem: Postmortem) -> bool:
     return can_write_for_team(user, postmortem.team_id) or (
         _is_signed_in(user) and user.pk == postmortem.owner_id
     )
+
+
+def can_read_live_content(user: User, postmortem: Postmortem) -> bool:
+    """While an amendment is being written, its draft is for its writers and reviewers only;
+    every other reader keeps reading the latest published revision."""
+    if not postmortem.is_amendment:
+        return True
+    return can_edit_postmortem(user, postmortem) or postmortem.reviews.filter(
+        reviewer_id=user.pk
+    ).exists()
 
 
 def can_publish_postmortem(user: User, postmortem: Postmortem) -> bool:

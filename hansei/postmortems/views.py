@@ -50,8 +50,7 @@ def postmortem_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
-    can_edit = access.can_edit_postmortem(request.user, postmortem)
-    if postmortem.is_amendment and not can_edit:
+    if not access.can_read_live_content(request.user, postmortem):
         # Readers keep seeing what was published while the team amends it.
         latest = postmortem.latest_revision()
         if latest:
@@ -213,10 +212,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def _export_data(request: HttpRequest, postmortem: Postmortem) -> dict[str, Any]:
     """Editors export what they see (the live draft); readers export what was published."""
     latest = postmortem.latest_revision()
-    if latest and (postmortem.status == Status.PUBLISHED or not _editor(request, postmortem)):
+    live = access.can_read_live_content(request.user, postmortem)
+    if latest and (postmortem.status == Status.PUBLISHED or not live):
         return dict(latest.snapshot, revision=latest.number)
     return build_snapshot(postmortem)
-
-
-def _editor(request: HttpRequest, postmortem: Postmortem) -> bool:
-    return access.can_edit_postmortem(request.user, postmortem)

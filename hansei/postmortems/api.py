@@ -1,0 +1,274 @@
+"""Postmortems: details, sections, timeline, publishing, amendments, revisions, export."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Query, Router, Status
+
+from hansei.accounts import access
+from hansei.accounts.auth import actor_of
+from hansei.accounts.schemas import aware, user_named
+from hansei.postmortems import services
+from hansei.postmortems.models import Revision, Template, TimelineEntry
+from hansei.postmortems.models import Status as PostmortemStatus
+from hansei.postmortems.schemas import (
+    PostmortemDetailOut,
+    PostmortemPage,
+    PostmortemPatch,
+    PublishIn,
+    RevisionDetailOut,
+    RevisionOut,
+    SectionIn,
+    SectionOut,
+    TemplateIn,
+    TemplateOut,
+    TimelineEntryIn,
+    TimelineEntryOut,
+    TimelineEntryPatch,
+    postmortem_detail,
+)
+from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
+from hansei.postmortems.template_services import SectionSpec, save_template
+
+router = Router(tags=["postmortems"])
+
+
+@router.get("/postmortems", response=PostmortemPage, summary="Postmortems you can see")
+def list_postmortems(
+    request: HttpRequest,
+    status: str = Query("", description="draft, in_review, approved or published"),
+    team: str = "",
+    overdue: bool | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    qs = access.postmortems_visible_to(actor_of(request)).select_related("team", "owner")
+    if status:
+        if status not in PostmortemStatus.values:
+            choices = ", ".join(PostmortemStatus.values)
+            raise ValidationError({"status": f"Status must be one of {choices}."})
+        qs = qs.filter(status=status)
+    if team:
+        qs = qs.filter(team__slug=team)
+    if overdue is not None:
+        overdue_ids = qs.overdue().values("pk")
+        qs = qs.filter(pk__in=overdue_ids) if overdue else qs.exclude(pk__in=overdue_ids)
+    total = qs.count()
+    return {
+        "items": list(qs[offset : offset + limit]),
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get("/postmortems/{int:pk}", response=PostmortemDetailOut, summary="A postmortem")
+def get_postmortem(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    latest = postmortem.latest_revision()
+    if latest and not access.can_read_live_content(actor, postmortem):
+        # An amendment is being written: other readers get what was published (See Other).
+        location = reverse("api:get_revision", kwargs={"pk": pk, "number": latest.number})
+        return HttpResponseRedirect(location, status=303)
+    return postmortem_detail(actor, postmortem)
+
+
+@router.patch(
+    "/postmortems/{int:pk}", response=PostmortemDetailOut, summary="Change title, owner, due date"
+)
+def update_postmortem(request: HttpRequest, pk: int, payload: PostmortemPatch) -> dict[str, Any]:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    owner = user_named(payload.owner, field="owner") if payload.owner else None
+    services.update_postmortem(
+        actor=actor,
+        postmortem=postmortem,
+        title=payload.title,
+        owner=owner,
+        due_date=payload.due_date,
+        restricted=payload.restricted,
+    )
+    return postmortem_detail(actor, postmortem)
+
+
+@router.put(
+    "/postmortems/{int:pk}/sections/{key}", response=SectionOut, summary="Replace a section's text"
+)
+def update_section(request: HttpRequest, pk: int, key: str, payload: SectionIn) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    section = get_object_or_404(postmortem.sections, key=key)
+    return services.update_section(actor=actor, section=section, body=payload.body)
+
+
+@router.post(
+    "/postmortems/{int:pk}/timeline",
+    response={201: TimelineEntryOut},
+    summary="Add a timeline entry",
+)
+def add_timeline_entry(request: HttpRequest, pk: int, payload: TimelineEntryIn) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    entry = services.add_timeline_entry(
+        actor=actor,
+        postmortem=postmortem,
+        occurred_at=aware(payload.occurred_at),
+        text=payload.text,
+        kind=payload.kind,
+        is_key_event=payload.is_key_event,
+    )
+    return Status(201, entry)
+
+
+def _entry(request: HttpRequest, pk: int, entry_id: int) -> TimelineEntry:
+    postmortem = access.get_postmortem_for_user(actor_of(request), pk)
+    return get_object_or_404(postmortem.timeline.select_related("postmortem"), pk=entry_id)
+
+
+@router.patch(
+    "/postmortems/{int:pk}/timeline/{int:entry_id}",
+    response=TimelineEntryOut,
+    summary="Change a timeline entry",
+)
+def update_timeline_entry(
+    request: HttpRequest, pk: int, entry_id: int, payload: TimelineEntryPatch
+) -> Any:
+    entry = _entry(request, pk, entry_id)
+    sent = payload.dict(exclude_unset=True)
+    return services.update_timeline_entry(
+        actor=actor_of(request),
+        entry=entry,
+        occurred_at=aware(sent["occurred_at"]) if "occurred_at" in sent else entry.occurred_at,
+        text=sent["text"] if sent.get("text") is not None else entry.text,
+        kind=sent["kind"] if sent.get("kind") is not None else entry.kind,
+        is_key_event=bool(sent.get("is_key_event", entry.is_key_event)),
+    )
+
+
+@router.delete(
+    "/postmortems/{int:pk}/timeline/{int:entry_id}",
+    response={204: None},
+    summary="Delete a timeline entry",
+)
+def delete_timeline_entry(request: HttpRequest, pk: int, entry_id: int) -> Any:
+    services.delete_timeline_entry(actor=actor_of(request), entry=_entry(request, pk, entry_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/postmortems/{int:pk}/publish",
+    response={201: RevisionOut},
+    summary="Publish an approved postmortem",
+)
+def publish(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    revision = services.publish_postmortem(
+        actor=actor, postmortem=postmortem, change_note=payload.change_note
+    )
+    return Status(201, revision)
+
+
+@router.post(
+    "/postmortems/{int:pk}/amendment",
+    response=PostmortemDetailOut,
+    summary="Reopen a published postmortem as a draft",
+)
+def start_amendment(request: HttpRequest, pk: int) -> dict[str, Any]:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    services.start_amendment(actor=actor, postmortem=postmortem)
+    return postmortem_detail(actor, postmortem)
+
+
+@router.get(
+    "/postmortems/{int:pk}/revisions", response=list[RevisionOut], summary="Published revisions"
+)
+def list_revisions(request: HttpRequest, pk: int) -> Any:
+    postmortem = access.get_postmortem_for_user(actor_of(request), pk)
+    return postmortem.revisions.select_related("published_by").order_by("-number")
+
+
+@router.get(
+    "/postmortems/{int:pk}/revisions/{int:number}",
+    response=RevisionDetailOut,
+    summary="A published revision, frozen",
+)
+def get_revision(request: HttpRequest, pk: int, number: int) -> Revision:
+    postmortem = access.get_postmortem_for_user(actor_of(request), pk)
+    return get_object_or_404(postmortem.revisions, number=number)
+
+
+@router.get(
+    "/postmortems/{int:pk}/export",
+    response={200: str},
+    summary="Export as Markdown or JSON",
+    description="The current content, or a published revision's with `revision`.",
+)
+def export(
+    request: HttpRequest,
+    pk: int,
+    format: Literal["markdown", "json"] = "markdown",
+    revision: int | None = None,
+) -> HttpResponse:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    latest = postmortem.latest_revision()
+    if revision is None and latest and not access.can_read_live_content(actor, postmortem):
+        revision = latest.number
+    if revision is None:
+        data = build_snapshot(postmortem)
+    else:
+        found = postmortem.revisions.filter(number=revision).first()
+        if found is None:
+            raise Http404
+        data = found.snapshot
+    filename = f"postmortem-{postmortem.pk}" + (f"-r{revision}" if revision else "")
+    if format == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    else:
+        response = HttpResponse(
+            snapshot_to_markdown(data), content_type="text/markdown; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.md"'
+    return response
+
+
+@router.get("/templates", response=list[TemplateOut], summary="Postmortem templates")
+def list_templates(request: HttpRequest) -> Any:
+    return Template.objects.prefetch_related("sections")
+
+
+def _save_template(request: HttpRequest, template: Template | None, payload: TemplateIn) -> Any:
+    return save_template(
+        actor=actor_of(request),
+        template=template,
+        name=payload.name,
+        language=payload.language,
+        description=payload.description,
+        is_default=payload.is_default,
+        sections=[SectionSpec(**section.dict()) for section in payload.sections],
+    )
+
+
+@router.post("/templates", response={201: TemplateOut}, summary="Create a template (admins)")
+def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
+    return Status(201, _save_template(request, None, payload))
+
+
+@router.put(
+    "/templates/{int:template_id}", response=TemplateOut, summary="Replace a template (admins)"
+)
+def update_template(request: HttpRequest, template_id: int, payload: TemplateIn) -> Any:
+    template = get_object_or_404(Template, pk=template_id)
+    return _save_template(request, template, payload)

@@ -1,0 +1,194 @@
+"""API shapes for postmortems, their sections, timeline and revisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from hansei.accounts import access
+from hansei.accounts.models import User
+from hansei.accounts.schemas import UserOut
+from hansei.action_items.schemas import ActionItemOut
+from hansei.incidents.schemas import IncidentOut
+from hansei.postmortems.models import Postmortem, Revision, Template, TemplateSection
+from hansei.postmortems.services import publish_blockers, sections_missing_content
+from hansei.reviews.schemas import MeetingNoteOut, ReviewOut
+
+
+class PostmortemFields(Schema):
+    id: int
+    title: str
+    team: str
+    owner: UserOut
+    status: str
+    restricted: bool
+    due_date: date
+    is_overdue: bool
+    review_round: int
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PostmortemOut(PostmortemFields):
+    @staticmethod
+    def resolve_team(obj: Postmortem) -> str:
+        return obj.team.slug
+
+    @staticmethod
+    def resolve_is_overdue(obj: Postmortem) -> bool:
+        return obj.is_overdue()
+
+
+class PostmortemPage(Schema):
+    items: list[PostmortemOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    help_text: str
+    kind: str
+    required: bool
+    position: int
+    body: str
+    updated_at: datetime
+
+
+class TimelineEntryOut(Schema):
+    id: int
+    occurred_at: datetime
+    text: str
+    kind: str
+    is_key_event: bool
+    source: str
+
+
+class PostmortemDetailOut(PostmortemFields):
+    language: str
+    incidents: list[IncidentOut]
+    sections: list[SectionOut]
+    timeline: list[TimelineEntryOut]
+    action_items: list[ActionItemOut]
+    reviews: list[ReviewOut]
+    meeting_notes: list[MeetingNoteOut]
+    latest_revision: int | None
+    missing_sections: list[str] = Field(description="Required text sections still empty.")
+    publish_blockers: list[str] = Field(description="Why it cannot be published now.")
+    can_edit: bool
+
+
+def postmortem_detail(user: User, postmortem: Postmortem) -> dict[str, Any]:
+    """Everything the postmortem page shows, as one document."""
+    postmortem.refresh_from_db()
+    latest = postmortem.latest_revision()
+    base = PostmortemOut.from_orm(postmortem).model_dump()
+    incidents = postmortem.incidents.select_related(
+        "severity", "team", "commander", "postmortem_requested_by"
+    ).prefetch_related("services", "responders")
+    return {
+        **base,
+        "language": postmortem.language,
+        "incidents": list(incidents.order_by("started_at")),
+        "sections": list(postmortem.sections.all()),
+        "timeline": list(postmortem.timeline.all()),
+        "action_items": list(postmortem.action_items.select_related("owner")),
+        "reviews": list(
+            postmortem.reviews.select_related("reviewer", "requested_by", "postmortem")
+        ),
+        "meeting_notes": list(postmortem.meeting_notes.select_related("recorded_by")),
+        "latest_revision": latest.number if latest else None,
+        "missing_sections": [s.key for s in sections_missing_content(postmortem)],
+        "publish_blockers": publish_blockers(postmortem),
+        "can_edit": access.can_edit_postmortem(user, postmortem),
+    }
+
+
+class PostmortemPatch(Schema):
+    title: str | None = None
+    owner: str | None = Field(None, description="A username.")
+    due_date: date | None = None
+    restricted: bool | None = None
+
+
+class SectionIn(Schema):
+    body: str
+
+
+class TimelineEntryIn(Schema):
+    """A timeline entry. Times are ISO 8601; without a zone they are UTC."""
+
+    occurred_at: datetime
+    text: str
+    kind: str = "event"
+    is_key_event: bool = False
+
+
+class TimelineEntryPatch(Schema):
+    occurred_at: datetime | None = None
+    text: str | None = None
+    kind: str | None = None
+    is_key_event: bool | None = None
+
+
+class PublishIn(Schema):
+    change_note: str = Field("", description="Required for an amendment: what changed.")
+
+
+class RevisionOut(Schema):
+    number: int
+    change_note: str
+    is_amendment: bool
+    published_by: str | None
+    published_at: datetime
+
+    @staticmethod
+    def resolve_published_by(obj: Revision) -> str | None:
+        return obj.published_by.username if obj.published_by else None
+
+
+class RevisionDetailOut(RevisionOut):
+    snapshot: dict[str, Any]
+
+
+class TemplateSectionOut(Schema):
+    key: str
+    title: str
+    kind: str
+    help_text: str
+    required: bool
+    position: int
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    description: str
+    language: str
+    is_default: bool
+    sections: list[TemplateSectionOut]
+
+    @staticmethod
+    def resolve_sections(obj: Template) -> list[TemplateSection]:
+        return list(obj.sections.all())
+
+
+class TemplateSectionIn(Schema):
+    key: str = Field("", description="A slug; made from the title when empty.")
+    title: str
+    kind: str = "markdown"
+    help_text: str = ""
+    required: bool = False
+
+
+class TemplateIn(Schema):
+    name: str
+    language: str = "en"
+    description: str = ""
+    is_default: bool = False
+    sections: list[TemplateSectionIn]

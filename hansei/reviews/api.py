@@ -1,0 +1,128 @@
+"""Formal review: submit, approve with the checklist, request changes, meeting notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+
+from hansei.accounts import access
+from hansei.accounts.auth import actor_of
+from hansei.accounts.models import User
+from hansei.accounts.schemas import users_named
+from hansei.reviews import services
+from hansei.reviews.models import CHECKLIST, Decision, Review
+from hansei.reviews.schemas import (
+    ApproveIn,
+    ChecklistItemOut,
+    MeetingNoteIn,
+    MeetingNoteOut,
+    RequestChangesIn,
+    ReviewOut,
+    SubmitIn,
+)
+
+router = Router(tags=["reviews"])
+
+
+def _review_for(user: User, review_id: int) -> Review:
+    """A review of a postmortem the user can see; 404 otherwise."""
+    visible = access.postmortems_visible_to(user).values("pk")
+    reviews = Review.objects.filter(postmortem__in=visible)
+    return get_object_or_404(reviews.select_related("postmortem", "reviewer"), pk=review_id)
+
+
+@router.post(
+    "/postmortems/{int:pk}/submit",
+    response={201: list[ReviewOut]},
+    summary="Submit a draft for review",
+)
+def submit(request: HttpRequest, pk: int, payload: SubmitIn) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    reviewers = users_named(payload.reviewers, field="reviewers")
+    return Status(
+        201, services.submit_for_review(actor=actor, postmortem=postmortem, reviewers=reviewers)
+    )
+
+
+@router.get("/reviews", response=list[ReviewOut], summary="Reviews asked of you")
+def my_reviews(request: HttpRequest, pending: bool = True) -> Any:
+    """By default the reviews waiting for your decision in a current review round."""
+    reviews = Review.objects.filter(reviewer=actor_of(request)).select_related(
+        "postmortem", "reviewer", "requested_by"
+    )
+    if pending:
+        reviews = reviews.filter(
+            decision=Decision.PENDING,
+            round=F("postmortem__review_round"),
+            postmortem__status="in_review",
+        )
+    return reviews.order_by("-requested_at")
+
+
+@router.get("/reviews/checklist", response=list[ChecklistItemOut], summary="Reviewer checklist")
+def checklist(request: HttpRequest) -> Any:
+    return [{"key": key, "label": str(label)} for key, label in CHECKLIST]
+
+
+@router.get("/reviews/{int:review_id}", response=ReviewOut, summary="A review")
+def get_review(request: HttpRequest, review_id: int) -> Review:
+    return _review_for(actor_of(request), review_id)
+
+
+@router.post(
+    "/reviews/{int:review_id}/approve", response=ReviewOut, summary="Approve, checklist complete"
+)
+def approve(request: HttpRequest, review_id: int, payload: ApproveIn) -> Review:
+    actor = actor_of(request)
+    review = _review_for(actor, review_id)
+    review = services.approve_review(
+        actor=actor, review=review, checklist=payload.checklist, comment=payload.comment
+    )
+    return _review_for(actor, review.pk)
+
+
+@router.post(
+    "/reviews/{int:review_id}/request-changes",
+    response=ReviewOut,
+    summary="Send it back to draft with a reason",
+)
+def request_changes(request: HttpRequest, review_id: int, payload: RequestChangesIn) -> Review:
+    actor = actor_of(request)
+    review = _review_for(actor, review_id)
+    review = services.request_changes(
+        actor=actor, review=review, comment=payload.comment, checklist=payload.checklist
+    )
+    return _review_for(actor, review.pk)
+
+
+@router.get(
+    "/postmortems/{int:pk}/meeting-notes",
+    response=list[MeetingNoteOut],
+    summary="Review meeting notes",
+)
+def list_meeting_notes(request: HttpRequest, pk: int) -> Any:
+    postmortem = access.get_postmortem_for_user(actor_of(request), pk)
+    return postmortem.meeting_notes.select_related("recorded_by")
+
+
+@router.post(
+    "/postmortems/{int:pk}/meeting-notes",
+    response={201: MeetingNoteOut},
+    summary="Record review meeting notes",
+)
+def add_meeting_note(request: HttpRequest, pk: int, payload: MeetingNoteIn) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    note = services.record_meeting_note(
+        actor=actor,
+        postmortem=postmortem,
+        held_on=payload.held_on,
+        notes=payload.notes,
+        attendees=payload.attendees,
+    )
+    return Status(201, note)

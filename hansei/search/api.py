@@ -1,0 +1,75 @@
+"""Full-text search over the published archive."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from hansei.accounts.auth import actor_of
+from hansei.search import services
+
+router = Router(tags=["search"])
+
+
+class SearchHitOut(Schema):
+    postmortem_id: int
+    title: str
+    team: str
+    revision: int
+    published_at: datetime | None
+    severity: str | None
+    snippet: str = Field(description="HTML: escaped text, matches wrapped in <mark>.")
+    rank: float
+
+
+class SearchPageOut(Schema):
+    results: list[SearchHitOut]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/search", response=SearchPageOut, summary="Search published postmortems")
+def search(
+    request: HttpRequest,
+    q: str = Query("", description="Words to look for; empty lists the archive."),
+    team: str | None = Query(None, description="A team's slug."),
+    service: str | None = Query(None, description="A service's slug."),
+    severity: str | None = Query(None, description="A severity name, such as SEV1."),
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    page = services.search_postmortems(
+        user=actor_of(request),
+        query=q,
+        team=team or None,
+        service=service or None,
+        severity=severity or None,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        offset=offset,
+    )
+    return {
+        "results": [
+            {
+                "postmortem_id": hit.postmortem.pk,
+                "title": hit.postmortem.title,
+                "team": hit.postmortem.team.slug,
+                "revision": hit.revision.number,
+                "published_at": hit.revision.published_at,
+                "severity": hit.severity.name if hit.severity else None,
+                "snippet": str(hit.snippet),
+                "rank": hit.rank,
+            }
+            for hit in page.results
+        ],
+        "total": page.total,
+        "limit": limit,
+        "offset": offset,
+    }

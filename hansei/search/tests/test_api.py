@@ -1,0 +1,49 @@
+"""The search API: the published archive, filtered, visible to the right people only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hansei.accounts.tests.test_api import ApiClient, assert_error
+from hansei.conftest import FULL_CHECKLIST
+from hansei.postmortems.services import publish_postmortem, update_section
+from hansei.reviews.services import approve_review, submit_for_review
+
+
+def test_it_finds_a_published_postmortem_by_a_word_of_its_text(
+    alice: Any, charlie: Any, make_postmortem: Any, rita: Any
+) -> None:
+    postmortem = make_postmortem()
+    section = postmortem.sections.get(key="root_causes")
+    update_section(actor=alice, section=section, body="The connection pool was exhausted.")
+    [review] = submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
+    approve_review(actor=rita, review=review, checklist=FULL_CHECKLIST)
+    publish_postmortem(actor=alice, postmortem=postmortem)
+
+    response = ApiClient(charlie).get("/search", q="exhausted")
+    assert response.status_code == 200, response.content
+    page = response.json()
+    assert page["total"] == 1
+    [hit] = page["results"]
+    assert (hit["postmortem_id"], hit["revision"], hit["team"]) == (postmortem.pk, 1, "payments")
+    assert "<mark>" in hit["snippet"]
+    assert ApiClient(charlie).get("/search", q="exhausted", team="search").json()["total"] == 0
+    assert ApiClient(charlie).get("/search", q="nothing-like-this").json()["results"] == []
+
+
+def test_it_never_finds_a_draft(alice: Any, make_postmortem: Any) -> None:
+    postmortem = make_postmortem()
+    section = postmortem.sections.get(key="root_causes")
+    update_section(actor=alice, section=section, body="A secret draft about quokkas.")
+    page = ApiClient(alice).get("/search", q="quokkas").json()
+    assert page == {"results": [], "total": 0, "limit": 20, "offset": 0}
+
+
+def test_it_refuses_dates_in_the_wrong_order(alice: Any) -> None:
+    response = ApiClient(alice).get("/search", date_from="2024-05-02", date_to="2024-05-01")
+    body = assert_error(response, 400)
+    assert "before the end date" in body["detail"]
+
+
+def test_it_refuses_a_malformed_date(alice: Any) -> None:
+    assert_error(ApiClient(alice).get("/search", date_from="May"), 422, "date_from")
