@@ -22,6 +22,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from django.utils.translation import gettext as _
+
 from hansei.core.errors import InvalidState
 
 NON_FIELD = "__all__"
@@ -69,7 +71,7 @@ def install_error_handlers(api: NinjaAPI, body_params: set[str]) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        detail = str(exc) or "You do not have permission to do this."
+        detail = str(exc) or _("You do not have permission to do this.")
         return error_response(api, request, 403, detail)
 
     @api.exception_handler(Http404)

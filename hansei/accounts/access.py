@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from hansei.accounts.models import Team, User
@@ -105,9 +106,10 @@ def can_read_live_content(user: User, postmortem: Postmortem) -> bool:
     every other reader keeps reading the latest published revision."""
     if not postmortem.is_amendment:
         return True
-    return can_edit_postmortem(user, postmortem) or postmortem.reviews.filter(
-        reviewer_id=user.pk
-    ).exists()
+    return (
+        can_edit_postmortem(user, postmortem)
+        or postmortem.reviews.filter(reviewer_id=user.pk).exists()
+    )
 
 
 def can_publish_postmortem(user: User, postmortem: Postmortem) -> bool:
@@ -133,4 +135,4 @@ def can_administer(user: User) -> bool:
 def require(allowed: bool, message: str = "") -> None:
     """Raise PermissionDenied unless ``allowed``: the one way services refuse an actor."""
     if not allowed:
-        raise PermissionDenied(message or "You do not have permission to do this.")
+        raise PermissionDenied(message or _("You do not have permission to do this."))

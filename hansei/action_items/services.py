@@ -17,6 +17,9 @@ from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Pri
 from hansei.core.errors import InvalidState
 from hansei.postmortems.models import Postmortem
 
+# The column's size: longer links would fail on PostgreSQL (and be kept whole on SQLite).
+MAX_TRACKING_URL = ActionItem._meta.get_field("tracking_url").max_length or 500
+
 
 @dataclass
 class ActionItemInput:
@@ -49,9 +52,12 @@ def _validate(data: ActionItemInput, *, previous_due: date | None = None) -> Non
     changed_due = data.due_date is not None and data.due_date != previous_due
     if changed_due and data.due_date < timezone.localdate():  # type: ignore[operator]
         errors["due_date"] = _("The due date cannot be in the past.")
-    if data.tracking_url:
+    tracking_url = data.tracking_url.strip()
+    if len(tracking_url) > MAX_TRACKING_URL:
+        errors["tracking_url"] = _("At most %(n)s characters.") % {"n": MAX_TRACKING_URL}
+    elif tracking_url:
         try:
-            URLValidator(schemes=["http", "https"])(data.tracking_url)
+            URLValidator(schemes=["http", "https"])(tracking_url)
         except ValidationError:
             errors["tracking_url"] = _("Enter a full http(s) link to the tracking issue.")
     if data.owner is not None and not data.owner.is_active:
@@ -79,6 +85,7 @@ def _apply(item: ActionItem, data: ActionItemInput) -> None:
 
 @transaction.atomic
 def add_action_item(*, actor: User, postmortem: Postmortem, data: ActionItemInput) -> ActionItem:
+    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     access.require(access.can_edit_postmortem(actor, postmortem))
     if not postmortem.is_editable:
         raise InvalidState(_("Action items can be added while the postmortem is a draft."))
@@ -106,7 +113,12 @@ def update_action_item(*, actor: User, item: ActionItem, data: ActionItemInput) 
 
 @transaction.atomic
 def delete_action_item(*, actor: User, item: ActionItem) -> None:
-    access.require(access.can_edit_postmortem(actor, item.postmortem))
-    if not item.postmortem.is_editable:
+    postmortem = Postmortem.objects.select_for_update().get(pk=item.postmortem_id)
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    if not postmortem.is_editable:
+        raise InvalidState(_("Action items can be deleted while the postmortem is a draft."))
+    # During an amendment, items already in a published revision stay: they are tracked.
+    latest = postmortem.latest_revision()
+    if latest is not None and item.created_at <= latest.published_at:
         raise InvalidState(_("Published action items are kept: mark it won't do, with a reason."))
     item.delete()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 
 def add_business_days(start: date, days: int) -> date:
     """``start`` plus ``days`` working days (Monday to Friday)."""
@@ -25,9 +27,11 @@ def format_duration(delta: timedelta | None) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{sign}{days}d {hours}h"
-    if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{sign}{minutes}m"
-    return f"{sign}{secs}s"
+        text = _("%(days)sd %(hours)sh") % {"days": days, "hours": hours}
+    elif hours:
+        text = _("%(hours)sh %(minutes)sm") % {"hours": hours, "minutes": f"{minutes:02d}"}
+    elif minutes:
+        text = _("%(minutes)sm") % {"minutes": minutes}
+    else:
+        text = _("%(seconds)ss") % {"seconds": secs}
+    return sign + text

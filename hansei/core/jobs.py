@@ -56,10 +56,22 @@ def claim_next(worker: str) -> Job | None:
     return None
 
 
+def _handler(kind: str) -> Callable[[dict[str, Any]], None]:
+    if kind not in HANDLERS:
+        raise PermanentJobError(f"no handler for job kind {kind!r}")
+    try:
+        handler: Callable[[dict[str, Any]], None] = import_string(HANDLERS[kind])
+        return handler
+    except ImportError as exc:
+        raise PermanentJobError(f"cannot load the handler of {kind!r}: {exc}") from exc
+
+
 def run_job(job: Job) -> None:
-    handler: Callable[[dict[str, Any]], None] = import_string(HANDLERS[job.kind])
     job.attempts += 1
     try:
+        # A kind without a handler fails the job on the row: raising here instead would leave
+        # it claimed, then released by recover_stale_claims, and retried forever.
+        handler = _handler(job.kind)
         with transaction.atomic():
             handler(job.payload)
     except Exception as exc:  # every failure is recorded on the row, never lost

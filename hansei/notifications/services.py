@@ -40,7 +40,8 @@ def queue_email(
 def announcement_recipients(postmortem: Postmortem) -> list[str]:
     """The distribution list; a restricted postmortem is announced to its team only."""
     if postmortem.restricted:
-        return [m.user.email for m in postmortem.team.memberships.select_related("user")]
+        members = postmortem.team.memberships.filter(user__is_active=True)
+        return [m.user.email for m in members.select_related("user")]
     return PostmortemPolicy.current().recipients()
 
 

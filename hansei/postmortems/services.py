@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hansei.accounts import access
 from hansei.accounts.models import User
@@ -45,9 +46,19 @@ def default_template(language: str = "en") -> Template | None:
 def _validate_owner(owner: User, team_id: int) -> None:
     if not owner.is_active or not access.can_write_for_team(owner, team_id):
         raise ValidationError(
-            {"owner": _("%(user)s cannot own it: the owner must be a writer on the team.")
-             % {"user": owner}}
+            {
+                "owner": _("%(user)s cannot own it: the owner must be a writer on the team.")
+                % {"user": owner}
+            }
         )
+
+
+def _default_owner(incident: Incident, actor: User) -> User:
+    """The commander when they can own it (a writer on the team), else whoever starts it."""
+    commander = incident.commander
+    if commander is not None and access.can_write_for_team(commander, incident.team_id):
+        return commander
+    return actor
 
 
 def _validate_due_date(due: date) -> None:
@@ -76,7 +87,7 @@ def create_postmortem(
     template = template or default_template(actor.language or "en") or default_template()
     if template is None:
         raise InvalidState(_("There is no postmortem template yet; an admin must create one."))
-    owner = owner or incident.commander or actor
+    owner = owner or _default_owner(incident, actor)
     _validate_owner(owner, incident.team_id)
     due = due_date or default_due_date(incident.severity)
     _validate_due_date(due)
@@ -111,7 +122,10 @@ def create_postmortem(
 
 def sync_milestones_to_timeline(*, incident: Incident) -> None:
     """Keep one automatic, key timeline entry per incident milestone, updated in place."""
-    postmortem = incident.postmortem
+    # Read the row again: the incident's cached postmortem may be a stale draft by now.
+    if incident.postmortem_id is None:
+        return
+    postmortem = Postmortem.objects.filter(pk=incident.postmortem_id).first()
     if postmortem is None or not postmortem.is_editable:
         return
     for name, label in MILESTONES:
@@ -124,8 +138,10 @@ def sync_milestones_to_timeline(*, incident: Incident) -> None:
             continue
         text = _("%(milestone)s: %(title)s") % {"milestone": label, "title": incident.title}
         if existing:
+            # The incident's title may have changed too: the entry is automatic, keep it true.
             existing.occurred_at = when
-            existing.save(update_fields=["occurred_at"])
+            existing.text = text
+            existing.save(update_fields=["occurred_at", "text"])
         else:
             TimelineEntry.objects.create(
                 postmortem=postmortem,
@@ -151,8 +167,10 @@ def update_section(*, actor: User, section: Section, body: str) -> Section:
     _require_editable(actor, postmortem)
     if len(body) > MAX_SECTION_CHARS:
         raise ValidationError(
-            {"body": _("The section is too long (at most %(n)s characters).")
-             % {"n": f"{MAX_SECTION_CHARS:,}"}}
+            {
+                "body": _("The section is too long (at most %(n)s characters).")
+                % {"n": f"{MAX_SECTION_CHARS:,}"}
+            }
         )
     section.body = body.replace("\r\n", "\n")
     section.updated_by = actor
@@ -171,8 +189,11 @@ def update_postmortem(
     due_date: date | None = None,
     restricted: bool | None = None,
 ) -> Postmortem:
-    access.require(access.can_edit_postmortem(actor, postmortem))
-    if postmortem.status == Status.PUBLISHED:
+    # Check the locked row, not the caller's copy (its status may be stale), and save only
+    # these fields, so a stale copy cannot undo a submission or publication made meanwhile.
+    current = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
+    access.require(access.can_edit_postmortem(actor, current))
+    if current.status == Status.PUBLISHED:
         raise InvalidState(_("It is published: start an amendment to change it."))
     if title is not None:
         title = title.strip()
@@ -187,7 +208,7 @@ def update_postmortem(
         postmortem.due_date = due_date
     if restricted is not None:
         postmortem.restricted = restricted
-    postmortem.save()
+    postmortem.save(update_fields=["title", "owner", "due_date", "restricted", "updated_at"])
     return postmortem
 
 
@@ -217,6 +238,7 @@ def add_timeline_entry(
     kind: str = TimelineKind.EVENT,
     is_key_event: bool = False,
 ) -> TimelineEntry:
+    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     _require_editable(actor, postmortem)
     text = _clean_timeline(occurred_at, text, kind)
     return TimelineEntry.objects.create(
@@ -239,7 +261,7 @@ def update_timeline_entry(
     kind: str,
     is_key_event: bool,
 ) -> TimelineEntry:
-    _require_editable(actor, entry.postmortem)
+    _require_editable(actor, Postmortem.objects.select_for_update().get(pk=entry.postmortem_id))
     entry.text = _clean_timeline(occurred_at, text, kind)
     entry.occurred_at = occurred_at  # type: ignore[assignment]
     entry.kind = kind
@@ -250,7 +272,7 @@ def update_timeline_entry(
 
 @transaction.atomic
 def delete_timeline_entry(*, actor: User, entry: TimelineEntry) -> None:
-    _require_editable(actor, entry.postmortem)
+    _require_editable(actor, Postmortem.objects.select_for_update().get(pk=entry.postmortem_id))
     entry.delete()
 
 
@@ -259,10 +281,19 @@ def _publish_blockers(postmortem: Postmortem, policy: PostmortemPolicy) -> list[
 
     current = Review.objects.filter(postmortem=postmortem, round=postmortem.review_round)
     approvals = [r for r in current if r.decision == Decision.APPROVED and r.checklist_complete]
+    # An amendment reopens the last round's content: approvals given before the latest
+    # publication reviewed the old text and do not count for the new one.
+    latest = postmortem.latest_revision()
+    if latest is not None:
+        approvals = [r for r in approvals if r.decided_at and r.decided_at > latest.published_at]
     blockers = []
     if postmortem.review_round == 0 or len(approvals) < policy.required_approvals:
         blockers.append(
-            _("It needs %(need)s approval(s) with every checklist item confirmed; it has %(have)s.")
+            ngettext(
+                "It needs %(need)s approval with every checklist item confirmed; it has %(have)s.",
+                "It needs %(need)s approvals with every checklist item confirmed; it has %(have)s.",
+                policy.required_approvals,
+            )
             % {"need": policy.required_approvals, "have": len(approvals)}
         )
     if any(r.decision == Decision.CHANGES_REQUESTED for r in current):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hansei.core.dates import format_duration
 from hansei.postmortems.models import Postmortem, SectionKind
 
@@ -83,36 +87,79 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
     }
 
 
+FIGURE_LABELS = {
+    "time_to_detect": gettext_lazy("Time to detect"),
+    "time_to_acknowledge": gettext_lazy("Time to acknowledge"),
+    "time_to_mitigate": gettext_lazy("Time to mitigate"),
+    "time_to_resolve": gettext_lazy("Time to resolve"),
+    "impact_duration": gettext_lazy("Impact time"),
+}
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def _action_rows(data: dict[str, Any]) -> list[str]:
+    from hansei.action_items.models import ActionKind, ActionStatus
+
+    header = [
+        _("Priority"),
+        _("Type"),
+        _("Action"),
+        _("Owner"),
+        _("Due"),
+        _("Status"),
+        _("Tracking issue"),
+    ]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for a in data["action_items"]:
+        cells = [
+            a["priority"],
+            _label(ActionKind, a["type"]),
+            a["title"],
+            a["owner"] or "",
+            a["due_date"] or "",
+            _label(ActionStatus, a["status"]),
+            a["tracking_url"],
+        ]
+        rows.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return rows
+
+
 def snapshot_to_markdown(data: dict[str, Any]) -> str:
-    lines = [f"# {data['title']}", ""]
-    lines.append(f"- Team: {data['team']}")
-    lines.append(f"- Owner: {data['owner']}")
-    lines.append(f"- Status: {data['status']}")
-    for incident in data["incidents"]:
-        lines.append(f"- Incident #{incident['id']}: {incident['title']} ({incident['severity']})")
-        for name, value in incident["figures"].items():
-            lines.append(f"  - {name.replace('_', ' ').capitalize()}: {value}")
-    lines.append("")
-    for section in data["sections"]:
-        lines += [f"## {section['title']}", ""]
-        if section["kind"] == SectionKind.TIMELINE:
-            lines += [
-                f"- {e['occurred_at']} — {e['text']}{' (key event)' if e['is_key_event'] else ''}"
-                for e in data["timeline"]
-            ]
-        elif section["kind"] == SectionKind.ACTION_ITEMS:
-            lines += ["| Priority | Type | Action | Owner | Due | Status | Tracking |",
-                      "|---|---|---|---|---|---|---|"]
-            lines += [
-                f"| {a['priority']} | {a['type']} | {a['title']} | {a['owner'] or ''} | "
-                f"{a['due_date'] or ''} | {a['status']} | {a['tracking_url']} |"
-                for a in data["action_items"]
-            ]
-        if section["body"].strip():
-            lines.append(section["body"].strip())
+    """Markdown of a postmortem, with its labels in the postmortem's own language."""
+    from hansei.postmortems.models import Status
+
+    with translation.override(data.get("language") or "en"):
+        lines = [f"# {data['title']}", ""]
+        lines.append(f"- {_('Team')}: {data['team']}")
+        lines.append(f"- {_('Owner')}: {data['owner']}")
+        lines.append(f"- {_('Status')}: {_label(Status, data['status'])}")
+        for incident in data["incidents"]:
+            lines.append(
+                f"- {_('Incident')} #{incident['id']}: {incident['title']} ({incident['severity']})"
+            )
+            for name, value in incident["figures"].items():
+                lines.append(f"  - {FIGURE_LABELS.get(name, name)}: {value}")
         lines.append("")
-    if data["review_meeting_notes"]:
-        lines += ["## Review meeting notes", ""]
-        for note in data["review_meeting_notes"]:
-            lines += [f"### {note['held_on']}", "", note["notes"], ""]
+        key_mark = f" ({_('key event')})"
+        for section in data["sections"]:
+            lines += [f"## {section['title']}", ""]
+            if section["kind"] == SectionKind.TIMELINE:
+                lines += [
+                    f"- {e['occurred_at']} — {e['text']}{key_mark if e['is_key_event'] else ''}"
+                    for e in data["timeline"]
+                ]
+            elif section["kind"] == SectionKind.ACTION_ITEMS:
+                lines += _action_rows(data)
+            if section["body"].strip():
+                if section["kind"] in (SectionKind.TIMELINE, SectionKind.ACTION_ITEMS):
+                    lines.append("")
+                lines.append(section["body"].strip())
+            lines.append("")
+        if data["review_meeting_notes"]:
+            lines += [f"## {_('Review meeting notes')}", ""]
+            for note in data["review_meeting_notes"]:
+                lines += [f"### {note['held_on']}", "", note["notes"], ""]
     return "\n".join(lines).rstrip() + "\n"

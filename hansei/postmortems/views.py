@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hansei.accounts import access
@@ -22,6 +23,14 @@ from hansei.postmortems.context import detail_context, is_htmx
 from hansei.postmortems.forms import DetailsForm, PublishForm
 from hansei.postmortems.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
 from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
+
+FIGURE_LABELS = {
+    "time_to_detect": gettext_lazy("Time to detect"),
+    "time_to_acknowledge": gettext_lazy("Time to acknowledge"),
+    "time_to_mitigate": gettext_lazy("Time to mitigate"),
+    "time_to_resolve": gettext_lazy("Time to resolve"),
+    "impact_duration": gettext_lazy("Impact time"),
+}
 
 LIST_FILTERS = {
     "mine": lambda qs, user: qs.filter(owner=user).open(),
@@ -111,7 +120,9 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_postmortem(actor=request.user, postmortem=postmortem, **form.cleaned_data)
+            services.update_postmortem(
+                actor=request.user, postmortem=postmortem, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_error(form, error)
         except InvalidState as error:
@@ -119,7 +130,9 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Details saved."))
             return redirect("postmortems:detail", pk=pk)
-    return render(request, "postmortems/details_form.html", {"form": form, "postmortem": postmortem})
+    return render(
+        request, "postmortems/details_form.html", {"form": form, "postmortem": postmortem}
+    )
 
 
 @login_required
@@ -188,6 +201,7 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "key_only": request.GET.get("all") != "1",
             "is_latest": revision.number == postmortem.revisions.count(),
             "can_edit": access.can_edit_postmortem(request.user, postmortem),
+            "figure_labels": FIGURE_LABELS,
         },
     )
 
@@ -198,7 +212,9 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     data = _export_data(request, postmortem)
     filename = f"postmortem-{postmortem.pk}"
     if fmt == "md":
-        response = HttpResponse(snapshot_to_markdown(data), content_type="text/markdown; charset=utf-8")
+        response = HttpResponse(
+            snapshot_to_markdown(data), content_type="text/markdown; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}.md"'
         return response
     if fmt == "json":

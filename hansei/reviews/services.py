@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hansei.accounts import access
 from hansei.accounts.models import User
@@ -33,7 +34,11 @@ def submit_for_review(
     errors = []
     if len(chosen) < policy.required_approvals:
         errors.append(
-            _("Name at least %(n)s reviewer(s): that many approvals are needed to publish.")
+            ngettext(
+                "Name at least %(n)s reviewer: that many approvals are needed to publish.",
+                "Name at least %(n)s reviewers: that many approvals are needed to publish.",
+                policy.required_approvals,
+            )
             % {"n": policy.required_approvals}
         )
     for reviewer in chosen:
@@ -89,8 +94,10 @@ def approve_review(
     missing = [str(label) for key, label in CHECKLIST if not answers[key]]
     if missing:
         raise ValidationError(
-            {"checklist": _("Confirm every checklist item to approve. Missing: %s")
-             % "; ".join(missing)}
+            {
+                "checklist": _("Confirm every checklist item to approve. Missing: %s")
+                % "; ".join(missing)
+            }
         )
     _decide(review, Decision.APPROVED, answers, comment)
     policy = PostmortemPolicy.current()
@@ -121,7 +128,9 @@ def request_changes(
 
 def _decide(review: Review, decision: str, answers: dict[str, bool], comment: str) -> None:
     if len(comment) > 20_000:
-        raise ValidationError({"comment": _("The comment is too long (at most 20,000 characters).")})
+        raise ValidationError(
+            {"comment": _("The comment is too long (at most 20,000 characters).")}
+        )
     review.decision = decision
     review.checklist = answers
     review.comment = comment.strip()

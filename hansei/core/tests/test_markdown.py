@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hansei.core.markdown import markdown_to_text, render_markdown
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "Hello <script>alert(1)</script> world",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="https://example.com" onclick="alert(1)">x</a>',
+        "<iframe src='https://evil.example'></iframe>",
+        '<svg onload="alert(1)"></svg>',
+    ],
+)
+def test_it_never_lets_raw_html_through(source):
+    html = render_markdown(source)
+
+    assert "<script" not in html
+    assert "<iframe" not in html
+    assert "<svg" not in html
+    assert "<img" not in html
+    assert not re.search(r"<[a-z][^>]*\son\w+=", html)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click](  javascript:alert(1) )",
+        "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[click](vbscript:msgbox(1))",
+        "![x](javascript:alert(1))",
+        "<javascript:alert(1)>",
+    ],
+)
+def test_it_removes_dangerous_links(source):
+    html = render_markdown(source).lower()
+
+    assert 'href="javascript' not in html
+    assert 'src="javascript' not in html
+    assert 'href="data:' not in html
+    assert 'href="vbscript' not in html
+
+
+def test_it_keeps_safe_links_and_marks_them_nofollow():
+    html = render_markdown("[runbook](https://wiki.example.com/runbook)")
+
+    assert 'href="https://wiki.example.com/runbook"' in html
+    assert "noopener" in html
+    assert "nofollow" in html
+
+
+def test_it_renders_tables():
+    html = render_markdown("| Metric | Value |\n|---|--:|\n| Errors | 5% |\n")
+
+    assert "<table>" in html
+    assert "<th>Metric</th>" in html
+    assert '<td style="text-align:right">5%</td>' in html
+    assert "<td>Errors</td>" in html
+
+
+def test_table_cells_keep_only_their_alignment_style():
+    html = render_markdown("| a |\n|:-:|\n| b |\n")
+    forged = render_markdown('<td style="background:url(javascript:x)">x</td>')
+
+    assert '<td style="text-align:center">b</td>' in html
+    assert "<td" not in forged
+
+
+def test_it_renders_common_markdown():
+    html = render_markdown(
+        "# Title\n\n**bold** ~~gone~~ `code`\n\n- one\n- two\n\n```py\nx = 1\n```"
+    )
+
+    assert "<h1>Title</h1>" in html
+    assert "<strong>bold</strong>" in html
+    assert "<s>gone</s>" in html
+    assert "<code>code</code>" in html
+    assert "<li>one</li>" in html
+    assert '<code class="language-py">' in html
+
+
+def test_it_escapes_html_written_as_text():
+    html = render_markdown("Use a <b> tag & an ampersand")
+
+    assert "<b>" not in html
+    assert "&lt;b&gt;" in html
+    assert "&amp;" in html
+
+
+def test_empty_input_renders_nothing():
+    assert render_markdown("") == ""
+    assert render_markdown(None) == ""  # type: ignore[arg-type]
+
+
+def test_plain_text_drops_markup():
+    text = markdown_to_text("# Outage\n\nThe **cache** failed & [recovered](https://x.example)")
+
+    assert text == "Outage\nThe cache failed & recovered"
