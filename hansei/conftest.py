@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Backend-specific tests are deselected on the other backend, never skipped."""
     from django.conf import settings
 
-    engine = settings.DATABASES["default"]["ENGINE"]
+    engine = str(settings.DATABASES["default"]["ENGINE"])
     vendor = "postgres" if "postgresql" in engine else "sqlite"
     keep, drop = [], []
     for item in items:
@@ -220,7 +220,7 @@ class SmtpSink:
         self.envelopes: list[Any] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             self.envelopes.append(envelope)
             self.messages.append(message_from_bytes(envelope.original_content))
@@ -238,6 +238,9 @@ def smtp_server(settings: Any) -> Iterator[SmtpSink]:
     """An aiosmtpd server on localhost; Django's SMTP backend is pointed at it."""
     from aiosmtpd.controller import Controller
 
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection
     sink = SmtpSink()
     port = _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)

@@ -5,9 +5,10 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
-def _zones() -> list[tuple[str, str]]:
+def _zones() -> list[tuple[str, StrOrPromise]]:
     names = sorted(zoneinfo.available_timezones())
     return [("", _("Browser's time zone"))] + [(n, n) for n in names]
 
@@ -15,7 +16,8 @@ def _zones() -> list[tuple[str, str]]:
 class PreferencesForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=150, required=False)
     language = forms.ChoiceField(
-        label=_("Language"), choices=[("", _("Browser default"))] + list(settings.LANGUAGES),
+        label=_("Language"),
+        choices=[("", _("Browser default")), *settings.LANGUAGES],
         required=False,
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zones, required=False)

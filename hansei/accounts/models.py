@@ -26,8 +26,10 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     language = models.CharField(
-        _("language"), max_length=8, blank=True, choices=[("", _("Browser default"))]
-        + list(settings.LANGUAGES)
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=[("", _("Browser default")), *settings.LANGUAGES],
     )
 
     class Meta:
@@ -60,7 +62,9 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
-    members = models.ManyToManyField(User, through="Membership", related_name="teams")
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
+        User, through="Membership", related_name="teams"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +83,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "team"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
 
 
 TOKEN_PREFIX = "hansei_"

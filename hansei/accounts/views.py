@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hansei.accounts.forms import PreferencesForm, TokenForm
+from hansei.core.http import AuthedRequest
 
 
 def _throttle_key(request: HttpRequest) -> str:
@@ -57,7 +58,7 @@ class SignOutView(auth_views.LogoutView):
 
 
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = PreferencesForm(
         request.POST or None,
@@ -92,7 +93,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: AuthedRequest) -> HttpResponse:
     from hansei.accounts.services import create_api_token
 
     form = TokenForm(request.POST)
@@ -111,7 +112,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def delete_token(request: AuthedRequest, token_id: int) -> HttpResponse:
     from hansei.accounts.services import revoke_api_token
 
     token = get_object_or_404(request.user.api_tokens, pk=token_id)

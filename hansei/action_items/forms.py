@@ -11,7 +11,9 @@ from hansei.core.forms import DateInput
 
 class ActionItemForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
-    kind = forms.ChoiceField(label=_("Type"), choices=ActionKind.choices, initial=ActionKind.PREVENT)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=ActionKind.choices, initial=ActionKind.PREVENT
+    )
     owner = forms.ModelChoiceField(
         User.objects.filter(is_active=True), label=_("Owner"), required=False
     )

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,20 +14,21 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.action_items import services
 from hansei.action_items.forms import ActionItemForm
-from hansei.action_items.models import ActionItem, ActionStatus
+from hansei.action_items.models import ActionItem, ActionItemQuerySet, ActionStatus
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import apply_service_error, form_error_text
+from hansei.core.http import AuthedRequest
 from hansei.postmortems.context import action_items_context, is_htmx
 from hansei.postmortems.models import Postmortem
 
 
-def _visible_items(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _visible_items(request: AuthedRequest) -> ActionItemQuerySet:
     visible = Postmortem.objects.visible_to(request.user)
     return ActionItem.objects.filter(postmortem__in=visible).select_related("postmortem", "owner")
 
 
 @login_required
-def action_item_list(request: HttpRequest) -> HttpResponse:
+def action_item_list(request: AuthedRequest) -> HttpResponse:
     items = _visible_items(request)
     show = request.GET.get("show", "mine")
     if show == "mine":
@@ -54,12 +55,14 @@ def _back(item_or_pm: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add(request: HttpRequest, pk: int) -> HttpResponse:
+def add(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     form = ActionItemForm(request.POST)
     if form.is_valid():
         try:
-            services.add_action_item(actor=request.user, postmortem=postmortem, data=form.to_input())
+            services.add_action_item(
+                actor=request.user, postmortem=postmortem, data=form.to_input()
+            )
         except ValidationError as error:
             apply_service_error(form, error)
         except InvalidState as error:
@@ -67,18 +70,20 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     ok = not form.errors
     if is_htmx(request):
         context = action_items_context(request, postmortem, action_form=None if ok else form)
-        return render(request, "postmortems/_action_items.html", {"ai": context}, status=200 if ok else 400)
+        return render(
+            request, "postmortems/_action_items.html", {"ai": context}, status=200 if ok else 400
+        )
     if not ok:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, form_error_text(form))
     return _back(pk)
 
 
-def _get_item(request: HttpRequest, item_id: int) -> ActionItem:
+def _get_item(request: AuthedRequest, item_id: int) -> ActionItem:
     return get_object_or_404(_visible_items(request), pk=item_id)
 
 
 @login_required
-def edit(request: HttpRequest, item_id: int) -> HttpResponse:
+def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     access.require(services.can_update_action_item(request.user, item))
     initial = {
@@ -113,7 +118,7 @@ def edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, item_id: int) -> HttpResponse:
+def delete(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     postmortem = item.postmortem
     try:

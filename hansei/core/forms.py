@@ -20,7 +20,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
+def form_error_text(form: forms.BaseForm) -> str:
+    """Every error of a form as one sentence, for a flash message."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field if the form has it."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

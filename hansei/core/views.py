@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from hansei.action_items.models import ActionItem
+from hansei.core.http import AuthedRequest
 from hansei.incidents.models import Incident, PostmortemPolicy
 from hansei.incidents.policy import postmortem_requirement
 from hansei.postmortems.models import Postmortem, Status
@@ -17,7 +18,7 @@ NEEDS_POSTMORTEM_LIMIT = 200
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     owned = list(

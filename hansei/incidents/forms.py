@@ -26,7 +26,9 @@ class IncidentForm(forms.Form):
         Service.objects.all(), label=_("Affected services"), required=False
     )
     summary = forms.CharField(
-        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         max_length=20_000,
     )
     commander = forms.ModelChoiceField(
@@ -83,7 +85,9 @@ class IncidentForm(forms.Form):
 
 class RequestPostmortemForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is a postmortem worth it?"), max_length=500, required=False,
+        label=_("Why is a postmortem worth it?"),
+        max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hansei.accounts.models import Team
 
@@ -61,7 +62,7 @@ class Intervention(models.TextChoices):
 
 
 # Milestones in the only order they may happen; ``started_at`` is always required.
-MILESTONES: tuple[tuple[str, str], ...] = (
+MILESTONES: tuple[tuple[str, StrOrPromise], ...] = (
     ("started_at", _("Started")),
     ("detected_at", _("Detected")),
     ("acknowledged_at", _("Acknowledged")),

@@ -55,8 +55,7 @@ def policy_reasons(incident: Incident, policy: PostmortemPolicy) -> list[Reason]
         reasons.append(
             Reason(
                 "intervention",
-                _("On-call intervention: %(kind)s")
-                % {"kind": incident.get_intervention_display()},
+                _("On-call intervention: %(kind)s") % {"kind": incident.get_intervention_display()},
             )
         )
     found_by_people = incident.detection_method != DetectionMethod.ALERT

@@ -51,9 +51,7 @@ class IncidentInput:
     stakeholder_request: bool = False
 
 
-SCALAR_FIELDS = [
-    f.name for f in fields(IncidentInput) if f.name not in {"services", "responders"}
-]
+SCALAR_FIELDS = [f.name for f in fields(IncidentInput) if f.name not in {"services", "responders"}]
 
 
 def validate_milestones(values: dict[str, datetime | None]) -> None:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.accounts.models import Team
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import apply_service_error, form_error_text
+from hansei.core.http import AuthedRequest
 from hansei.incidents import services
 from hansei.incidents.forms import (
     IncidentForm,
@@ -28,7 +29,7 @@ from hansei.postmortems.services import create_postmortem, default_due_date, def
 
 
 @login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthedRequest) -> HttpResponse:
     incidents = (
         Incident.objects.visible_to(request.user)
         .select_related("severity", "team", "postmortem")
@@ -59,7 +60,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_new(request: HttpRequest) -> HttpResponse:
+def incident_new(request: AuthedRequest) -> HttpResponse:
     if not request.user.can_write:
         raise PermissionDenied(_("Reviewers cannot record incidents."))
     form = IncidentForm(request.POST or None, user=request.user)
@@ -75,7 +76,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for_user(request.user, pk)
     access.require(access.can_manage_incident(request.user, incident))
     initial = IncidentForm.initial_for(incident)
@@ -92,7 +93,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for_user(request.user, pk)
     requirement = postmortem_requirement(incident)
     can_manage = access.can_manage_incident(request.user, incident)
@@ -116,7 +117,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "start_form": start_form,
             "request_form": RequestPostmortemForm(),
-            "postmortem_visible": incident.postmortem_id
+            "postmortem_visible": incident.postmortem is not None
             and access.can_view_postmortem(request.user, incident.postmortem),
         },
     )
@@ -124,7 +125,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_postmortem(request: HttpRequest, pk: int) -> HttpResponse:
+def request_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for_user(request.user, pk)
     form = RequestPostmortemForm(request.POST)
     if form.is_valid():
@@ -143,20 +144,22 @@ def request_postmortem(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def start_postmortem(request: HttpRequest, pk: int) -> HttpResponse:
+def start_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for_user(request.user, pk)
     access.require(access.can_manage_incident(request.user, incident))
     form = StartPostmortemForm(request.POST, team=incident.team)
     if form.is_valid():
         try:
-            postmortem = create_postmortem(actor=request.user, incident=incident, **form.cleaned_data)
+            postmortem = create_postmortem(
+                actor=request.user, incident=incident, **form.cleaned_data
+            )
         except (ValidationError, InvalidState) as error:
             messages.error(request, _error_text(error))
         else:
             messages.success(request, _("Draft created. Write it together, then submit it."))
             return redirect("postmortems:detail", pk=postmortem.pk)
     else:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, form_error_text(form))
     return redirect("incidents:detail", pk=incident.pk)
 
 
@@ -167,7 +170,7 @@ def _error_text(error: Exception) -> str:
 
 
 @login_required
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "incidents/policy.html",
@@ -180,7 +183,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def policy_edit(request: HttpRequest) -> HttpResponse:
+def policy_edit(request: AuthedRequest) -> HttpResponse:
     access.require(access.can_administer(request.user), _("Only admins can change the policy."))
     current = PostmortemPolicy.current()
     severities = list(Severity.objects.all())

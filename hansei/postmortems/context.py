@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from hansei.accounts import access
 from hansei.action_items.forms import ActionItemForm
+from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.forms import PublishForm, TimelineEntryForm
 from hansei.postmortems.models import Postmortem, SectionKind, Status
@@ -19,7 +19,7 @@ from hansei.reviews.models import Decision, Review
 STEPS = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
 
 
-def is_htmx(request: HttpRequest) -> bool:
+def is_htmx(request: AuthedRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
@@ -31,7 +31,9 @@ def status_steps(postmortem: Postmortem) -> list[dict[str, Any]]:
     ]
 
 
-def timeline_context(request: HttpRequest, postmortem: Postmortem, **extra: Any) -> dict[str, Any]:
+def timeline_context(
+    request: AuthedRequest, postmortem: Postmortem, **extra: Any
+) -> dict[str, Any]:
     entries = list(postmortem.timeline.all())
     show_all = request.GET.get("timeline") == "all" or extra.pop("show_all", False)
     return {
@@ -40,8 +42,7 @@ def timeline_context(request: HttpRequest, postmortem: Postmortem, **extra: Any)
         "entry_count": len(entries),
         "key_count": sum(1 for e in entries if e.is_key_event),
         "show_all": show_all,
-        "editing": postmortem.is_editable
-        and access.can_edit_postmortem(request.user, postmortem),
+        "editing": postmortem.is_editable and access.can_edit_postmortem(request.user, postmortem),
         "timeline_form": extra.pop("timeline_form", None)
         or TimelineEntryForm(initial={"occurred_at": timezone.localtime().replace(second=0)}),
         **extra,
@@ -49,13 +50,12 @@ def timeline_context(request: HttpRequest, postmortem: Postmortem, **extra: Any)
 
 
 def action_items_context(
-    request: HttpRequest, postmortem: Postmortem, **extra: Any
+    request: AuthedRequest, postmortem: Postmortem, **extra: Any
 ) -> dict[str, Any]:
     return {
         "postmortem": postmortem,
         "items": list(postmortem.action_items.select_related("owner")),
-        "editing": postmortem.is_editable
-        and access.can_edit_postmortem(request.user, postmortem),
+        "editing": postmortem.is_editable and access.can_edit_postmortem(request.user, postmortem),
         "action_form": extra.pop("action_form", None) or ActionItemForm(),
         "today": timezone.localdate(),
         **extra,
@@ -63,7 +63,7 @@ def action_items_context(
 
 
 def detail_context(
-    request: HttpRequest,
+    request: AuthedRequest,
     postmortem: Postmortem,
     overrides: dict[str, tuple[str, str]] | None = None,
 ) -> dict[str, Any]:

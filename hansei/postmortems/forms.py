@@ -35,8 +35,6 @@ class PublishForm(forms.Form):
 
 class TimelineEntryForm(forms.Form):
     occurred_at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput())
-    text = forms.CharField(
-        label=_("What happened"), max_length=2000, widget=forms.TextInput()
-    )
+    text = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.TextInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=TimelineKind.choices)
     is_key_event = forms.BooleanField(label=_("Key event"), required=False)

@@ -241,6 +241,7 @@ def add_timeline_entry(
     postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     _require_editable(actor, postmortem)
     text = _clean_timeline(occurred_at, text, kind)
+    assert occurred_at is not None  # _clean_timeline refused a missing time
     return TimelineEntry.objects.create(
         postmortem=postmortem,
         occurred_at=occurred_at,

@@ -67,7 +67,7 @@ def save_template(
     errors: dict[str, str] = {}
     if not name or len(name) > 100:
         errors["name"] = _("A name of 1 to 100 characters is required.")
-    elif Template.objects.filter(name=name).exclude(pk=getattr(template, "pk", None)).exists():
+    elif Template.objects.filter(name=name).exclude(pk=template.pk if template else 0).exists():
         errors["name"] = _("Another template already has this name.")
     if language not in dict(settings.LANGUAGES):
         errors["language"] = _("Unknown language.")

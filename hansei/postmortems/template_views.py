@@ -5,13 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hansei.accounts import access
 from hansei.core.forms import apply_service_error
+from hansei.core.http import AuthedRequest
 from hansei.postmortems.models import SectionKind, Template
 from hansei.postmortems.template_services import SectionSpec, save_template
 
@@ -28,13 +29,13 @@ class TemplateForm(forms.Form):
 
 
 @login_required
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthedRequest) -> HttpResponse:
     access.require(access.can_administer(request.user))
     templates = Template.objects.prefetch_related("sections")
     return render(request, "postmortems/templates.html", {"templates": templates})
 
 
-def _rows_from_post(request: HttpRequest) -> list[dict[str, object]]:
+def _rows_from_post(request: AuthedRequest) -> list[dict[str, object]]:
     rows = []
     count = min(int(request.POST.get("rows", "0") or 0), 100)
     for i in range(count):
@@ -56,7 +57,7 @@ def _rows_from_post(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @login_required
-def template_edit(request: HttpRequest, template_id: int | None = None) -> HttpResponse:
+def template_edit(request: AuthedRequest, template_id: int | None = None) -> HttpResponse:
     access.require(access.can_administer(request.user))
     template = get_object_or_404(Template, pk=template_id) if template_id else None
     initial = {}
@@ -69,8 +70,13 @@ def template_edit(request: HttpRequest, template_id: int | None = None) -> HttpR
             "is_default": template.is_default,
         }
         rows = [
-            {"key": s.key, "title": s.title, "kind": s.kind, "help_text": s.help_text,
-             "required": s.required}
+            {
+                "key": s.key,
+                "title": s.title,
+                "kind": s.kind,
+                "help_text": s.help_text,
+                "required": s.required,
+            }
             for s in template.sections.all()
         ]
     form = TemplateForm(request.POST or None, initial=initial)
@@ -89,7 +95,13 @@ def template_edit(request: HttpRequest, template_id: int | None = None) -> HttpR
             else:
                 messages.success(request, _("Template “%s” saved.") % saved.name)
                 return redirect("postmortems:templates")
-    blank = {"key": "", "title": "", "kind": SectionKind.MARKDOWN, "help_text": "", "required": False}
+    blank = {
+        "key": "",
+        "title": "",
+        "kind": SectionKind.MARKDOWN,
+        "help_text": "",
+        "required": False,
+    }
     rows = rows + [dict(blank) for _i in range(EXTRA_ROWS)]
     return render(
         request,

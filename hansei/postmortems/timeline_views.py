@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import apply_service_error, form_error_text
+from hansei.core.http import AuthedRequest
 from hansei.postmortems import services
 from hansei.postmortems.context import is_htmx, timeline_context
 from hansei.postmortems.forms import TimelineEntryForm
@@ -25,12 +26,14 @@ def _back(pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def timeline_add(request: HttpRequest, pk: int) -> HttpResponse:
+def timeline_add(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     form = TimelineEntryForm(request.POST)
     if form.is_valid():
         try:
-            services.add_timeline_entry(actor=request.user, postmortem=postmortem, **form.cleaned_data)
+            services.add_timeline_entry(
+                actor=request.user, postmortem=postmortem, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_error(form, error)
         except InvalidState as error:
@@ -43,26 +46,29 @@ def timeline_add(request: HttpRequest, pk: int) -> HttpResponse:
             timeline_form=None if ok else form,
             show_all=request.POST.get("show_all") == "1",
         )
-        return render(request, "postmortems/_timeline.html", {"tl": context}, status=200 if ok else 400)
+        return render(
+            request, "postmortems/_timeline.html", {"tl": context}, status=200 if ok else 400
+        )
     if not ok:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, form_error_text(form))
     return _back(pk)
 
 
 @login_required
-def timeline_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+def timeline_edit(request: AuthedRequest, pk: int, entry_id: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     entry = get_object_or_404(postmortem.timeline, pk=entry_id)
     access.require(access.can_edit_postmortem(request.user, postmortem))
     if request.method == "POST" and request.POST.get("toggle_key") == "1":
-        data = {
-            "occurred_at": entry.occurred_at,
-            "text": entry.text,
-            "kind": entry.kind,
-            "is_key_event": not entry.is_key_event,
-        }
         try:
-            services.update_timeline_entry(actor=request.user, entry=entry, **data)
+            services.update_timeline_entry(
+                actor=request.user,
+                entry=entry,
+                occurred_at=entry.occurred_at,
+                text=entry.text,
+                kind=entry.kind,
+                is_key_event=not entry.is_key_event,
+            )
         except (ValidationError, InvalidState) as error:
             messages.error(request, str(getattr(error, "message", error)))
         if is_htmx(request):
@@ -96,7 +102,7 @@ def timeline_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def timeline_delete(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+def timeline_delete(request: AuthedRequest, pk: int, entry_id: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     entry = get_object_or_404(postmortem.timeline, pk=entry_id)
     try:
@@ -104,5 +110,7 @@ def timeline_delete(request: HttpRequest, pk: int, entry_id: int) -> HttpRespons
     except InvalidState as error:
         messages.error(request, error.message)
     if is_htmx(request):
-        return render(request, "postmortems/_timeline.html", {"tl": timeline_context(request, postmortem)})
+        return render(
+            request, "postmortems/_timeline.html", {"tl": timeline_context(request, postmortem)}
+        )
     return _back(pk)

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error
+from hansei.core.http import AuthedRequest
 from hansei.core.markdown import render_markdown
 from hansei.postmortems import services
 from hansei.postmortems.context import detail_context, is_htmx
@@ -43,7 +45,7 @@ LIST_FILTERS = {
 
 
 @login_required
-def postmortem_list(request: HttpRequest) -> HttpResponse:
+def postmortem_list(request: AuthedRequest) -> HttpResponse:
     postmortems = Postmortem.objects.visible_to(request.user).select_related("team", "owner")
     current = request.GET.get("show", "")
     if current in LIST_FILTERS:
@@ -57,7 +59,7 @@ def postmortem_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def postmortem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     if not access.can_read_live_content(request.user, postmortem):
         # Readers keep seeing what was published while the team amends it.
@@ -69,7 +71,7 @@ def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def save_section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def save_section(request: AuthedRequest, pk: int, key: str) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     section = get_object_or_404(postmortem.sections, key=key)
     body = request.POST.get("body", "")
@@ -94,18 +96,18 @@ def save_section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: AuthedRequest) -> HttpResponse:
     body = request.POST.get("body", "")
     if len(body) > MAX_SECTION_CHARS:
         return HttpResponse(_("Too long to preview."), status=400)
     html = render_markdown(body)
     if not html.strip():
-        html = '<p class="placeholder">%s</p>' % _("Nothing to preview yet.")
+        html = format_html('<p class="placeholder">{}</p>', _("Nothing to preview yet."))
     return HttpResponse(html)
 
 
 @login_required
-def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_details(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     access.require(access.can_edit_postmortem(request.user, postmortem))
     form = DetailsForm(
@@ -137,7 +139,7 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     form = PublishForm(request.POST)
     if not form.is_valid():
@@ -161,7 +163,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def amend(request: HttpRequest, pk: int) -> HttpResponse:
+def amend(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     try:
         services.start_amendment(actor=request.user, postmortem=postmortem)
@@ -176,7 +178,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
+def revision_list(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     revisions = postmortem.revisions.select_related("published_by").order_by("-number")
     return render(
@@ -185,7 +187,7 @@ def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def revision_detail(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     revision = get_object_or_404(Revision, postmortem=postmortem, number=number)
     data = revision.snapshot
@@ -207,7 +209,7 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     data = _export_data(request, postmortem)
     filename = f"postmortem-{postmortem.pk}"
@@ -225,7 +227,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     raise Http404(_("Unknown export format."))
 
 
-def _export_data(request: HttpRequest, postmortem: Postmortem) -> dict[str, Any]:
+def _export_data(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
     """Editors export what they see (the live draft); readers export what was published."""
     latest = postmortem.latest_revision()
     live = access.can_read_live_content(request.user, postmortem)

@@ -15,7 +15,9 @@ class SubmitForm(forms.Form):
         User.objects.none(),
         label=_("Reviewers"),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Ideally someone senior from outside the team, plus someone who knows the system."),
+        help_text=_(
+            "Ideally someone senior from outside the team, plus someone who knows the system."
+        ),
     )
 
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:

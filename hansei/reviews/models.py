@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hansei.postmortems.models import Postmortem
 
 # The reviewer checklist from the SRE Workbook, in the order a reviewer reads it.
-CHECKLIST: tuple[tuple[str, str], ...] = (
+CHECKLIST: tuple[tuple[str, StrOrPromise], ...] = (
     ("data_collected", _("Key incident data is collected for posterity")),
     ("impact_complete", _("The impact assessment is complete")),
     ("root_cause_deep", _("The root cause analysis is deep enough")),

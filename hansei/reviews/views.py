@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import apply_service_error, form_error_text
+from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.context import detail_context
 from hansei.postmortems.services import sections_missing_content
@@ -21,7 +22,7 @@ from hansei.reviews.models import CHECKLIST, Decision
 
 
 @login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     access.require(access.can_edit_postmortem(request.user, postmortem))
     previous = postmortem.reviews.filter(round=postmortem.review_round).values_list(
@@ -57,7 +58,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, pk: int, review_id: int) -> HttpResponse:
+def review(request: AuthedRequest, pk: int, review_id: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     the_review = get_object_or_404(postmortem.reviews.select_related("reviewer"), pk=review_id)
     deciding = (
@@ -108,16 +109,18 @@ def review(request: HttpRequest, pk: int, review_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_note(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_note(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     form = MeetingNoteForm(request.POST)
     if form.is_valid():
         try:
-            services.record_meeting_note(actor=request.user, postmortem=postmortem, **form.cleaned_data)
+            services.record_meeting_note(
+                actor=request.user, postmortem=postmortem, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_error(form, error)
     if form.errors:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, form_error_text(form))
     else:
         messages.success(request, _("Review meeting notes recorded."))
     return redirect(reverse("postmortems:detail", args=[pk]) + "#meeting-notes")

@@ -75,7 +75,10 @@ def test_it_shows_times_in_the_viewers_time_zone(
 
     started = datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("UTC"))
     incident = make_incident(
-        started_at=started, detected_at=None, acknowledged_at=None, mitigated_at=None,
+        started_at=started,
+        detected_at=None,
+        acknowledged_at=None,
+        mitigated_at=None,
         resolved_at=None,
     )
     alice.time_zone = "Asia/Tokyo"

@@ -16,14 +16,20 @@ pytestmark = pytest.mark.django_db
 def item(alice: Any, bob: Any, make_postmortem: Any) -> Any:
     postmortem = make_postmortem()
     return add_action_item(
-        actor=alice, postmortem=postmortem,
+        actor=alice,
+        postmortem=postmortem,
         data=ActionItemInput(title="Cap retries with a budget", owner=bob, priority="P1"),
     )
 
 
 def _edit_data(item: Any, **changes: Any) -> dict[str, Any]:
-    data = {"title": item.title, "kind": item.kind, "owner": item.owner_id,
-            "priority": item.priority, "status": item.status}
+    data = {
+        "title": item.title,
+        "kind": item.kind,
+        "owner": item.owner_id,
+        "priority": item.priority,
+        "status": item.status,
+    }
     data.update(changes)
     return data
 
@@ -80,4 +86,7 @@ def test_it_refuses_a_javascript_tracking_link(client: Any, bob: Any, item: Any)
 def test_it_hides_items_of_other_teams(client: Any, charlie: Any, item: Any) -> None:
     client.force_login(charlie)
     assert client.get(reverse("action_items:edit", args=[item.pk])).status_code == 404
-    assert "Cap retries" not in client.get(reverse("action_items:list") + "?show=open").content.decode()
+    assert (
+        "Cap retries"
+        not in client.get(reverse("action_items:list") + "?show=open").content.decode()
+    )

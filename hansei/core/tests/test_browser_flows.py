@@ -53,7 +53,8 @@ def test_an_admin_edits_the_policy_and_a_template(
     expect(page.locator(".list")).to_contain_text("Customer-facing outage")
     template = Template.objects.get(name="Customer-facing outage")
     assert list(template.sections.values_list("title", flat=True)) == [
-        "What customers saw", "Follow-ups"
+        "What customers saw",
+        "Follow-ups",
     ]
 
 

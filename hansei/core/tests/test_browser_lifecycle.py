@@ -39,7 +39,9 @@ def _record_incident(page: Page, base: str) -> None:
     page.get_by_label("Title", exact=True).fill("Card payments declined after gateway config push")
     page.get_by_label("Severity", exact=True).select_option(label="SEV2")
     page.get_by_label("Team", exact=True).select_option(label="Payments")
-    page.get_by_label("Summary", exact=True).fill("A config push to the payment gateway declined cards.")
+    page.get_by_label("Summary", exact=True).fill(
+        "A config push to the payment gateway declined cards."
+    )
     page.get_by_label("Started", exact=True).fill(_local(180))
     page.get_by_label("Detected", exact=True).fill(_local(170))
     page.get_by_label("Acknowledged", exact=True).fill(_local(165))
@@ -84,7 +86,12 @@ def _submit(page: Page) -> None:
 
 
 def test_it_walks_the_whole_lifecycle_in_a_browser(
-    live_server: Any, browser: Browser, alice: Any, rita: Any, sev: Any, smtp_server: Any,
+    live_server: Any,
+    browser: Browser,
+    alice: Any,
+    rita: Any,
+    sev: Any,
+    smtp_server: Any,
     settings: Any,
 ) -> None:
     from hansei.incidents.models import PostmortemPolicy

@@ -30,8 +30,9 @@ def test_it_lists_my_postmortems_reviews_items_and_incidents_needing_one(
 
     needing = make_incident(title="Disk filled on the ledger database")
     owned = make_postmortem()
-    add_action_item(actor=alice, postmortem=owned,
-                    data=ActionItemInput(title="Alert at 80% disk", owner=alice))
+    add_action_item(
+        actor=alice, postmortem=owned, data=ActionItemInput(title="Alert at 80% disk", owner=alice)
+    )
     other = make_postmortem(incident=make_incident(title="Queue backlog"))
     submit_for_review(actor=alice, postmortem=other, reviewers=[rita])
 

@@ -67,7 +67,10 @@ def test_it_lets_anyone_who_sees_it_request_a_postmortem(
     client: Any, bob: Any, make_incident: Any, sev: Any
 ) -> None:
     incident = make_incident(
-        severity=sev(4), downtime_minutes=None, intervention="", resolved_at=None,
+        severity=sev(4),
+        downtime_minutes=None,
+        intervention="",
+        resolved_at=None,
         mitigated_at=None,
     )
     client.force_login(bob)
@@ -83,9 +86,7 @@ def test_it_lets_anyone_who_sees_it_request_a_postmortem(
     assert "A postmortem was requested" in page
 
 
-def test_it_hides_incidents_from_other_teams(
-    client: Any, charlie: Any, make_incident: Any
-) -> None:
+def test_it_hides_incidents_from_other_teams(client: Any, charlie: Any, make_incident: Any) -> None:
     incident = make_incident()
     client.force_login(charlie)
     assert client.get(reverse("incidents:detail", args=[incident.pk])).status_code == 404
@@ -120,8 +121,11 @@ def test_it_refuses_a_draft_due_in_the_past(client: Any, alice: Any, make_incide
     page = client.get(reverse("incidents:detail", args=[incident.pk]))
     response = client.post(
         reverse("incidents:start_postmortem", args=[incident.pk]),
-        {"template": page.context["start_form"].initial["template"].pk, "owner": alice.pk,
-         "due_date": "2001-01-01"},
+        {
+            "template": page.context["start_form"].initial["template"].pk,
+            "owner": alice.pk,
+            "due_date": "2001-01-01",
+        },
         follow=True,
     )
     assert "cannot be in the past" in response.content.decode()
@@ -139,11 +143,21 @@ def test_it_shows_the_policy_to_everyone_and_lets_only_admins_edit_it(
     client.force_login(ada)
     form = client.get(reverse("incidents:policy_edit")).context["form"]
     data = {k: v for k, v in form.initial.items() if v not in (None, False)}
-    data.update({"downtime_minutes_threshold": 15, "required_approvals": 2,
-                 "announcement_recipients": "eng@example.com"})
+    data.update(
+        {
+            "downtime_minutes_threshold": 15,
+            "required_approvals": 2,
+            "announcement_recipients": "eng@example.com",
+        }
+    )
     for s in sev(1).__class__.objects.all():
-        data.update({f"sev{s.pk}-name": s.name, f"sev{s.pk}-description": s.description,
-                     f"sev{s.pk}-due_days": s.due_days})
+        data.update(
+            {
+                f"sev{s.pk}-name": s.name,
+                f"sev{s.pk}-description": s.description,
+                f"sev{s.pk}-due_days": s.due_days,
+            }
+        )
         if s.requires_postmortem:
             data[f"sev{s.pk}-requires_postmortem"] = "on"
     response = client.post(reverse("incidents:policy_edit"), data)

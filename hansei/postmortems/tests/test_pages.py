@@ -12,7 +12,9 @@ from hansei.postmortems.models import Status
 pytestmark = pytest.mark.django_db
 
 
-def test_it_shows_the_draft_editor_to_the_team(client: Any, alice: Any, make_postmortem: Any) -> None:
+def test_it_shows_the_draft_editor_to_the_team(
+    client: Any, alice: Any, make_postmortem: Any
+) -> None:
     postmortem = make_postmortem()
     client.force_login(alice)
     response = client.get(reverse("postmortems:detail", args=[postmortem.pk]))
@@ -75,8 +77,12 @@ def test_it_adds_a_timeline_entry_in_place(client: Any, alice: Any, make_postmor
     client.force_login(alice)
     response = client.post(
         reverse("postmortems:timeline_add", args=[postmortem.pk]),
-        {"occurred_at": "2026-11-01T10:15", "text": "Rolled back the config", "kind": "action",
-         "is_key_event": "on"},
+        {
+            "occurred_at": "2026-11-01T10:15",
+            "text": "Rolled back the config",
+            "kind": "action",
+            "is_key_event": "on",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -106,9 +112,15 @@ def test_it_adds_an_action_item_and_refuses_a_past_due_date(
     postmortem = make_postmortem()
     client.force_login(alice)
     url = reverse("action_items:add", args=[postmortem.pk])
-    data = {"title": "Alert on config push errors", "kind": "detect", "owner": bob.pk,
-            "priority": "P1", "due_date": "2099-01-01", "status": "open",
-            "tracking_url": "https://tracker.example.com/OPS-1"}
+    data = {
+        "title": "Alert on config push errors",
+        "kind": "detect",
+        "owner": bob.pk,
+        "priority": "P1",
+        "due_date": "2099-01-01",
+        "status": "open",
+        "tracking_url": "https://tracker.example.com/OPS-1",
+    }
     assert client.post(url, data, HTTP_HX_REQUEST="true").status_code == 200
     bad = dict(data, title="Backdated", due_date="2001-01-01")
     response = client.post(url, bad, HTTP_HX_REQUEST="true")
@@ -124,7 +136,9 @@ def test_it_walks_review_and_publication_through_pages(
 ) -> None:
     postmortem = make_postmortem()
     client.force_login(alice)
-    response = client.post(reverse("reviews:submit", args=[postmortem.pk]), {"reviewers": [rita.pk]})
+    response = client.post(
+        reverse("reviews:submit", args=[postmortem.pk]), {"reviewers": [rita.pk]}
+    )
     assert response.status_code == 302
     review = postmortem.reviews.get()
 
@@ -180,7 +194,9 @@ def test_it_shows_readers_the_published_revision_during_an_amendment(
     section = published_postmortem.sections.get(key="summary")
     update_section(actor=alice, section=section, body="SECRET DRAFT WORDING")
     client.force_login(charlie)
-    response = client.get(reverse("postmortems:detail", args=[published_postmortem.pk]), follow=True)
+    response = client.get(
+        reverse("postmortems:detail", args=[published_postmortem.pk]), follow=True
+    )
     assert response.status_code == 200
     assert "SECRET DRAFT WORDING" not in response.content.decode()
     md = client.get(reverse("postmortems:export", args=[published_postmortem.pk, "md"]))
@@ -194,10 +210,15 @@ def test_it_exports_markdown_and_json(client: Any, alice: Any, published_postmor
     assert md.content.decode().startswith(f"# {published_postmortem.title}")
     js = client.get(reverse("postmortems:export", args=[published_postmortem.pk, "json"]))
     assert js.json()["revision"] == 1
-    assert client.get(reverse("postmortems:export", args=[published_postmortem.pk, "pdf"])).status_code == 404
+    assert (
+        client.get(reverse("postmortems:export", args=[published_postmortem.pk, "pdf"])).status_code
+        == 404
+    )
 
 
-def test_it_lists_revisions_and_shows_one(client: Any, alice: Any, published_postmortem: Any) -> None:
+def test_it_lists_revisions_and_shows_one(
+    client: Any, alice: Any, published_postmortem: Any
+) -> None:
     client.force_login(alice)
     response = client.get(reverse("postmortems:revisions", args=[published_postmortem.pk]))
     assert "Revision 1" in response.content.decode()

@@ -26,15 +26,25 @@ def test_it_lets_an_admin_create_a_template(client: Any, ada: Any, builtin_data:
     client.force_login(ada)
     response = client.post(
         reverse("postmortems:template_new"),
-        {"name": "Security incident", "language": "en", "rows": 3,
-         "s0-title": "Summary", "s0-kind": "markdown", "s0-required": "on",
-         "s1-title": "Exposure window", "s1-kind": "markdown",
-         "s2-title": "Follow-ups", "s2-kind": "action_items"},
+        {
+            "name": "Security incident",
+            "language": "en",
+            "rows": 3,
+            "s0-title": "Summary",
+            "s0-kind": "markdown",
+            "s0-required": "on",
+            "s1-title": "Exposure window",
+            "s1-kind": "markdown",
+            "s2-title": "Follow-ups",
+            "s2-kind": "action_items",
+        },
     )
     assert response.status_code == 302
     template = Template.objects.get(name="Security incident")
     assert list(template.sections.values_list("key", "kind")) == [
-        ("summary", "markdown"), ("exposure-window", "markdown"), ("follow-ups", "action_items")
+        ("summary", "markdown"),
+        ("exposure-window", "markdown"),
+        ("follow-ups", "action_items"),
     ]
 
 
