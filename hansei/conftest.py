@@ -10,6 +10,7 @@ Standing users, in the healthchecks way:
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -237,8 +238,6 @@ def _free_port() -> int:
 def smtp_server(settings: Any) -> Iterator[SmtpSink]:
     """An aiosmtpd server on localhost; Django's SMTP backend is pointed at it."""
     from aiosmtpd.controller import Controller
-
-    import logging
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection
     sink = SmtpSink()
