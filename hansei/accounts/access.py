@@ -44,11 +44,14 @@ def postmortems_visible_to(user: User, qs: PostmortemQuerySet | None = None) -> 
         return qs.none()
     if user.is_admin:
         return qs
+    from hansei.reviews.models import Review
+
+    reviewed = Review.objects.filter(reviewer=user).values("postmortem_id")
     return qs.filter(
         Q(team__in=user.team_ids())
-        | Q(reviews__reviewer=user)
+        | Q(pk__in=reviewed)
         | Q(published_at__isnull=False, restricted=False)
-    ).distinct()
+    )
 
 
 def incidents_visible_to(user: User, qs: IncidentQuerySet | None = None) -> IncidentQuerySet:
@@ -59,11 +62,14 @@ def incidents_visible_to(user: User, qs: IncidentQuerySet | None = None) -> Inci
         return qs.none()
     if user.is_admin:
         return qs
+    from hansei.reviews.models import Review
+
+    reviewed = Review.objects.filter(reviewer=user).values("postmortem_id")
     return qs.filter(
         Q(team__in=user.team_ids())
-        | Q(postmortem__reviews__reviewer=user)
+        | Q(postmortem__in=reviewed)
         | Q(postmortem__published_at__isnull=False, postmortem__restricted=False)
-    ).distinct()
+    )
 
 
 def get_postmortem_for_user(user: User, pk: int | str) -> Postmortem:

@@ -12,7 +12,7 @@ from typing import Protocol
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from hansei.postmortems.models import Postmortem, PostmortemQuerySet
+from hansei.postmortems.models import PostmortemQuerySet
 from hansei.search.models import SearchTerm
 from hansei.search.segment import MARK_END, MARK_START, WORD
 
@@ -27,17 +27,17 @@ class SearchBackend(Protocol):
     def clear(self) -> None: ...
 
     def matching(self, qs: PostmortemQuerySet, phrases: Phrases) -> PostmortemQuerySet:
-        """Only the postmortems matching every phrase, annotated with ``rank`` (higher first)."""
+        """Only the postmortems matching every phrase."""
+        ...
+
+    def ranks(self, phrases: Phrases) -> dict[int, float]:
+        """The rank (higher is better) of every indexed postmortem matching every phrase,
+        computed in one pass over the index (a per-row subquery would redo the search)."""
         ...
 
     def snippets(self, ids: list[int], phrases: Phrases) -> dict[int, str]:
         """Body excerpts (segmented text) with matches between MARK_START and MARK_END."""
         ...
-
-
-def _outer_pk() -> str:
-    qn = connection.ops.quote_name
-    return f"{qn(Postmortem._meta.db_table)}.{qn('id')}"
 
 
 class SQLiteBackend:
@@ -66,13 +66,16 @@ class SQLiteBackend:
 
     def matching(self, qs: PostmortemQuerySet, phrases: Phrases) -> PostmortemQuerySet:
         expression = self.match_expression(phrases)
-        rank = RawSQL(
-            f"(SELECT {self.RANK} FROM search_fts WHERE search_fts MATCH %s"
-            f" AND search_fts.rowid = {_outer_pk()})",
-            [expression],
-        )
         found = RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
-        return qs.filter(pk__in=found).annotate(rank=rank)
+        return qs.filter(pk__in=found)
+
+    def ranks(self, phrases: Phrases) -> dict[int, float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {self.RANK} FROM search_fts WHERE search_fts MATCH %s",
+                [self.match_expression(phrases)],
+            )
+            return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
 
     def snippets(self, ids: list[int], phrases: Phrases) -> dict[int, str]:
         if not ids:
@@ -144,16 +147,21 @@ class PostgresBackend:
 
     def matching(self, qs: PostmortemQuerySet, phrases: Phrases) -> PostmortemQuerySet:
         query, params = self.tsquery(phrases)
-        rank = RawSQL(
-            f"(SELECT ts_rank({self.VECTOR}, {query}) FROM search_searchdocument d"
-            f" WHERE d.postmortem_id = {_outer_pk()})",
-            params,
-        )
         found = RawSQL(
             f"SELECT postmortem_id FROM search_searchdocument WHERE {self.VECTOR} @@ ({query})",
             params,
         )
-        return qs.filter(pk__in=found).annotate(rank=rank)
+        return qs.filter(pk__in=found)
+
+    def ranks(self, phrases: Phrases) -> dict[int, float]:
+        query, params = self.tsquery(phrases)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT postmortem_id, ts_rank({self.VECTOR}, {query})"
+                f" FROM search_searchdocument WHERE {self.VECTOR} @@ ({query})",
+                [*params, *params],
+            )
+            return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
 
     def snippets(self, ids: list[int], phrases: Phrases) -> dict[int, str]:
         if not ids:

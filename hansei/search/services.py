@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, FloatField, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -185,7 +185,9 @@ def _listing_snippet(body: str) -> SafeString:
 
 def _latest_revisions(ids: Iterable[int]) -> dict[int, Revision]:
     latest: dict[int, Revision] = {}
-    for revision in Revision.objects.filter(postmortem_id__in=ids).order_by("-number"):
+    # The snapshot (the whole text) is not needed to list a result: don't decode it.
+    revisions = Revision.objects.filter(postmortem_id__in=ids).defer("snapshot")
+    for revision in revisions.order_by("-number"):
         latest.setdefault(revision.postmortem_id, revision)
     return latest
 
@@ -222,14 +224,23 @@ def search_postmortems(
     if query and not phrases:
         return SearchPage()
     backend = current_backend()
+    ranks: dict[int, float] = {}
     if phrases:
-        qs = backend.matching(qs, phrases)
-        ordering: tuple[str, ...] = ("-rank", "-published_at", "-pk")
+        ranks = backend.ranks(phrases)
+        # Rank order is known from one pass over the index; the database only says which of
+        # the matches this user may read (and pass the filters).
+        # Equal ranks: the later postmortem (higher id) first.
+        visible = backend.matching(qs, phrases).values_list("pk", flat=True)
+        ordered = sorted(visible, key=lambda pk: (-ranks[pk], -pk))
+        total = len(ordered)
+        page_ids = ordered[offset : offset + limit]
+        found = {p.pk: p for p in Postmortem.objects.filter(pk__in=page_ids).select_related("team")}
+        page = [found[pk] for pk in page_ids]
     else:
-        qs = qs.annotate(rank=Value(0.0, output_field=FloatField()))
-        ordering = ("-published_at", "-pk")
-    total = qs.count()
-    page = list(qs.select_related("team").order_by(*ordering)[offset : offset + limit])
+        total = qs.count()
+        page = list(
+            qs.select_related("team").order_by("-published_at", "-pk")[offset : offset + limit]
+        )
     ids = [p.pk for p in page]
     if phrases:
         snippets = {pk: render_snippet(raw) for pk, raw in backend.snippets(ids, phrases).items()}
@@ -243,7 +254,7 @@ def search_postmortems(
             postmortem=p,
             revision=revisions[p.pk],
             snippet=snippets.get(p.pk, mark_safe("")),
-            rank=float(getattr(p, "rank", 0.0) or 0.0),
+            rank=ranks.get(p.pk, 0.0),
             severity=severities.get(p.pk),
         )
         for p in page

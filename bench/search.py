@@ -1,0 +1,227 @@
+"""Archive search speed: Hansei's search against a raw full-text query on the same index.
+
+    .venv/bin/python bench/search.py [--docs 2000] [--rounds 200]
+    HANSEI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hansei_bench \
+        .venv/bin/python bench/search.py
+
+It builds a throwaway database (SQLite in a temporary directory, or the PostgreSQL database
+named by HANSEI_DATABASE_URL, which it drops and recreates), publishes ``--docs`` postmortems
+into the index, then times, for the same queries:
+
+* the reference: one raw SQL full-text query returning the 20 best ids (FTS5 bm25 on SQLite,
+  ts_rank over the GIN-indexed vector on PostgreSQL);
+* Hansei: ``search_postmortems`` as the archive page calls it, for a member of one team: query
+  parsing and Japanese segmentation, visibility rules, ranking, counting, snippets, revisions.
+
+It prints milliseconds per query for both and the ratio Hansei / reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORDS = [
+    "deploy",
+    "config",
+    "cache",
+    "database",
+    "connection",
+    "pool",
+    "retry",
+    "timeout",
+    "queue",
+    "latency",
+    "replica",
+    "failover",
+    "certificate",
+    "dns",
+    "partition",
+    "index",
+    "rollback",
+    "alert",
+    "pager",
+    "load",
+    "balancer",
+    "kafka",
+    "consumer",
+    "lag",
+    "memory",
+    "leak",
+    "disk",
+    "quota",
+    "throttling",
+    "migration",
+    "schema",
+    "lock",
+    "contention",
+    "gateway",
+    "webhook",
+    "merchant",
+    "payment",
+    "checkout",
+    "search",
+    "suggestion",
+    "cluster",
+    "autoscaler",
+    "node",
+]
+JAPANESE = (
+    "データベースの障害により決済サービスが停止した。",
+    "インデックスの切り替えに失敗し検索結果が0件になった。",
+    "証明書の期限切れで外部連携がタイムアウトした。",
+)
+QUERIES = ("connection pool", "retry timeout", "certificate", "障害", "kafka consumer lag")
+
+
+def _setup(docs: int) -> None:
+    if not os.environ.get("HANSEI_DATABASE_URL"):
+        os.environ["HANSEI_DATA_DIR"] = tempfile.mkdtemp(prefix="hansei-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hansei.settings")
+    os.environ["HANSEI_LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        call_command("flush", "--no-input", verbosity=0)
+    call_command("migrate", verbosity=0)
+    _publish(docs)
+
+
+def _text(rng: random.Random, sentences: int) -> str:
+    lines = []
+    for _ in range(sentences):
+        if rng.random() < 0.1:
+            lines.append(rng.choice(JAPANESE))
+        else:
+            lines.append(" ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + ".")
+    return "\n\n".join(lines)
+
+
+def _publish(docs: int) -> None:
+    """Published postmortems, written straight to the tables (setup, not what is measured)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hansei.accounts.models import Membership, Team, User
+    from hansei.postmortems.models import Postmortem, Revision, Status
+    from hansei.search.services import index_postmortem
+
+    rng = random.Random(42)
+    teams = [Team.objects.create(name=f"Team {i}", slug=f"team-{i}") for i in range(5)]
+    reader = User.objects.create_user("reader", role="member")
+    Membership.objects.create(user=reader, team=teams[0])
+    with transaction.atomic():
+        for i in range(docs):
+            title = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} incident {i}"
+            sections = [
+                {"key": key, "title": key, "kind": "markdown", "body": _text(rng, 6)}
+                for key in ("summary", "impact", "root_causes", "trigger", "resolution")
+            ]
+            postmortem = Postmortem.objects.create(
+                title=title,
+                team=teams[i % 5],
+                owner=reader,
+                due_date=timezone.localdate(),
+                status=Status.PUBLISHED,
+                published_at=timezone.now(),
+                restricted=(i % 7 == 0),
+            )
+            snapshot = {
+                "title": title,
+                "team": teams[i % 5].name,
+                "sections": sections,
+                "timeline": [],
+                "action_items": [],
+                "incidents": [],
+            }
+            Revision.objects.create(postmortem=postmortem, number=1, snapshot=snapshot)
+            index_postmortem(postmortem)
+
+
+def _reference(query: str) -> Callable[[], object]:
+    from django.db import connection
+
+    words = query.split()
+    if connection.vendor == "sqlite":
+        from hansei.search.segment import segment
+
+        match = " ".join(f'"{w}"' for w in segment(query).split())
+        sql = (
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+            "ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT 20"
+        )
+        params: list[object] = [match]
+    else:
+        from hansei.search.backends import PostgresBackend
+        from hansei.search.segment import segment
+
+        vector = PostgresBackend.VECTOR
+        sql = (
+            f"SELECT postmortem_id FROM search_searchdocument "
+            f"WHERE {vector} @@ plainto_tsquery('english', %s) "
+            f"ORDER BY ts_rank({vector}, plainto_tsquery('english', %s)) DESC LIMIT 20"
+        )
+        text = segment(" ".join(words))
+        params = [text, text]
+
+    def run() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return run
+
+
+def _hansei(query: str) -> Callable[[], object]:
+    from hansei.accounts.models import User
+    from hansei.search.services import search_postmortems
+
+    reader = User.objects.get(username="reader")
+    return lambda: search_postmortems(user=reader, query=query, limit=20)
+
+
+def _time(run: Callable[[], object], rounds: int) -> float:
+    run()  # warm caches and the segmenter
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    _setup(args.docs)
+    from django.db import connection
+
+    print(f"{connection.vendor}: {args.docs} published postmortems, median of {args.rounds}")
+    print(f"{'query':<22}{'reference ms':>14}{'hansei ms':>12}{'ratio':>8}")
+    ratios = []
+    for query in QUERIES:
+        reference = _time(_reference(query), args.rounds)
+        hansei = _time(_hansei(query), args.rounds)
+        ratios.append(hansei / reference)
+        print(f"{query:<22}{reference:>14.2f}{hansei:>12.2f}{hansei / reference:>8.1f}")
+    print(f"search: Hansei / raw full-text query = {statistics.geometric_mean(ratios):.1f}x")
+
+
+if __name__ == "__main__":
+    main()
