@@ -5,6 +5,10 @@ from django.urls import include, path
 
 from hansei.api import api
 
+admin.site.site_header = "Hansei administration"
+admin.site.site_title = "Hansei"
+admin.site.index_title = "Teams, people, services and the job queue"
+
 urlpatterns = [
     path("", include("hansei.core.urls")),
     path("accounts/", include("hansei.accounts.urls")),

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +19,20 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
 
 
+class HanseiUserManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
-    """A person. ``role`` says what they may do; team memberships say where."""
+    """A person. ``role`` says what they may do; team memberships say where.
+
+    The role is the source of truth: admins are Django superusers (the admin site is theirs),
+    nobody else is.
+    """
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
@@ -32,11 +44,20 @@ class User(AbstractUser):
         choices=[("", _("Browser default")), *settings.LANGUAGES],
     )
 
+    objects: ClassVar[HanseiUserManager] = HanseiUserManager()
+
     class Meta:
         ordering = ["username"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

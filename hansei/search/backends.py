@@ -91,11 +91,8 @@ class SQLiteBackend:
 
 
 class PostgresBackend:
-    # Must stay identical to the expression of the GIN index (migration 0002).
-    VECTOR = (
-        "(setweight(to_tsvector('english'::regconfig, title), 'A') || "
-        "setweight(to_tsvector('english'::regconfig, body), 'B'))"
-    )
+    # A stored generated column (migration 0002): the weighted tsvector of title and body.
+    VECTOR = "search_vector"
     HEADLINE_OPTIONS = (
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
         'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from hansei.incidents.models import Service
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "team"]
+    list_filter = ["team"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
