@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hansei.action_items",
     "hansei.notifications",
     "hansei.search",
+    "hansei.integrations",
 ]
 
 MIDDLEWARE = [

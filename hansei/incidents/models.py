@@ -125,6 +125,14 @@ class Incident(models.Model):
         _("a stakeholder asked for a postmortem"), default=False
     )
 
+    first_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first acknowledged by"),
+    )
     postmortem_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -259,3 +267,49 @@ class PostmortemPolicy(models.Model):
         raw = self.announcement_recipients.replace(",", "\n")
         listed = [line.strip() for line in raw.splitlines() if line.strip()]
         return listed or list(settings.HANSEI_ANNOUNCE_TO)
+
+
+class IncidentEventKind(models.TextChoices):
+    CREATED = "created", _("Recorded")
+    MILESTONE = "milestone", _("Milestone")
+    SEVERITY = "severity", _("Severity changed")
+    STATUS = "status", _("Status changed")
+    OWNER = "owner", _("Commander changed")
+    RESPONDER = "responder", _("Responder")
+    ALERT = "alert", _("Alert")
+    NOTE = "note", _("Note")
+
+
+class IncidentEvent(models.Model):
+    """Something that happened to an incident, recorded automatically (by a page, the API or an
+    intake webhook). A postmortem's timeline starts from these."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=16, choices=IncidentEventKind.choices)
+    text = models.CharField(max_length=2000)
+    # Where it came from: "hansei" or an integration kind ("pagerduty"...).
+    source = models.CharField(max_length=30, default="hansei")
+    # Makes recording idempotent: the same key is never recorded twice for an incident.
+    key = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "key"],
+                condition=~Q(key=""),
+                name="unique_incident_event_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.text[:40]}"
