@@ -17,6 +17,7 @@ urlpatterns = [
     path("postmortems/", include("hansei.reviews.urls")),
     path("actions/", include("hansei.action_items.urls")),
     path("archive/", include("hansei.search.urls")),
+    path("hooks/", include("hansei.integrations.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
