@@ -1,4 +1,10 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from hansei.integrations import views
+
 app_name = "integrations"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:kind>/<slug:token>/", views.receive, name="receive"),
+]

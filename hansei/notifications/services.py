@@ -86,3 +86,20 @@ def notify_changes_requested(*, review: Review) -> None:
         },
         language=postmortem.owner.language or "en",
     )
+
+
+def notify_postmortem_owner(*, postmortem: Postmortem, reasons: list[str]) -> None:
+    """Tell the owner of a draft an intake webhook created that it is theirs to write."""
+    owner = postmortem.owner
+    queue_email(
+        to=[owner.email],
+        template="postmortem_assigned",
+        context={
+            "postmortem": postmortem,
+            "incidents": list(postmortem.incidents.select_related("severity")),
+            "reasons": reasons,
+            "owner": owner,
+            "url": absolute_url(reverse("postmortems:detail", args=[postmortem.pk])),
+        },
+        language=owner.language or "en",
+    )

@@ -1,0 +1,123 @@
+"""Admin pages: configure integrations (shows the URL and secret to paste into the sending
+tool) and browse the delivery log, read-only. The admin site is for admins only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hansei.incidents.models import Service, Severity
+from hansei.integrations.models import Delivery, Integration
+from hansei.notifications.services import absolute_url
+
+
+def hook_url(integration: Integration) -> str:
+    path = reverse("integrations:receive", args=[integration.kind, integration.token])
+    return absolute_url(path)
+
+
+class IntegrationForm(forms.ModelForm):
+    class Meta:
+        model = Integration
+        fields = [
+            "name",
+            "kind",
+            "team",
+            "is_active",
+            "token",
+            "secret",
+            "default_severity",
+            "severity_mapping",
+            "service_mapping",
+            "owner_rule",
+        ]
+        widgets = {"secret": forms.TextInput(attrs={"size": 60, "autocomplete": "off"})}
+
+    def clean_severity_mapping(self) -> dict[str, Any]:
+        mapping = self.cleaned_data.get("severity_mapping") or {}
+        if not isinstance(mapping, dict):
+            raise forms.ValidationError(_('Expected an object: {"P1": 1, "critical": 1}.'))
+        levels = set(Severity.objects.values_list("level", flat=True))
+        for label, level in mapping.items():
+            if not isinstance(level, int) or level not in levels:
+                raise forms.ValidationError(
+                    _("%(label)s: %(level)s is not a severity level (known: %(levels)s).")
+                    % {"label": label, "level": level, "levels": sorted(levels)}
+                )
+        return mapping
+
+    def clean_service_mapping(self) -> dict[str, Any]:
+        mapping = self.cleaned_data.get("service_mapping") or {}
+        if not isinstance(mapping, dict):
+            raise forms.ValidationError(_('Expected an object: {"PF9KMXH": "checkout"}.'))
+        slugs = set(Service.objects.values_list("slug", flat=True))
+        unknown = sorted(str(v) for v in mapping.values() if v not in slugs)
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown service slugs: %(slugs)s.") % {"slugs": ", ".join(unknown)}
+            )
+        return mapping
+
+
+@admin.register(Integration)
+class IntegrationAdmin(admin.ModelAdmin):
+    form = IntegrationForm
+    list_display = ["name", "kind", "team", "is_active", "url_to_paste"]
+    list_filter = ["kind", "team", "is_active"]
+    search_fields = ["name"]
+    readonly_fields = ["url_to_paste", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "team", "is_active"]}),
+        (
+            gettext_lazy("What to paste into the sending tool"),
+            {"fields": ["url_to_paste", "token", "secret"]},
+        ),
+        (
+            gettext_lazy("Mapping"),
+            {"fields": ["default_severity", "severity_mapping", "service_mapping", "owner_rule"]},
+        ),
+        (None, {"fields": ["created_at"]}),
+    ]
+
+    @admin.display(description=gettext_lazy("URL to paste"))
+    def url_to_paste(self, obj: Integration) -> str:
+        if not obj.pk:
+            return _("Shown once the integration is saved.")
+        return format_html("<code>{}</code>", hook_url(obj))
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "received_at",
+        "integration",
+        "kind",
+        "outcome",
+        "status_code",
+        "event_type",
+        "external_id",
+        "reason",
+    ]
+    list_filter = ["integration", "outcome", "kind", "status_code"]
+    search_fields = ["reason", "external_id", "event_key"]
+    date_hierarchy = "received_at"
+    list_select_related = ["integration"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in Delivery._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
