@@ -78,9 +78,16 @@ def parse(payload: Any, body: bytes) -> IntakeEvent | None:
         occurred_at=occurred_at,
         started_at=parse_time(created, "alert.createdAt") if created else None,
         title=text(alert.get("message")) or external_id,
-        severity_labels=[text(alert.get("priority"))] if text(alert.get("priority")) else [],
+        severity_labels=_priority_labels(alert.get("priority")),
         service_names=[name for name in [text(alert.get("entity")), *tags] if name],
         actor=actor,
         responders=responders + ([actor] if actor else []),
         detail=text(alert.get("note")),
     )
+
+
+def _priority_labels(priority: Any) -> list[str]:
+    """Opsgenie sends "P1".."P5"; older webhook payloads send the number alone (3 for P3)."""
+    if isinstance(priority, int) and not isinstance(priority, bool) and 1 <= priority <= 5:
+        return [f"P{priority}"]
+    return [text(priority)] if text(priority) else []

@@ -192,3 +192,17 @@ def test_it_records_when_pagerduty_raises_the_priority(
     incident = Incident.objects.get()
     assert incident.severity == sev(1)
     assert "Severity raised from SEV3 to SEV1" in incident.events.get(kind="severity").text
+
+
+def test_it_reads_opsgenie_priorities_sent_as_numbers(
+    make_integration: Any, send: Any, sev: Any
+) -> None:
+    from hansei.integrations.tests.sources import load
+
+    integration = make_integration(
+        OPSGENIE, severity_mapping={"P1": 1, "P3": 2}, default_severity=sev(4)
+    )
+    created = load(OPSGENIE.trigger)
+    created["alert"]["priority"] = 3  # the shape of older Opsgenie webhook payloads
+    assert send(OPSGENIE, integration, created).status == 200
+    assert Incident.objects.get().severity == sev(2)
