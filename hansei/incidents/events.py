@@ -20,14 +20,16 @@ def record_event(
     source: str = "hansei",
     key: str = "",
     actor: User | None = None,
+    to_timeline: bool = True,
 ) -> IncidentEvent | None:
     """Add an event to the incident's history; with a ``key``, recording twice does nothing
-    (returns None the second time)."""
+    (returns None the second time). ``to_timeline=False`` is for the timeline code itself,
+    which places what it records."""
     if key and IncidentEvent.objects.filter(incident=incident, key=key).exists():
         return None
     try:
         with transaction.atomic():
-            return IncidentEvent.objects.create(
+            event = IncidentEvent.objects.create(
                 incident=incident,
                 kind=kind,
                 text=text[:2000],
@@ -40,3 +42,9 @@ def record_event(
         if key:  # recorded concurrently by another request: the same event
             return None
         raise
+    if to_timeline:
+        # A draft postmortem of this incident gets the event in its timeline straight away.
+        from hansei.postmortems.timeline_services import add_event_to_timeline
+
+        add_event_to_timeline(event=event)
+    return event

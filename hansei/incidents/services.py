@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 from hansei.accounts import access
 from hansei.accounts.models import Team, User
 from hansei.core.errors import InvalidState
+from hansei.incidents.events import record_event
 from hansei.incidents.models import (
     MILESTONES,
     DetectionMethod,
     Incident,
+    IncidentEvent,
+    IncidentEventKind,
     Intervention,
     PostmortemPolicy,
     Service,
@@ -116,6 +119,7 @@ def create_incident(*, actor: User, data: IncidentInput) -> Incident:
     _validate(data)
     incident = Incident(created_by=actor)
     _apply(incident, data)
+    _record_changes(actor, None, incident)
     return incident
 
 
@@ -127,12 +131,84 @@ def update_incident(*, actor: User, incident: Incident, data: IncidentInput) -> 
         _("You can only move incidents to your own teams."),
     )
     _validate(data)
+    before = Incident.objects.select_for_update(of=("self",)).select_related(
+        "severity", "commander"
+    )
+    previous = before.get(pk=incident.pk)
+    # A stale copy must not unlink the postmortem (_apply saves every field).
+    incident.postmortem_id = previous.postmortem_id
     _apply(incident, data)
-    if incident.postmortem_id:
-        from hansei.postmortems.services import sync_milestones_to_timeline
-
-        sync_milestones_to_timeline(incident=incident)
+    _record_changes(actor, previous, incident)
     return incident
+
+
+def milestone_event_key(name: str, when: datetime) -> str:
+    """The key of the event "milestone ``name`` is at ``when``": recorded once, whoever (a
+    page, the API, an intake webhook) sets it."""
+    return f"milestone:{name}:{when.astimezone(UTC).isoformat()}"
+
+
+def _record_changes(actor: User, before: Incident | None, after: Incident) -> None:
+    """One event per visible change, then the postmortem draft's timeline catches up."""
+    events: list[IncidentEvent | None] = []
+
+    def add(kind: str, text: str, when: datetime | None = None, key: str = "") -> None:
+        events.append(
+            record_event(
+                incident=after, kind=kind, text=text, occurred_at=when, key=key, actor=actor
+            )
+        )
+
+    if before is None:
+        add(
+            IncidentEventKind.CREATED,
+            _("Incident recorded: %(title)s (%(severity)s, %(status)s)")
+            % {"title": after.title, "severity": after.severity, "status": after.status_label},
+            key="created",
+        )
+    for name, label in MILESTONES:
+        when: datetime | None = getattr(after, name)
+        if when is not None and (before is None or getattr(before, name) != when):
+            text = _("%(milestone)s: %(title)s") % {"milestone": label, "title": after.title}
+            add(IncidentEventKind.MILESTONE, text, when, milestone_event_key(name, when))
+    if before is not None:
+        _record_field_changes(add, before, after)
+    if after.postmortem_id:
+        from hansei.postmortems.timeline_services import (
+            add_event_to_timeline,
+            sync_milestones_to_timeline,
+        )
+
+        sync_milestones_to_timeline(incident=after)
+        for event in events:
+            if event is not None and event.kind != IncidentEventKind.MILESTONE:
+                add_event_to_timeline(event=event)
+
+
+def _record_field_changes(add: Any, before: Incident, after: Incident) -> None:
+    if before.severity_id != after.severity_id:
+        add(
+            IncidentEventKind.SEVERITY,
+            _("Severity changed from %(old)s to %(new)s")
+            % {"old": before.severity, "new": after.severity},
+        )
+    if before.status != after.status:
+        # Moving forward happened at the milestone; anything else (reopening) happens now.
+        order = ["active", "mitigated", "resolved"]
+        forward = order.index(after.status) > order.index(before.status)
+        when = getattr(after, f"{after.status}_at") if forward else None
+        add(
+            IncidentEventKind.STATUS,
+            _("Status changed from %(old)s to %(new)s")
+            % {"old": before.status_label, "new": after.status_label},
+            when,
+        )
+    if before.commander_id != after.commander_id:
+        add(
+            IncidentEventKind.OWNER,
+            _("Incident commander changed from %(old)s to %(new)s")
+            % {"old": before.commander or _("nobody"), "new": after.commander or _("nobody")},
+        )
 
 
 @transaction.atomic

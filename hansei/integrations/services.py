@@ -375,7 +375,8 @@ def _record(
     if event.action == TRIGGER:
         kind, text = IncidentEventKind.ALERT, _("Triggered in %(tool)s: %(title)s")
     elif event.action == ACKNOWLEDGE:
-        kind = IncidentEventKind.MILESTONE
+        # Hansei's own milestone entry is the key event; this one says who, in which tool.
+        kind = IncidentEventKind.STATUS
         text = _("Acknowledged in %(tool)s by %(who)s") if who else _("Acknowledged in %(tool)s")
     else:
         kind = IncidentEventKind.STATUS

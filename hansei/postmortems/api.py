@@ -123,6 +123,7 @@ def add_timeline_entry(request: HttpRequest, pk: int, payload: TimelineEntryIn) 
         text=payload.text,
         kind=payload.kind,
         is_key_event=payload.is_key_event,
+        link_url=payload.link_url,
     )
     return Status(201, entry)
 
@@ -149,6 +150,7 @@ def update_timeline_entry(
         text=sent["text"] if sent.get("text") is not None else entry.text,
         kind=sent["kind"] if sent.get("kind") is not None else entry.kind,
         is_key_event=bool(sent.get("is_key_event", entry.is_key_event)),
+        link_url=sent.get("link_url"),
     )
 
 

@@ -86,6 +86,14 @@ SRE_BOOK = {
             "Near misses: what could have made it worse.",
         ),
         (
+            "surprised",
+            "Lessons learned: what surprised us",
+            "markdown",
+            False,
+            "What behaved differently than we expected: systems, tools, assumptions that "
+            "turned out wrong.",
+        ),
+        (
             "timeline",
             "Timeline",
             "timeline",
@@ -153,6 +161,13 @@ JAPANESE = {
             "うまくいったこと、うまくいかなかったこと、幸運だったこと。",
         ),
         (
+            "souteigai",
+            "想定外だったこと",
+            "markdown",
+            False,
+            "予想と違う振る舞いをしたシステムやツール、誤っていた前提。",
+        ),
+        (
             "action_list",
             "今後のアクションリスト",
             "action_items",
@@ -165,6 +180,18 @@ JAPANESE = {
 
 BUILTIN_TEMPLATES = (SRE_BOOK, JAPANESE)
 
+# The contributing factor taxonomy Hansei starts with; admins edit it in the Django admin.
+DEFAULT_FACTOR_CATEGORIES = (
+    ("Change / deploy", "A code, config or infrastructure change set it off or made it worse."),
+    ("Configuration", "A setting, flag or limit was wrong or unsafe."),
+    ("Capacity", "Not enough of something: CPU, memory, connections, quota, people."),
+    ("Dependency", "A service, vendor or library we rely on failed or behaved unexpectedly."),
+    ("Monitoring gap", "Nothing alerted, or the alert came late or was unclear."),
+    ("Process", "A procedure was missing, unclear or hard to follow under pressure."),
+    ("Knowledge", "What was needed to respond was not written down or not shared."),
+    ("Tooling", "Tools were missing, slow or misleading during the response."),
+)
+
 DEFAULT_SEVERITIES = (
     (1, "SEV1", "Critical: broad user-visible outage or data loss", True, 3, False),
     (2, "SEV2", "Major: significant degradation for many users", True, 5, True),
@@ -176,10 +203,13 @@ DEFAULT_SEVERITIES = (
 def load_builtin_data(
     severity_model: Any, policy_model: Any, template_model: Any, section_model: Any
 ) -> None:
-    """Create the default severities, the policy row and the built-in templates if missing.
+    """Create the default severities, the policy row, the built-in templates and the default
+    contributing factor categories if missing.
 
-    Takes model classes so the data migration can pass its historical models.
+    Takes model classes so the data migration can pass its historical models; the category
+    model is found next to ``template_model`` (absent from migrations older than 0003).
     """
+    _load_factor_categories(template_model)
     for level, name, description, required, due_days, business in DEFAULT_SEVERITIES:
         severity_model.objects.get_or_create(
             level=level,
@@ -214,3 +244,16 @@ def load_builtin_data(
                 help_text=help_text,
                 position=position,
             )
+
+
+def _load_factor_categories(template_model: Any) -> None:
+    try:
+        category_model = template_model._meta.apps.get_model(
+            "postmortems", "ContributingFactorCategory"
+        )
+    except LookupError:
+        return
+    if category_model.objects.exists():
+        return  # The taxonomy is the admins' from the first category on.
+    for position, (name, description) in enumerate(DEFAULT_FACTOR_CATEGORIES):
+        category_model.objects.create(name=name, description=description, position=position)

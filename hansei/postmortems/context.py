@@ -10,12 +10,34 @@ from hansei.accounts import access
 from hansei.action_items.forms import ActionItemForm
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
+from hansei.postmortems.analysis_forms import (
+    ContributingFactorForm,
+    ImpactForm,
+    LinkIncidentForm,
+    WhyAnswerForm,
+    WhyChainForm,
+)
+from hansei.postmortems.analysis_services import (
+    MAX_WHYS,
+    ROOT_CAUSE_KEYS,
+    impact_figures,
+    linkable_incidents,
+    root_cause_section,
+    suggested_user_visible_minutes,
+)
 from hansei.postmortems.forms import PublishForm, TimelineEntryForm
-from hansei.postmortems.models import Postmortem, SectionKind, Status
+from hansei.postmortems.models import (
+    ContributingFactor,
+    Postmortem,
+    PostmortemImpact,
+    SectionKind,
+    Status,
+)
 from hansei.postmortems.services import publish_blockers, sections_missing_content
 from hansei.reviews.forms import MeetingNoteForm
 from hansei.reviews.models import Decision, Review
 
+IMPACT_KEYS = ("impact", "eikyou")
 STEPS = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
 
 
@@ -62,6 +84,94 @@ def action_items_context(
     }
 
 
+def impact_context(request: AuthedRequest, postmortem: Postmortem, **extra: Any) -> dict[str, Any]:
+    impact = PostmortemImpact.objects.filter(postmortem=postmortem).first()
+    suggested = suggested_user_visible_minutes(postmortem)
+    return {
+        "postmortem": postmortem,
+        "impact": impact,
+        "figures": impact_figures(impact),
+        "suggested_minutes": suggested,
+        "editing": _editing(request, postmortem),
+        "impact_form": extra.pop("impact_form", None) or ImpactForm.for_impact(impact, suggested),
+        **extra,
+    }
+
+
+def factors_context(request: AuthedRequest, postmortem: Postmortem, **extra: Any) -> dict[str, Any]:
+    factors = list(postmortem.contributing_factors.select_related("category"))
+    groups: dict[Any, list[ContributingFactor]] = {}
+    for factor in sorted(factors, key=_category_order):
+        groups.setdefault(factor.category, []).append(factor)
+    return {
+        "postmortem": postmortem,
+        "groups": list(groups.items()),
+        "count": len(factors),
+        "editing": _editing(request, postmortem),
+        "factor_form": extra.pop("factor_form", None) or ContributingFactorForm(),
+        **extra,
+    }
+
+
+def _category_order(factor: ContributingFactor) -> tuple[int, int, str, int]:
+    category = factor.category
+    if category is None:  # "Other" comes last
+        return (1, 0, "", factor.pk)
+    return (0, category.position, category.name, factor.pk)
+
+
+def why_chains_context(
+    request: AuthedRequest, postmortem: Postmortem, **extra: Any
+) -> dict[str, Any]:
+    root = root_cause_section(postmortem)
+    return {
+        "postmortem": postmortem,
+        "chains": list(postmortem.why_chains.all()),
+        "max_whys": MAX_WHYS,
+        "root_section": root,
+        "editing": _editing(request, postmortem),
+        "chain_form": extra.pop("chain_form", None) or WhyChainForm(),
+        "answer_form": WhyAnswerForm(),
+        **extra,
+    }
+
+
+def incidents_context(
+    request: AuthedRequest, postmortem: Postmortem, **extra: Any
+) -> dict[str, Any]:
+    incidents = list(
+        postmortem.incidents.select_related("severity")
+        .prefetch_related("services")
+        .order_by("started_at")
+    )
+    editing = _editing(request, postmortem)
+    candidates = linkable_incidents(request.user, postmortem) if editing else None
+    return {
+        "postmortem": postmortem,
+        "incidents": incidents,
+        "editing": editing,
+        "link_form": extra.pop("link_form", None)
+        or (LinkIncidentForm(candidates=candidates) if editing else None),
+        **extra,
+    }
+
+
+def _editing(request: AuthedRequest, postmortem: Postmortem) -> bool:
+    return postmortem.is_editable and access.can_edit_postmortem(request.user, postmortem)
+
+
+def analysis_anchors(sections: list[Any]) -> dict[str, str]:
+    """Which section each structured part is shown with (templates differ in their keys)."""
+    keys = [s.key for s in sections]
+    impact = next((s.key for s in sections if s.kind == SectionKind.IMPACT), "")
+    impact = impact or next((k for k in IMPACT_KEYS if k in keys), "")
+    root = next((k for k in ROOT_CAUSE_KEYS if k in keys), "")
+    trigger = "trigger" if "trigger" in keys else ""
+    # The "keep them apart" note goes before whichever of the two comes first.
+    first = next((k for k in keys if k and k in (root, trigger)), "")
+    return {"impact": impact, "root": root, "trigger": trigger, "distinction": first}
+
+
 def detail_context(
     request: AuthedRequest,
     postmortem: Postmortem,
@@ -101,6 +211,11 @@ def detail_context(
         "meeting_form": MeetingNoteForm(initial={"held_on": timezone.localdate()}),
         "latest_revision": postmortem.latest_revision(),
         "timeline": timeline_context(request, postmortem),
+        "impact": impact_context(request, postmortem),
+        "factors": factors_context(request, postmortem),
+        "whys": why_chains_context(request, postmortem),
+        "linked": incidents_context(request, postmortem),
+        "anchors": analysis_anchors(sections),
         "actions": action_items_context(request, postmortem),
         "kinds": SectionKind,
         "pending_reviews": Review.objects.filter(

@@ -66,6 +66,7 @@ class TimelineEntryOut(Schema):
     text: str
     kind: str
     is_key_event: bool
+    link_url: str
     source: str
 
 
@@ -127,6 +128,7 @@ class TimelineEntryIn(Schema):
     text: str
     kind: str = "event"
     is_key_event: bool = False
+    link_url: str = Field("", description="A graph, log or page (http or https).")
 
 
 class TimelineEntryPatch(Schema):
@@ -134,6 +136,7 @@ class TimelineEntryPatch(Schema):
     text: str | None = None
     kind: str | None = None
     is_key_event: bool | None = None
+    link_url: str | None = None
 
 
 class PublishIn(Schema):

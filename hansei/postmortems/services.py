@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from hansei.accounts import access
 from hansei.accounts.models import User
 from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
-from hansei.incidents.models import MILESTONES, Incident, PostmortemPolicy, Severity
+from hansei.incidents.models import Incident, PostmortemPolicy, Severity
 from hansei.postmortems.models import (
     MAX_SECTION_CHARS,
     Postmortem,
@@ -116,41 +117,17 @@ def create_postmortem(
         )
     incident.postmortem = postmortem
     incident.save(update_fields=["postmortem"])
-    sync_milestones_to_timeline(incident=incident)
+    from hansei.postmortems.timeline_services import copy_incident_events
+
+    copy_incident_events(incident=incident)
     return postmortem
 
 
 def sync_milestones_to_timeline(*, incident: Incident) -> None:
-    """Keep one automatic, key timeline entry per incident milestone, updated in place."""
-    # Read the row again: the incident's cached postmortem may be a stale draft by now.
-    if incident.postmortem_id is None:
-        return
-    postmortem = Postmortem.objects.filter(pk=incident.postmortem_id).first()
-    if postmortem is None or not postmortem.is_editable:
-        return
-    for name, label in MILESTONES:
-        source = f"incident:{incident.pk}:{name}"
-        when: datetime | None = getattr(incident, name)
-        existing = postmortem.timeline.filter(source=source).first()
-        if when is None:
-            if existing:
-                existing.delete()
-            continue
-        text = _("%(milestone)s: %(title)s") % {"milestone": label, "title": incident.title}
-        if existing:
-            # The incident's title may have changed too: the entry is automatic, keep it true.
-            existing.occurred_at = when
-            existing.text = text
-            existing.save(update_fields=["occurred_at", "text"])
-        else:
-            TimelineEntry.objects.create(
-                postmortem=postmortem,
-                occurred_at=when,
-                text=text,
-                kind=TimelineKind.MILESTONE,
-                is_key_event=True,
-                source=source,
-            )
+    """Keep one automatic, key timeline entry per incident milestone (see timeline_services)."""
+    from hansei.postmortems import timeline_services
+
+    timeline_services.sync_milestones_to_timeline(incident=incident)
 
 
 def _require_editable(actor: User, postmortem: Postmortem) -> None:
@@ -212,6 +189,21 @@ def update_postmortem(
     return postmortem
 
 
+def _clean_link(link_url: str) -> str:
+    """Links go to a graph, a log or a page: http(s) only, never javascript: or data:."""
+    link_url = link_url.strip()
+    if not link_url:
+        return ""
+    validator = URLValidator(schemes=["http", "https"])
+    try:
+        validator(link_url)
+    except ValidationError as error:
+        raise ValidationError({"link_url": _("Enter an http:// or https:// address.")}) from error
+    if len(link_url) > 500:
+        raise ValidationError({"link_url": _("At most %(n)s characters.") % {"n": 500}})
+    return link_url
+
+
 def _clean_timeline(occurred_at: datetime | None, text: str, kind: str) -> str:
     errors: dict[str, str] = {}
     if occurred_at is None:
@@ -237,10 +229,12 @@ def add_timeline_entry(
     text: str,
     kind: str = TimelineKind.EVENT,
     is_key_event: bool = False,
+    link_url: str = "",
 ) -> TimelineEntry:
     postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     _require_editable(actor, postmortem)
     text = _clean_timeline(occurred_at, text, kind)
+    link_url = _clean_link(link_url)
     assert occurred_at is not None  # _clean_timeline refused a missing time
     return TimelineEntry.objects.create(
         postmortem=postmortem,
@@ -248,6 +242,7 @@ def add_timeline_entry(
         text=text,
         kind=kind,
         is_key_event=is_key_event,
+        link_url=link_url,
         created_by=actor,
     )
 
@@ -261,9 +256,13 @@ def update_timeline_entry(
     text: str,
     kind: str,
     is_key_event: bool,
+    link_url: str | None = None,
 ) -> TimelineEntry:
+    """``link_url=None`` keeps the entry's link."""
     _require_editable(actor, Postmortem.objects.select_for_update().get(pk=entry.postmortem_id))
     entry.text = _clean_timeline(occurred_at, text, kind)
+    if link_url is not None:
+        entry.link_url = _clean_link(link_url)
     entry.occurred_at = occurred_at  # type: ignore[assignment]
     entry.kind = kind
     entry.is_key_event = is_key_event

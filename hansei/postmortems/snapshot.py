@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hansei.core.dates import format_duration
-from hansei.postmortems.models import Postmortem, SectionKind
+from hansei.postmortems.models import ImpactUnit, Postmortem, PostmortemImpact, SectionKind
 
 
 def _iso(value: Any) -> str | None:
@@ -65,6 +65,7 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
                 "text": e.text,
                 "kind": e.kind,
                 "is_key_event": e.is_key_event,
+                "link_url": e.link_url,
             }
             for e in postmortem.timeline.all()
         ],
@@ -84,6 +85,38 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
             {"held_on": _iso(n.held_on), "attendees": n.attendees, "notes": n.notes}
             for n in postmortem.meeting_notes.all()
         ],
+        "impact": _impact_data(postmortem),
+        "contributing_factors": [
+            {"category": f.category.name if f.category else None, "description": f.description}
+            for f in postmortem.contributing_factors.select_related("category")
+        ],
+        "why_chains": [
+            {"problem": c.problem, "whys": list(c.whys)} for c in postmortem.why_chains.all()
+        ],
+    }
+
+
+def _number(value: Any) -> float | int | None:
+    """Decimals as JSON numbers (the snapshot is JSON)."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
+def _impact_data(postmortem: Postmortem) -> dict[str, Any] | None:
+    impact = PostmortemImpact.objects.filter(postmortem=postmortem).first()
+    if impact is None:
+        return None
+    return {
+        "affected_count": impact.affected_count,
+        "affected_unit": impact.affected_unit,
+        "requests_failed_percent": _number(impact.requests_failed_percent),
+        "user_visible_minutes": impact.user_visible_minutes,
+        "support_tickets": impact.support_tickets,
+        "revenue_impact": _number(impact.revenue_impact),
+        "revenue_currency": impact.revenue_currency,
+        "error_budget_percent": _number(impact.error_budget_percent),
+        "notes": impact.notes,
     }
 
 
@@ -127,6 +160,48 @@ def _action_rows(data: dict[str, Any]) -> list[str]:
     return rows
 
 
+IMPACT_KEYS = ("impact", "eikyou")
+ROOT_CAUSE_KEYS = ("root_causes", "genin")
+
+
+def impact_lines(impact: dict[str, Any] | None) -> list[str]:
+    """The impact figures as a Markdown list (empty when none was recorded)."""
+    if not impact:
+        return []
+    unit = _label(ImpactUnit, impact.get("affected_unit") or "users")
+    figures = [
+        (_("Affected"), impact.get("affected_count"), f" {unit}"),
+        (_("Requests failed"), impact.get("requests_failed_percent"), " %"),
+        (_("User-visible impact"), impact.get("user_visible_minutes"), f" {_('min')}"),
+        (_("Support tickets"), impact.get("support_tickets"), ""),
+        (_("Revenue impact"), impact.get("revenue_impact"), f" {impact.get('revenue_currency')}"),
+        (_("Error budget consumed"), impact.get("error_budget_percent"), " %"),
+    ]
+    lines = [f"- {label}: {value}{suffix}" for label, value, suffix in figures if value is not None]
+    if impact.get("notes"):
+        lines.append(f"- {_('Notes')}: {impact['notes']}")
+    return [f"### {_('Impact in numbers')}", "", *lines, ""] if lines else []
+
+
+def analysis_lines(data: dict[str, Any]) -> list[str]:
+    """The 5-whys chains and the contributing factors, grouped by category."""
+    lines: list[str] = []
+    for chain in data.get("why_chains") or []:
+        lines += [f"### {_('5 whys')}: {chain['problem']}", ""]
+        lines += [f"{n}. {_('Why?')} {why}" for n, why in enumerate(chain["whys"], start=1)]
+        lines.append("")
+    factors = data.get("contributing_factors") or []
+    if factors:
+        lines += [f"### {_('Contributing factors')}", ""]
+        groups: dict[str, list[str]] = {}
+        for factor in factors:
+            groups.setdefault(factor["category"] or _("Other"), []).append(factor["description"])
+        for category, descriptions in groups.items():
+            lines += [f"- **{category}**", *(f"  - {d}" for d in descriptions)]
+        lines.append("")
+    return lines
+
+
 def snapshot_to_markdown(data: dict[str, Any]) -> str:
     """Markdown of a postmortem, with its labels in the postmortem's own language."""
     from hansei.postmortems.models import Status
@@ -144,11 +219,15 @@ def snapshot_to_markdown(data: dict[str, Any]) -> str:
                 lines.append(f"  - {FIGURE_LABELS.get(name, name)}: {value}")
         lines.append("")
         key_mark = f" ({_('key event')})"
+        keys = {section["key"] for section in data["sections"]}
+        if not keys & set(IMPACT_KEYS):
+            lines += impact_lines(data.get("impact"))
         for section in data["sections"]:
             lines += [f"## {section['title']}", ""]
             if section["kind"] == SectionKind.TIMELINE:
                 lines += [
                     f"- {e['occurred_at']} — {e['text']}{key_mark if e['is_key_event'] else ''}"
+                    + (f" <{e['link_url']}>" if e.get("link_url") else "")
                     for e in data["timeline"]
                 ]
             elif section["kind"] == SectionKind.ACTION_ITEMS:
@@ -158,6 +237,12 @@ def snapshot_to_markdown(data: dict[str, Any]) -> str:
                     lines.append("")
                 lines.append(section["body"].strip())
             lines.append("")
+            if section["key"] in IMPACT_KEYS:
+                lines += impact_lines(data.get("impact"))
+            if section["key"] == next((k for k in ROOT_CAUSE_KEYS if k in keys), None):
+                lines += analysis_lines(data)
+        if not keys & set(ROOT_CAUSE_KEYS):
+            lines += analysis_lines(data)
         if data["review_meeting_notes"]:
             lines += [f"## {_('Review meeting notes')}", ""]
             for note in data["review_meeting_notes"]:

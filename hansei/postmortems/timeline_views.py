@@ -18,6 +18,7 @@ from hansei.core.http import AuthedRequest
 from hansei.postmortems import services
 from hansei.postmortems.context import is_htmx, timeline_context
 from hansei.postmortems.forms import TimelineEntryForm
+from hansei.postmortems.models import Postmortem, TimelineEntry, TimelineKind
 
 
 def _back(pk: int) -> HttpResponse:
@@ -59,27 +60,15 @@ def timeline_edit(request: AuthedRequest, pk: int, entry_id: int) -> HttpRespons
     postmortem = access.get_postmortem_for_user(request.user, pk)
     entry = get_object_or_404(postmortem.timeline, pk=entry_id)
     access.require(access.can_edit_postmortem(request.user, postmortem))
-    if request.method == "POST" and request.POST.get("toggle_key") == "1":
-        try:
-            services.update_timeline_entry(
-                actor=request.user,
-                entry=entry,
-                occurred_at=entry.occurred_at,
-                text=entry.text,
-                kind=entry.kind,
-                is_key_event=not entry.is_key_event,
-            )
-        except (ValidationError, InvalidState) as error:
-            messages.error(request, str(getattr(error, "message", error)))
-        if is_htmx(request):
-            context = timeline_context(request, postmortem, show_all=True)
-            return render(request, "postmortems/_timeline.html", {"tl": context})
-        return _back(pk)
+    toggle = request.POST.get("toggle_key") == "1" or request.POST.get("toggle_milestone") == "1"
+    if request.method == "POST" and toggle:
+        return _toggle(request, postmortem, entry)
     initial = {
         "occurred_at": entry.occurred_at,
         "text": entry.text,
         "kind": entry.kind,
         "is_key_event": entry.is_key_event,
+        "link_url": entry.link_url,
     }
     form = TimelineEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -98,6 +87,31 @@ def timeline_edit(request: AuthedRequest, pk: int, entry_id: int) -> HttpRespons
         {"form": form, "postmortem": postmortem, "entry": entry},
         status=400 if form.errors else 200,
     )
+
+
+def _toggle(request: AuthedRequest, postmortem: Postmortem, entry: TimelineEntry) -> HttpResponse:
+    """One click: star or unstar a key event, or tag or untag a milestone marker."""
+    is_key_event, kind = entry.is_key_event, entry.kind
+    if request.POST.get("toggle_key") == "1":
+        is_key_event = not is_key_event
+    else:
+        milestone = kind == TimelineKind.MILESTONE
+        kind = TimelineKind.EVENT if milestone else TimelineKind.MILESTONE
+    try:
+        services.update_timeline_entry(
+            actor=request.user,
+            entry=entry,
+            occurred_at=entry.occurred_at,
+            text=entry.text,
+            kind=kind,
+            is_key_event=is_key_event,
+        )
+    except (ValidationError, InvalidState) as error:
+        messages.error(request, str(getattr(error, "message", error)))
+    if is_htmx(request):
+        context = timeline_context(request, postmortem, show_all=True)
+        return render(request, "postmortems/_timeline.html", {"tl": context})
+    return _back(postmortem.pk)
 
 
 @login_required

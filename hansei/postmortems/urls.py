@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hansei.postmortems import template_views, timeline_views, views
+from hansei.postmortems import import_views, template_views, timeline_views, views
 
 app_name = "postmortems"
 urlpatterns = [
@@ -26,4 +26,39 @@ urlpatterns = [
     path("<int:pk>/revisions/", views.revision_list, name="revisions"),
     path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),
+]
+
+# The structured analysis: impact figures, contributing factors, 5 whys, incidents covered.
+from hansei.postmortems import analysis_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/impact/", analysis_views.impact_save, name="impact"),
+    path("<int:pk>/factors/", analysis_views.factor_add, name="factor_add"),
+    path(
+        "<int:pk>/factors/<int:factor_id>/delete/",
+        analysis_views.factor_delete,
+        name="factor_delete",
+    ),
+    path("<int:pk>/whys/", analysis_views.chain_start, name="chain_start"),
+    path("<int:pk>/whys/<int:chain_id>/", analysis_views.chain_edit, name="chain_edit"),
+    path("<int:pk>/whys/<int:chain_id>/add/", analysis_views.why_add, name="why_add"),
+    path(
+        "<int:pk>/whys/<int:chain_id>/remove/<int:index>/",
+        analysis_views.why_remove,
+        name="why_remove",
+    ),
+    path("<int:pk>/whys/<int:chain_id>/delete/", analysis_views.chain_delete, name="chain_delete"),
+    path("<int:pk>/whys/<int:chain_id>/copy/", analysis_views.chain_copy, name="chain_copy"),
+    path("<int:pk>/incidents/", analysis_views.incident_link, name="incident_link"),
+    path(
+        "<int:pk>/incidents/<int:incident_id>/unlink/",
+        analysis_views.incident_unlink,
+        name="incident_unlink",
+    ),
+    path("<int:pk>/timeline/import/", import_views.timeline_import, name="timeline_import"),
+    path(
+        "<int:pk>/timeline/import/confirm/",
+        import_views.timeline_import_confirm,
+        name="timeline_import_confirm",
+    ),
 ]

@@ -271,13 +271,16 @@ def test_it_keeps_the_automatic_milestone_entries_in_sync(make_incident, make_po
     )
 
     milestones = TimelineEntry.objects.filter(postmortem=postmortem, kind=TimelineKind.MILESTONE)
-    by_source = {e.source.rsplit(":", 1)[1]: e for e in milestones}
+    # Each milestone entry comes from the incident's event for that milestone.
+    keys = dict(incident.events.values_list("pk", "key"))
+    by_source = {keys[int(e.source.removeprefix("event:"))].split(":")[1]: e for e in milestones}
     assert set(by_source) == {"started_at", "detected_at", "mitigated_at", "resolved_at"}
     assert by_source["detected_at"].occurred_at == new_detection
     assert all("Checkout outage" in e.text for e in milestones)
     assert all(e.is_key_event for e in milestones)
     assert TimelineEntry.objects.filter(pk=manual.pk).exists()
-    assert TimelineEntry.objects.filter(postmortem=postmortem).count() == 5
+    # 4 milestones, "incident recorded" and the manual entry
+    assert TimelineEntry.objects.filter(postmortem=postmortem).count() == 6
 
 
 def test_it_leaves_the_timeline_of_a_postmortem_in_review_alone(

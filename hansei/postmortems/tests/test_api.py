@@ -285,3 +285,27 @@ def test_it_sends_outside_readers_to_the_published_revision_during_an_amendment(
     response = client.get(f"/api/v1/postmortems/{pk}")
     assert response.status_code == 200
     assert "UNREVIEWED AMENDMENT WORDING" in response.content.decode()
+
+
+def test_it_keeps_a_timeline_link_through_the_api_and_publication(
+    client: Any, alice: Any, make_postmortem: Any
+) -> None:
+    from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
+
+    postmortem = make_postmortem()
+    client.force_login(alice)
+    url = f"/api/v1/postmortems/{postmortem.pk}/timeline"
+    entry = {
+        "occurred_at": "2026-11-01T10:00:00Z",
+        "text": "Error rate graph",
+        "link_url": "javascript:alert(1)",
+    }
+    assert client.post(url, entry, content_type="application/json").status_code == 400
+    entry["link_url"] = "https://grafana.example.com/d/abc"
+    response = client.post(url, entry, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["link_url"] == "https://grafana.example.com/d/abc"
+    snapshot = build_snapshot(postmortem)
+    [linked] = [e for e in snapshot["timeline"] if e["text"] == "Error rate graph"]
+    assert linked["link_url"] == "https://grafana.example.com/d/abc"
+    assert "<https://grafana.example.com/d/abc>" in snapshot_to_markdown(snapshot)

@@ -57,7 +57,7 @@ def test_a_snapshot_holds_the_whole_document(filled):
     assert [s["key"] for s in data["sections"]] == list(
         filled.sections.values_list("key", flat=True)
     )
-    assert len(data["timeline"]) == 5
+    assert len(data["timeline"]) == 6  # 5 milestones and "incident recorded"
     assert data["timeline"][0]["text"].startswith("Started:")
     [item] = data["action_items"]
     assert item == {

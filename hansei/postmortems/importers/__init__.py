@@ -1,0 +1,27 @@
+"""Read chat history (Slack exports, chat logs, CSV) into timeline lines. Plain Python."""
+
+from __future__ import annotations
+
+from hansei.postmortems.importers.common import (
+    MAX_BYTES,
+    MAX_LINES,
+    MAX_TEXT,
+    ChatLine,
+    ParseError,
+    Window,
+    apply_roles,
+    parse,
+    suggest_roles,
+)
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_LINES",
+    "MAX_TEXT",
+    "ChatLine",
+    "ParseError",
+    "Window",
+    "apply_roles",
+    "parse",
+    "suggest_roles",
+]
