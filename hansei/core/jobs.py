@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -92,11 +93,20 @@ def run_job(job: Job) -> None:
 
 
 def recover_stale_claims(older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Release jobs whose worker died mid-run so another worker picks them up."""
-    cutoff = timezone.now() - older_than
-    return Job.objects.filter(finished_at__isnull=True, claimed_at__lt=cutoff).update(
-        claimed_at=None, claimed_by=""
+    """Release jobs whose worker died mid-run so another worker picks them up.
+
+    The abandoned run counts as an attempt: a job that kills its worker every time stops after
+    ``max_attempts`` instead of being retried forever. Returns how many jobs were released.
+    """
+    now = timezone.now()
+    stale = Job.objects.filter(finished_at__isnull=True, claimed_at__lt=now - older_than)
+    stale.filter(attempts__gte=F("max_attempts") - 1).update(
+        attempts=F("attempts") + 1,
+        failed=True,
+        finished_at=now,
+        last_error="The worker stopped during the job too many times.",
     )
+    return stale.update(attempts=F("attempts") + 1, claimed_at=None, claimed_by="", run_after=now)
 
 
 def run_pending(limit: int | None = None) -> int:

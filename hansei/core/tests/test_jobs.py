@@ -209,6 +209,22 @@ def test_stale_claims_are_recovered():
     assert CALLS == [{"n": "stale"}]
 
 
+def test_a_job_that_keeps_killing_its_worker_stops_after_max_attempts():
+    job = enqueue("test.record", {"n": "crashes"})
+    Job.objects.filter(pk=job.pk).update(max_attempts=3)
+    for _round in range(3):
+        claimed = claim_next("doomed-worker")
+        assert claimed is not None and claimed.pk == job.pk  # then the worker dies mid-run
+        Job.objects.filter(pk=job.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
+        recover_stale_claims()
+
+    stored = Job.objects.get(pk=job.pk)
+    assert (stored.attempts, stored.failed) == (3, True)
+    assert stored.finished_at is not None
+    assert "stopped during the job" in stored.last_error
+    assert claim_next("next-worker") is None
+
+
 def test_run_job_counts_the_attempt():
     job = enqueue("test.record", {"n": 1})
 
