@@ -21,7 +21,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from hansei.accounts.models import Team, User
+    from django.db.models import QuerySet
+
+    from hansei.accounts.models import ApiToken, Team, User
+    from hansei.action_items.models import ActionItem
     from hansei.incidents.models import Incident, IncidentQuerySet
     from hansei.postmortems.models import Postmortem, PostmortemQuerySet
     from hansei.reviews.models import Review
@@ -120,6 +123,37 @@ def can_read_live_content(user: User, postmortem: Postmortem) -> bool:
 
 def can_publish_postmortem(user: User, postmortem: Postmortem) -> bool:
     return can_edit_postmortem(user, postmortem)
+
+
+def writers_of_team(team: Team | int) -> QuerySet[User]:
+    """The people who may write for a team, and so own its postmortems: its members who are
+    not reviewers, and every admin."""
+    from hansei.accounts.models import Role, User
+
+    team_id = team if isinstance(team, int) else team.pk
+    members = User.objects.filter(is_active=True, memberships__team=team_id)
+    admins = User.objects.filter(is_active=True, role=Role.ADMIN)
+    return (members.exclude(role=Role.REVIEWER) | admins).distinct()
+
+
+def teams_writable_by(user: User) -> QuerySet[Team]:
+    """The teams ``user`` may record incidents for."""
+    from hansei.accounts.models import Team
+
+    if not _is_signed_in(user) or not user.can_write:
+        return Team.objects.none()
+    return Team.objects.all() if user.is_admin else Team.objects.filter(pk__in=user.team_ids())
+
+
+def can_update_action_item(user: User, item: ActionItem) -> bool:
+    """The postmortem's writers, and the item's own owner, keep an item up to date."""
+    return can_edit_postmortem(user, item.postmortem) or (
+        _is_signed_in(user) and item.owner_id == user.pk
+    )
+
+
+def can_revoke_api_token(user: User, token: ApiToken) -> bool:
+    return _is_signed_in(user) and (token.user_id == user.pk or user.is_admin)
 
 
 def can_manage_incident(user: User, incident: Incident) -> bool:

@@ -9,13 +9,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hansei.accounts.forms import PreferencesForm, TokenForm
+from hansei.accounts.services import update_preferences
 from hansei.core.http import AuthedRequest
 
 
@@ -69,11 +69,7 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user.display_name = form.cleaned_data["display_name"].strip()
-            user.language = form.cleaned_data["language"]
-            user.time_zone = form.cleaned_data["time_zone"]
-            user.save(update_fields=["display_name", "language", "time_zone"])
+        update_preferences(actor=user, **form.cleaned_data)
         response = redirect("accounts:settings")
         if user.language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")

@@ -95,17 +95,10 @@ def add_action_item(*, actor: User, postmortem: Postmortem, data: ActionItemInpu
     return item
 
 
-def can_update_action_item(actor: User, item: ActionItem) -> bool:
-    """The postmortem's writers, and the item's own owner, keep an item up to date."""
-    return access.can_edit_postmortem(actor, item.postmortem) or (
-        actor.is_authenticated and item.owner_id == actor.pk
-    )
-
-
 @transaction.atomic
 def update_action_item(*, actor: User, item: ActionItem, data: ActionItemInput) -> ActionItem:
     """Tracking (status, owner, due date, link) continues after publication; so do edits."""
-    access.require(can_update_action_item(actor, item))
+    access.require(access.can_update_action_item(actor, item))
     _validate(data, previous_due=item.due_date)
     _apply(item, data)
     return item

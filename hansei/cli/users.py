@@ -24,44 +24,33 @@ def read_password(*, from_stdin: bool) -> str:
 
 
 def createuser(args: argparse.Namespace) -> int:
-    from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-    from django.db import transaction
 
-    from hansei.accounts.models import Membership, Team, User
+    from hansei.accounts.models import Team
+    from hansei.accounts.services import check_new_user, create_user
 
     username = args.username.strip()
-    if not username:
-        raise CommandFailed("the username is empty")
-    if User.objects.filter(username__iexact=username).exists():
-        raise CommandFailed(f"a user named {username!r} already exists")
     try:
-        validate_email(args.email)
+        check_new_user(username=username, email=args.email)  # before asking for a password
     except ValidationError as exc:
-        raise CommandFailed(f"not an email address: {args.email}") from exc
+        raise CommandFailed(" ".join(exc.messages)) from exc
     teams = list(Team.objects.filter(slug__in=args.team))
     unknown = sorted(set(args.team) - {team.slug for team in teams})
     if unknown:
         known = ", ".join(Team.objects.values_list("slug", flat=True)) or "none yet"
         raise CommandFailed(f"unknown team(s): {', '.join(unknown)} (teams: {known})")
     password = read_password(from_stdin=args.password_stdin)
-    user = User(username=username, email=args.email, role=args.role, display_name=args.name)
     try:
-        validate_password(password, user)
-        User.username_validator(username)
-    except ValidationError as exc:
-        raise CommandFailed(" ".join(exc.messages)) from exc
-    with transaction.atomic():
-        user = User.objects.create_user(
+        create_user(
             username=username,
             email=args.email,
             password=password,
             role=args.role,
             display_name=args.name,
+            teams=teams,
         )
-        for team in teams:
-            Membership.objects.create(user=user, team=team)
+    except ValidationError as exc:
+        raise CommandFailed(" ".join(exc.messages)) from exc
     where = f" in {', '.join(t.name for t in teams)}" if teams else ""
     print(f"Created {args.role} {username}{where}.")
     return 0

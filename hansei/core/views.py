@@ -37,10 +37,13 @@ def home(request: AuthedRequest) -> HttpResponse:
         .select_related("postmortem")
         .order_by("due_date", "priority")[:50]
     )
-    candidates = Incident.objects.filter(postmortem__isnull=True)
-    if not user.is_admin:
-        candidates = candidates.filter(team__in=user.team_ids())
-    candidates = candidates.select_related("severity", "team")[:NEEDS_POSTMORTEM_LIMIT]
+    # Visible incidents without a postmortem are exactly the user's teams' (all for admins):
+    # the other visibility rules only reach incidents that have a postmortem.
+    candidates = (
+        Incident.objects.visible_to(user)
+        .without_postmortem()
+        .select_related("severity", "team")[:NEEDS_POSTMORTEM_LIMIT]
+    )
     policy = PostmortemPolicy.current()
     needing = []
     for incident in candidates:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hansei.accounts import access
 from hansei.accounts.models import Team, User
 from hansei.core.forms import DateInput, DateTimeInput
 from hansei.incidents.models import (
@@ -64,8 +65,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams = Team.objects.all() if user.is_admin else Team.objects.filter(members=user)
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["team"].queryset = access.teams_writable_by(user)  # type: ignore[attr-defined]
 
     def to_input(self) -> IncidentInput:
         data = dict(self.cleaned_data)
@@ -99,10 +99,7 @@ class StartPostmortemForm(forms.Form):
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        writers = User.objects.filter(is_active=True, memberships__team=team).exclude(
-            role="reviewer"
-        ) | User.objects.filter(is_active=True, role="admin")
-        self.fields["owner"].queryset = writers.distinct()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = access.writers_of_team(team)  # type: ignore[attr-defined]
 
 
 class PolicyForm(forms.ModelForm):

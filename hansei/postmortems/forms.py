@@ -5,15 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hansei.accounts import access
 from hansei.accounts.models import Team, User
 from hansei.core.forms import DateInput, DateTimeInput
 from hansei.postmortems.models import TimelineKind
-
-
-def team_writers(team: Team) -> Any:
-    members = User.objects.filter(is_active=True, memberships__team=team).exclude(role="reviewer")
-    admins = User.objects.filter(is_active=True, role="admin")
-    return (members | admins).distinct()
 
 
 class DetailsForm(forms.Form):
@@ -26,7 +21,7 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = team_writers(team)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = access.writers_of_team(team)  # type: ignore[attr-defined]
 
 
 class PublishForm(forms.Form):
