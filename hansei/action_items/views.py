@@ -63,10 +63,8 @@ def add(request: AuthedRequest, pk: int) -> HttpResponse:
             services.add_action_item(
                 actor=request.user, postmortem=postmortem, data=form.to_input()
             )
-        except ValidationError as error:
+        except (ValidationError, InvalidState) as error:
             apply_service_error(form, error)
-        except InvalidState as error:
-            form.add_error(None, error.message)
     ok = not form.errors
     if is_htmx(request):
         context = action_items_context(request, postmortem, action_form=None if ok else form)
@@ -85,7 +83,7 @@ def _get_item(request: AuthedRequest, item_id: int) -> ActionItem:
 @login_required
 def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
-    access.require(services.can_update_action_item(request.user, item))
+    access.require(access.can_update_action_item(request.user, item))
     initial = {
         "title": item.title,
         "kind": item.kind,

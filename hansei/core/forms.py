@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from hansei.core.errors import InvalidState
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -25,9 +27,19 @@ def form_error_text(form: forms.BaseForm) -> str:
     return " ".join(str(message) for messages in form.errors.values() for message in messages)
 
 
-def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field if the form has it."""
-    if hasattr(error, "error_dict"):
+def service_error_text(error: ValidationError | InvalidState) -> str:
+    """A service's refusal as one sentence, for a flash message or an inline error."""
+    if isinstance(error, InvalidState):
+        return error.message
+    return " ".join(error.messages)
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError | InvalidState) -> None:
+    """Put a service's refusal on the form: a ValidationError on its field if the form has it,
+    an InvalidState (wrong state for this action) on the form as a whole."""
+    if isinstance(error, InvalidState):
+        form.add_error(None, error.message)
+    elif hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
     else:

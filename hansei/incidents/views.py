@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.accounts.models import Team
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error, form_error_text
+from hansei.core.forms import apply_service_error, form_error_text, service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.incidents import services
 from hansei.incidents.forms import (
@@ -134,7 +134,7 @@ def request_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, InvalidState) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, _("Postmortem requested. The team will see it."))
     else:
@@ -154,19 +154,13 @@ def start_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, incident=incident, **form.cleaned_data
             )
         except (ValidationError, InvalidState) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, _("Draft created. Write it together, then submit it."))
             return redirect("postmortems:detail", pk=postmortem.pk)
     else:
         messages.error(request, form_error_text(form))
     return redirect("incidents:detail", pk=incident.pk)
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(getattr(error, "message", error))
 
 
 @login_required

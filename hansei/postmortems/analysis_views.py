@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import apply_service_error, service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.postmortems import analysis_services as analysis
 from hansei.postmortems.analysis_forms import (
@@ -69,14 +69,10 @@ def _attempt(form: Form | None, action: Callable[[], Any]) -> str:
     """Run a service call; its refusal goes on ``form`` (or is returned as a message)."""
     try:
         action()
-    except ValidationError as error:
+    except (ValidationError, InvalidState) as error:
         if form is None:
-            return " ".join(error.messages)
+            return service_error_text(error)
         apply_service_error(form, error)
-    except InvalidState as error:
-        if form is None:
-            return error.message
-        form.add_error(None, error.message)
     return ""
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
+from hansei.core.forms import service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import Incident
 from hansei.postmortems.forms import TimelineImportForm
@@ -192,7 +193,7 @@ def timeline_import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             source="chat",
         )
     except (ValidationError, InvalidState) as error:
-        text = error.message if isinstance(error, InvalidState) else " ".join(error.messages)
+        text = service_error_text(error)
         form = TimelineImportForm(initial=_window_initial(postmortem))
         context = {"postmortem": postmortem, "form": form, "confirm_error": text, **preview}
         return render(request, "postmortems/timeline_import.html", context, status=400)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error, form_error_text
+from hansei.core.forms import apply_service_error, form_error_text, service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.postmortems import services
 from hansei.postmortems.context import is_htmx, timeline_context
@@ -35,10 +35,8 @@ def timeline_add(request: AuthedRequest, pk: int) -> HttpResponse:
             services.add_timeline_entry(
                 actor=request.user, postmortem=postmortem, **form.cleaned_data
             )
-        except ValidationError as error:
+        except (ValidationError, InvalidState) as error:
             apply_service_error(form, error)
-        except InvalidState as error:
-            form.add_error(None, error.message)
     ok = not form.errors
     if is_htmx(request):
         context = timeline_context(
@@ -74,10 +72,8 @@ def timeline_edit(request: AuthedRequest, pk: int, entry_id: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.update_timeline_entry(actor=request.user, entry=entry, **form.cleaned_data)
-        except ValidationError as error:
+        except (ValidationError, InvalidState) as error:
             apply_service_error(form, error)
-        except InvalidState as error:
-            form.add_error(None, error.message)
         else:
             messages.success(request, _("Timeline entry saved."))
             return _back(pk)
@@ -107,7 +103,7 @@ def _toggle(request: AuthedRequest, postmortem: Postmortem, entry: TimelineEntry
             is_key_event=is_key_event,
         )
     except (ValidationError, InvalidState) as error:
-        messages.error(request, str(getattr(error, "message", error)))
+        messages.error(request, service_error_text(error))
     if is_htmx(request):
         context = timeline_context(request, postmortem, show_all=True)
         return render(request, "postmortems/_timeline.html", {"tl": context})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import apply_service_error, service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.core.markdown import render_markdown
 from hansei.postmortems import services
@@ -78,10 +78,8 @@ def save_section(request: AuthedRequest, pk: int, key: str) -> HttpResponse:
     error = ""
     try:
         services.update_section(actor=request.user, section=section, body=body)
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    except InvalidState as exc:
-        error = exc.message
+    except (ValidationError, InvalidState) as exc:
+        error = service_error_text(exc)
     status = 400 if error else 200
     if is_htmx(request):
         section.body = body
@@ -125,10 +123,8 @@ def edit_details(request: AuthedRequest, pk: int) -> HttpResponse:
             services.update_postmortem(
                 actor=request.user, postmortem=postmortem, **form.cleaned_data
             )
-        except ValidationError as error:
+        except (ValidationError, InvalidState) as error:
             apply_service_error(form, error)
-        except InvalidState as error:
-            form.add_error(None, error.message)
         else:
             messages.success(request, _("Details saved."))
             return redirect("postmortems:detail", pk=pk)
@@ -149,10 +145,8 @@ def publish(request: AuthedRequest, pk: int) -> HttpResponse:
         revision = services.publish_postmortem(
             actor=request.user, postmortem=postmortem, change_note=form.cleaned_data["change_note"]
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except InvalidState as error:
-        messages.error(request, error.message)
+    except (ValidationError, InvalidState) as error:
+        messages.error(request, service_error_text(error))
     else:
         if revision.is_amendment:
             messages.success(request, _("Amendment published as revision %s.") % revision.number)

@@ -36,10 +36,8 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
             services.submit_for_review(
                 actor=request.user, postmortem=postmortem, reviewers=form.cleaned_data["reviewers"]
             )
-        except ValidationError as error:
+        except (ValidationError, InvalidState) as error:
             apply_service_error(form, error)
-        except InvalidState as error:
-            form.add_error(None, error.message)
         else:
             messages.success(request, _("Submitted for review. The reviewers were notified."))
             return redirect("postmortems:detail", pk=pk)
@@ -88,10 +86,8 @@ def review(request: AuthedRequest, pk: int, review_id: int) -> HttpResponse:
                 messages.success(request, _("Changes requested. The author was told why."))
             else:
                 form.add_error(None, _("Choose approve or request changes."))
-        except ValidationError as error:
+        except (ValidationError, InvalidState) as error:
             apply_service_error(form, error)
-        except InvalidState as error:
-            form.add_error(None, error.message)
         if not form.errors:
             return redirect("postmortems:detail", pk=pk)
     context = detail_context(request, postmortem)
