@@ -128,7 +128,8 @@ def load_demo() -> bool:
 
 
 def _create_people(joined: datetime) -> dict[str, Any]:
-    # There is no service for creating teams and people yet (admins use Django's admin).
+    # Seed data written directly, like a fixture: accounts.services.create_user validates a
+    # password and cannot back-date date_joined, which the demo's history needs.
     from hansei.accounts.models import Membership, Team, User
 
     teams = {

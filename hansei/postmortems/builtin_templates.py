@@ -253,7 +253,12 @@ def _load_factor_categories(template_model: Any) -> None:
         )
     except LookupError:
         return
+    load_factor_categories(category_model)
+
+
+def load_factor_categories(category_model: Any) -> None:
+    """The default taxonomy, unless there is one already (then it is the admins')."""
     if category_model.objects.exists():
-        return  # The taxonomy is the admins' from the first category on.
+        return
     for position, (name, description) in enumerate(DEFAULT_FACTOR_CATEGORIES):
         category_model.objects.create(name=name, description=description, position=position)

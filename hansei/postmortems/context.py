@@ -35,7 +35,7 @@ from hansei.postmortems.models import (
 )
 from hansei.postmortems.services import publish_blockers, sections_missing_content
 from hansei.reviews.forms import MeetingNoteForm
-from hansei.reviews.models import Decision, Review
+from hansei.reviews.models import Decision
 
 IMPACT_KEYS = ("impact", "eikyou")
 STEPS = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
@@ -218,7 +218,4 @@ def detail_context(
         "anchors": analysis_anchors(sections),
         "actions": action_items_context(request, postmortem),
         "kinds": SectionKind,
-        "pending_reviews": Review.objects.filter(
-            postmortem=postmortem, round=postmortem.review_round, decision=Decision.PENDING
-        ).count(),
     }

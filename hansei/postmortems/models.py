@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -136,9 +136,6 @@ class Postmortem(models.Model):
         if self.status == Status.PUBLISHED:
             return False
         return self.due_date < (today or timezone.localdate())
-
-    def primary_incident(self) -> Any:
-        return self.incidents.order_by("started_at").first()
 
     def latest_revision(self) -> Revision | None:
         return self.revisions.order_by("-number").first()

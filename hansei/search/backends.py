@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
@@ -178,4 +179,6 @@ def current_backend() -> SearchBackend:
         return PostgresBackend()
     if connection.vendor == "sqlite":
         return SQLiteBackend()
-    raise NotImplementedError(f"Search does not support the {connection.vendor} database.")
+    raise ImproperlyConfigured(
+        f"Search needs SQLite or PostgreSQL, not {connection.vendor}: set HANSEI_DATABASE_URL."
+    )

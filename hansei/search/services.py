@@ -7,7 +7,6 @@ transaction, so the archive and the index can never disagree.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from hansei.accounts.access import postmortems_visible_to
+from hansei.core.markdown import markdown_to_text
 from hansei.incidents.models import Incident, Severity
 from hansei.postmortems.models import Postmortem, PostmortemQuerySet, Revision
 from hansei.search.backends import current_backend
@@ -52,20 +52,6 @@ class SearchPage:
 
 # --- indexing -------------------------------------------------------------------------------
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_LINE_START = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)", re.MULTILINE
-)
-_MD_INLINE = re.compile(r"\*\*|__|~~|`+")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown with its syntax removed, close enough for search and snippets."""
-    text = _MD_LINK.sub(r"\1", markdown)
-    text = _MD_LINE_START.sub("", text)
-    text = _MD_INLINE.sub("", text)
-    return text.replace("|", " ")
-
 
 def document_text(snapshot: dict[str, Any]) -> tuple[str, str]:
     """The title and the searchable body of a revision snapshot (summary first)."""
@@ -81,7 +67,7 @@ def document_text(snapshot: dict[str, Any]) -> tuple[str, str]:
     ]
     parts += [a.get("title") or "" for a in snapshot.get("action_items", [])]
     parts += [*incident_titles, snapshot.get("team") or ""]
-    texts = (plain_text(p).strip() for p in parts)
+    texts = (markdown_to_text(p) for p in parts)
     body = "\n".join(dict.fromkeys(t for t in texts if t))
     return str(snapshot.get("title") or ""), body
 
