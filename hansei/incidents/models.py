@@ -7,11 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from hansei.accounts.models import Team
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from hansei.accounts.models import User
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from hansei.postmortems.models import Postmortem
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The reviewer checklist from the SRE Workbook, in the order a reviewer reads it.
 CHECKLIST: tuple[tuple[str, StrOrPromise], ...] = (
