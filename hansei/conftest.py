@@ -10,6 +10,7 @@ Standing users, in the healthchecks way:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -292,6 +293,21 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "locale": "en-US", "timezone_id": "UTC"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Close a browser test's pages before its fixtures (the live server, the database) are
+    torn down: a request still running in the live server would race the database flush."""
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if browser is None:
+        return
+    for context in list(browser.contexts):
+        for page in context.pages:
+            # A page that never settles is closed all the same.
+            with contextlib.suppress(Exception):
+                page.wait_for_load_state("networkidle", timeout=5000)
+        context.close()
 
 
 @pytest.fixture
