@@ -33,6 +33,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value.strip() else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -76,6 +81,7 @@ INSTALLED_APPS = [
     "hansei.action_items",
     "hansei.notifications",
     "hansei.search",
+    "hansei.collab",
     "hansei.integrations",
 ]
 
@@ -212,6 +218,35 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live editing: the Channels layer relays Yjs updates and page events between server
+# processes. Without Redis there is one process, and an in-memory layer is enough.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py 8 times out idle reads after ~5 s unless told not to (DESIGN.md).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "prefix": "hansei",
+                # Above capacity a message is dropped silently; clients and rooms resync from
+                # the database, so a drop delays an edit but cannot lose it.
+                "capacity": 5000,
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Live editing tunables (seconds): text reaches the sections' rows this long after the last
+# edit; a version is kept at most this often while people write; rooms re-read the database
+# this often to catch up with edits a dropped cross-process message did not bring.
+COLLAB_SAVE_DELAY = env_float("HANSEI_COLLAB_SAVE_DELAY", 2.0)
+COLLAB_VERSION_INTERVAL = env_int("HANSEI_COLLAB_VERSION_INTERVAL", 600)
+COLLAB_CATCHUP_INTERVAL = env_float("HANSEI_COLLAB_CATCHUP_INTERVAL", 5.0)
+# Stored updates of a document merged into one once there are this many.
+COLLAB_COMPACT_AFTER = env_int("HANSEI_COLLAB_COMPACT_AFTER", 500)
 
 # Failed sign-ins allowed per username and address before a pause of LOGIN_LOCKOUT_SECONDS.
 LOGIN_MAX_FAILURES = env_int("HANSEI_LOGIN_MAX_FAILURES", 10)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("postmortems/", include("hansei.reviews.urls")),
     path("actions/", include("hansei.action_items.urls")),
     path("archive/", include("hansei.search.urls")),
+    path("", include("hansei.collab.urls")),
+    path("notifications/", include("hansei.notifications.urls")),
     path("hooks/", include("hansei.integrations.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -176,3 +176,22 @@ def require(allowed: bool, message: str = "") -> None:
     """Raise PermissionDenied unless ``allowed``: the one way services refuse an actor."""
     if not allowed:
         raise PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def can_join_live_document(user: User, postmortem: Postmortem) -> bool:
+    """May open the postmortem's live document (watch, see who is there): its team's
+    writers, its reviewers and admins, while they may read its live content. Everyone else
+    reads the rendered page or the published revision, never the socket."""
+    if not _is_signed_in(user) or not can_read_live_content(user, postmortem):
+        return False
+    return (
+        user.is_admin
+        or is_member(user, postmortem.team_id)
+        or can_edit_postmortem(user, postmortem)
+        or postmortem.reviews.filter(reviewer_id=user.pk).exists()
+    )
+
+
+def can_edit_live_text(user: User, postmortem: Postmortem) -> bool:
+    """May type into the live document now: someone who edits it, while it is a draft."""
+    return postmortem.is_editable and can_edit_postmortem(user, postmortem)

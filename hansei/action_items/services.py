@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hansei.accounts import access
 from hansei.accounts.models import User
+from hansei.collab.live import broadcast_change
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
 from hansei.core.errors import InvalidState
 from hansei.postmortems.models import Postmortem
@@ -92,6 +93,7 @@ def add_action_item(*, actor: User, postmortem: Postmortem, data: ActionItemInpu
     _validate(data)
     item = ActionItem(postmortem=postmortem, created_by=actor)
     _apply(item, data)
+    broadcast_change(postmortem.pk, "action_items")
     return item
 
 
@@ -101,6 +103,7 @@ def update_action_item(*, actor: User, item: ActionItem, data: ActionItemInput) 
     access.require(access.can_update_action_item(actor, item))
     _validate(data, previous_due=item.due_date)
     _apply(item, data)
+    broadcast_change(item.postmortem_id, "action_items")
     return item
 
 
@@ -115,3 +118,4 @@ def delete_action_item(*, actor: User, item: ActionItem) -> None:
     if latest is not None and item.created_at <= latest.published_at:
         raise InvalidState(_("Published action items are kept: mark it won't do, with a reason."))
     item.delete()
+    broadcast_change(postmortem.pk, "action_items")

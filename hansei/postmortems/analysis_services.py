@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hansei.accounts import access
+from hansei.collab import store
+from hansei.collab.live import broadcast_change
 from hansei.accounts.models import User
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
@@ -76,6 +78,7 @@ def _lock_editable(actor: User, postmortem_id: int) -> Postmortem:
 
 def _touch(postmortem: Postmortem) -> None:
     Postmortem.objects.filter(pk=postmortem.pk).update(updated_at=timezone.now())
+    broadcast_change(postmortem.pk, "analysis")
 
 
 # --- impact -------------------------------------------------------------------------------
@@ -321,6 +324,7 @@ def copy_why_chain_to_root_causes(*, actor: User, chain: WhyChain) -> Section:
     chain = WhyChain.objects.get(pk=chain.pk)
     if not chain.whys:
         raise ValidationError({"whys": _("Answer “why?” at least once before copying the chain.")})
+    store.materialize_sections(postmortem.pk)  # append to what people typed live
     section = root_cause_section(postmortem)
     if section is None:
         raise InvalidState(_("This postmortem has no root causes section to copy into."))

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 
 from hansei.accounts import access
 from hansei.accounts.models import User
+from hansei.collab import store
+from hansei.collab.live import broadcast_change
 from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident, PostmortemPolicy, Severity
@@ -26,7 +28,9 @@ from hansei.postmortems.models import (
     Template,
     TimelineEntry,
     TimelineKind,
+    VersionReason,
 )
+from hansei.postmortems.history_services import record_version
 from hansei.postmortems.prefill import prefilled_body
 
 MAX_TIMELINE_TEXT = 2000
@@ -120,7 +124,15 @@ def create_postmortem(
     from hansei.postmortems.timeline_services import copy_incident_events
 
     copy_incident_events(incident=incident)
+    record_version(postmortem=postmortem, reason=VersionReason.CREATED, actor=actor)
     return postmortem
+
+
+def state_changed(*, postmortem: Postmortem, reason: str, actor: User) -> None:
+    """After a state change (text already brought up to date from the live document): keep
+    a version of the text and tell open pages. Called inside the change's transaction."""
+    record_version(postmortem=postmortem, reason=reason, actor=actor)
+    broadcast_change(postmortem.pk, "status", "review", "sections")
 
 
 def sync_milestones_to_timeline(*, incident: Incident) -> None:
@@ -150,6 +162,9 @@ def update_section(*, actor: User, section: Section, body: str) -> Section:
             }
         )
     section.body = body.replace("\r\n", "\n")
+    if section.kind == SectionKind.MARKDOWN:
+        # The live document is the text's source of truth: write there, and to open pages.
+        store.replace_section_text(postmortem_id=postmortem.pk, key=section.key, text=section.body)
     section.updated_by = actor
     section.save(update_fields=["body", "updated_by", "updated_at"])
     Postmortem.objects.filter(pk=postmortem.pk).update(updated_at=timezone.now())
@@ -236,6 +251,7 @@ def add_timeline_entry(
     text = _clean_timeline(occurred_at, text, kind)
     link_url = _clean_link(link_url)
     assert occurred_at is not None  # _clean_timeline refused a missing time
+    broadcast_change(postmortem.pk, "timeline")
     return TimelineEntry.objects.create(
         postmortem=postmortem,
         occurred_at=occurred_at,
@@ -267,6 +283,7 @@ def update_timeline_entry(
     entry.kind = kind
     entry.is_key_event = is_key_event
     entry.save()
+    broadcast_change(entry.postmortem_id, "timeline")
     return entry
 
 
@@ -274,6 +291,7 @@ def update_timeline_entry(
 def delete_timeline_entry(*, actor: User, entry: TimelineEntry) -> None:
     _require_editable(actor, Postmortem.objects.select_for_update().get(pk=entry.postmortem_id))
     entry.delete()
+    broadcast_change(entry.postmortem_id, "timeline")
 
 
 def _publish_blockers(postmortem: Postmortem, policy: PostmortemPolicy) -> list[str]:
@@ -317,6 +335,7 @@ def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str 
 
     postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     access.require(access.can_publish_postmortem(actor, postmortem))
+    store.materialize_sections(postmortem.pk)
     if postmortem.status != Status.APPROVED:
         raise InvalidState(_("Only an approved postmortem can be published."))
     blockers = _publish_blockers(postmortem, PostmortemPolicy.current())
@@ -341,6 +360,7 @@ def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str 
     )
     index_postmortem(postmortem)
     announce_publication(revision=revision)
+    state_changed(postmortem=postmortem, reason=VersionReason.PUBLISHED, actor=actor)
     return revision
 
 
@@ -353,6 +373,7 @@ def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
         raise InvalidState(_("Only a published postmortem can be amended."))
     postmortem.status = Status.DRAFT
     postmortem.save(update_fields=["status", "updated_at"])
+    state_changed(postmortem=postmortem, reason=VersionReason.AMENDMENT, actor=actor)
     return postmortem
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hansei.accounts.models import User
+from hansei.collab.live import broadcast_change
 from hansei.incidents.events import record_event
 from hansei.incidents.models import (
     MILESTONES,
@@ -62,6 +63,7 @@ def sync_milestones_to_timeline(*, incident: Incident) -> None:
     postmortem = _editable_draft(incident)
     if postmortem is None:
         return
+    broadcast_change(postmortem.pk, "timeline")
     milestone_events = list(
         IncidentEvent.objects.filter(
             incident=incident, kind=IncidentEventKind.MILESTONE, key__startswith="milestone:"
@@ -118,6 +120,7 @@ def add_event_to_timeline(*, event: IncidentEvent) -> TimelineEntry | None:
     postmortem = _editable_draft(event.incident)
     if postmortem is None or postmortem.timeline.filter(source=event_source(event)).exists():
         return None
+    broadcast_change(postmortem.pk, "timeline")
     return TimelineEntry.objects.create(
         postmortem=postmortem,
         occurred_at=event.occurred_at,
@@ -172,6 +175,7 @@ def import_timeline_entries(
             _("Entries %(lines)s need a time and a text of 1 to %(n)s characters.")
             % {"lines": ", ".join(bad[:20]), "n": MAX_TIMELINE_TEXT}
         )
+    broadcast_change(postmortem.pk, "timeline")
     created = TimelineEntry.objects.bulk_create(
         TimelineEntry(
             postmortem=postmortem,

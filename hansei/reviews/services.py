@@ -15,7 +15,10 @@ from hansei.accounts import access
 from hansei.accounts.models import User
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import PostmortemPolicy
-from hansei.postmortems.models import Postmortem, Status
+from hansei.collab import store
+from hansei.collab.live import broadcast_change
+from hansei.postmortems.models import Postmortem, Status, VersionReason
+from hansei.postmortems.services import state_changed
 from hansei.reviews.models import CHECKLIST, CHECKLIST_KEYS, Decision, Review, ReviewMeetingNote
 
 
@@ -29,6 +32,7 @@ def submit_for_review(
     access.require(access.can_edit_postmortem(actor, postmortem))
     if postmortem.status != Status.DRAFT:
         raise InvalidState(_("Only a draft can be submitted for review."))
+    store.materialize_sections(postmortem.pk)
     chosen = list(dict.fromkeys(reviewers))
     policy = PostmortemPolicy.current()
     errors = []
@@ -61,6 +65,7 @@ def submit_for_review(
         for reviewer in chosen
     ]
     notify_review_requested(reviews=reviews)
+    state_changed(postmortem=postmortem, reason=VersionReason.SUBMITTED, actor=actor)
     return reviews
 
 
@@ -106,6 +111,9 @@ def approve_review(
     if approved >= policy.required_approvals:
         postmortem.status = Status.APPROVED
         postmortem.save(update_fields=["status", "updated_at"])
+        state_changed(postmortem=postmortem, reason=VersionReason.APPROVED, actor=actor)
+    else:
+        broadcast_change(postmortem.pk, "review")
     return review
 
 
@@ -123,6 +131,7 @@ def request_changes(
     postmortem.status = Status.DRAFT
     postmortem.save(update_fields=["status", "updated_at"])
     notify_changes_requested(review=review)
+    state_changed(postmortem=postmortem, reason=VersionReason.CHANGES_REQUESTED, actor=actor)
     return review
 
 
@@ -154,6 +163,7 @@ def record_meeting_note(
         errors["held_on"] = _("The meeting cannot be in the future.")
     if errors:
         raise ValidationError(errors)
+    broadcast_change(postmortem.pk, "review")
     return ReviewMeetingNote.objects.create(
         postmortem=postmortem,
         held_on=held_on,

@@ -1,0 +1,173 @@
+"""A postmortem's live document: one Yjs document per postmortem, one ``Y.Text`` per Markdown
+section (named by the section key), stored as raw Yjs updates appended to ``YUpdate``.
+
+The database is the only durable copy: rooms in server processes are caches of it. Loading
+applies the rows in order; compaction replaces rows by their merge in one transaction.
+pycrdt indexes text by UTF-8 byte offsets: helpers here convert from Python string indexes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from pycrdt import Doc, Text, merge_updates
+
+from hansei.collab.models import YUpdate
+from hansei.postmortems.models import Postmortem, Section, SectionKind
+
+log = logging.getLogger(__name__)
+
+ROOM_PREFIX = "postmortem-"
+# An update that carries nothing (no new items, no deletions): what a client with no local
+# changes sends back during sync.
+EMPTY_UPDATE = b"\x00\x00"
+
+
+def room_name(postmortem_id: int) -> str:
+    return f"{ROOM_PREFIX}{postmortem_id}"
+
+
+def postmortem_id_of(room: str) -> int | None:
+    if not room.startswith(ROOM_PREFIX):
+        return None
+    number = room.removeprefix(ROOM_PREFIX)
+    return int(number) if number.isdigit() and len(number) < 19 else None
+
+
+def text_sections(postmortem_id: int) -> list[Section]:
+    return list(
+        Section.objects.filter(postmortem_id=postmortem_id, kind=SectionKind.MARKDOWN).order_by(
+            "position", "id"
+        )
+    )
+
+
+@transaction.atomic
+def ensure_seeded(postmortem_id: int) -> None:
+    """Give the document its first update, from the sections' text, exactly once.
+
+    The postmortem row is locked, so two processes opening the same room at once cannot both
+    seed it (two seeds would show every section's text twice)."""
+    Postmortem.objects.select_for_update().filter(pk=postmortem_id).first()
+    if YUpdate.objects.filter(postmortem_id=postmortem_id).exists():
+        return
+    doc: Doc = Doc()
+    for section in text_sections(postmortem_id):
+        doc[section.key] = Text(section.body)
+    YUpdate.objects.create(postmortem_id=postmortem_id, data=doc.get_update())
+
+
+def stored_updates(postmortem_id: int) -> list[tuple[int, bytes]]:
+    rows = YUpdate.objects.filter(postmortem_id=postmortem_id).order_by("id")
+    return [(pk, bytes(data)) for pk, data in rows.values_list("id", "data")]
+
+
+def load_doc(postmortem_id: int) -> tuple[Doc, int]:
+    """The document as stored, and the id of the last row applied."""
+    ensure_seeded(postmortem_id)
+    doc: Doc = Doc()
+    last = 0
+    for pk, data in stored_updates(postmortem_id):
+        doc.apply_update(data)
+        last = max(last, pk)
+    return doc, last
+
+
+def section_text(doc: Doc, key: str) -> str:
+    return str(doc.get(key, type=Text))
+
+
+def append_updates(postmortem_id: int, updates: Iterable[bytes]) -> list[int]:
+    rows = [YUpdate(postmortem_id=postmortem_id, data=update) for update in updates]
+    created = YUpdate.objects.bulk_create(rows)
+    return [row.pk for row in created if row.pk is not None]
+
+
+def _byte_offset(text: str, index: int) -> int:
+    return len(text[:index].encode())
+
+
+def diff_into(ytext: Text, old: str, new: str) -> None:
+    """Turn ``old`` into ``new`` in ``ytext`` with the smallest edits difflib finds, so text
+    that did not change keeps its identity (cursors and comment anchors stay put)."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    old_mid, new_mid = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
+    # Apply from the end so earlier offsets stay valid.
+    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+        if tag == "equal":
+            continue
+        start = _byte_offset(old, prefix + i1)
+        end = _byte_offset(old, prefix + i2)
+        if end > start:
+            del ytext[start:end]
+        if j2 > j1:
+            ytext.insert(start, new_mid[j1:j2])
+
+
+@transaction.atomic
+def replace_section_text(*, postmortem_id: int, key: str, text: str) -> bytes | None:
+    """Write ``text`` into the live document's section ``key`` (forms, the API, restores) and
+    broadcast the change to open rooms after commit. Returns the update, or None if nothing
+    changed."""
+    from hansei.collab.live import broadcast_update
+
+    ensure_seeded(postmortem_id)
+    Postmortem.objects.select_for_update().filter(pk=postmortem_id).first()
+    doc, _ = load_doc(postmortem_id)
+    ytext = doc.get(key, type=Text)
+    old = str(ytext)
+    if old == text:
+        return None
+    before = doc.get_state()
+    with doc.transaction():
+        diff_into(ytext, old, text)
+    update = doc.get_update(before)
+    append_updates(postmortem_id, [update])
+    broadcast_update(postmortem_id, update)
+    return update
+
+
+def materialize_sections(postmortem_id: int) -> list[str]:
+    """Copy the live document's text into the sections' ``body``; the keys that changed.
+
+    Reads every stored update, so it is right whichever process received the edits."""
+    if not YUpdate.objects.filter(postmortem_id=postmortem_id).exists():
+        return []
+    doc, _ = load_doc(postmortem_id)
+    changed = []
+    now = timezone.now()
+    with transaction.atomic():
+        for section in text_sections(postmortem_id):
+            body = section_text(doc, section.key)
+            if body != section.body:
+                Section.objects.filter(pk=section.pk).update(body=body, updated_at=now)
+                changed.append(section.key)
+        if changed:
+            Postmortem.objects.filter(pk=postmortem_id).update(updated_at=now)
+    return changed
+
+
+@transaction.atomic
+def compact(postmortem_id: int) -> int:
+    """Replace the stored rows by one merged update; how many rows were merged.
+
+    Deletes exactly the rows it read, so rows another process appends meanwhile survive."""
+    rows = stored_updates(postmortem_id)
+    if len(rows) < 2:
+        return 0
+    merged = merge_updates(*[data for _, data in rows])
+    YUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    YUpdate.objects.create(postmortem_id=postmortem_id, data=merged)
+    log.info("compacted %s updates of postmortem %s", len(rows), postmortem_id)
+    return len(rows)
