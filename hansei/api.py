@@ -12,6 +12,7 @@ from hansei.accounts.api import router as accounts_router
 from hansei.accounts.auth import api_auth
 from hansei.action_items.api import router as action_items_router
 from hansei.api_errors import install_error_handlers
+from hansei.collab.comment_api import router as comments_router
 from hansei.incidents.api import router as incidents_router
 from hansei.postmortems.api import router as postmortems_router
 from hansei.reviews.api import router as reviews_router
@@ -38,3 +39,4 @@ api.add_router("", reviews_router)
 api.add_router("", action_items_router)
 api.add_router("", search_router)
 api.add_router("", __import__("hansei.postmortems.analysis_api", fromlist=["router"]).router)
+api.add_router("", comments_router)

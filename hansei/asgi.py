@@ -1,4 +1,6 @@
-"""ASGI entry point: ``uvicorn hansei.asgi:application`` (``hansei serve`` does this)."""
+"""ASGI entry point: ``uvicorn hansei.asgi:application`` (``hansei serve`` does this).
+
+HTTP goes to Django; WebSockets (live editing, page events) to Channels consumers."""
 
 from __future__ import annotations
 
@@ -8,4 +10,14 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hansei.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+# Imported after Django is set up: the consumers use the models.
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from hansei.collab.auth import WebSocketAuth  # noqa: E402
+from hansei.collab.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {"http": django_application, "websocket": WebSocketAuth(URLRouter(websocket_urlpatterns))}
+)

@@ -322,3 +322,16 @@ def login(live_server: Any) -> Callable[[Any, Any], None]:
         page.wait_for_url(f"{live_server.url}/")
 
     return sign_in
+
+
+def signed_in_page(browser: Any, base: str, username: str, **context: Any) -> Any:
+    """A new browser context's page, signed in as ``username`` through the login form at
+    ``base`` (the live server, or a server process of the live-editing tests)."""
+    options = {"locale": "en-US", "timezone_id": "UTC", **context}
+    page = browser.new_context(**options).new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(".nav-user").wait_for(state="attached")
+    return page

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
+                "hansei.notifications.context_processors.inbox",
             ],
             "builtins": ["django.templatetags.tz"],
         },
@@ -134,7 +135,9 @@ def _database() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        config["TEST"] = {"NAME": None}
+        # A file, not memory: the live-editing tests start server processes on the test
+        # database (pytest-xdist gives each worker its own copy).
+        config["TEST"] = {"NAME": str(DATA_DIR / "test-hansei.sqlite3")}
     return config
 
 

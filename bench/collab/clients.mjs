@@ -50,9 +50,11 @@ export function connect (target, room) {
       token: target.token || null,
       WebSocketPolyfill: BrowserLikeWebSocket
     })
-    synced = new Promise(resolve => {
+    synced = new Promise((resolve, reject) => {
       if (provider.isSynced) resolve()
-      else provider.on('synced', () => resolve())
+      provider.on('synced', () => resolve())
+      provider.on('authenticationFailed', ({ reason }) => reject(new Error(`${room}: authentication failed: ${reason}`)))
+      provider.on('close', ({ event }) => reject(new Error(`${room}: closed before sync (${event?.code} ${event?.reason || ''})`)))
     })
   } else {
     // Hansei: ws://host:port/ws/collab/<room>?token=...; @y/websocket-server: ws://host:port/<room>
@@ -63,9 +65,12 @@ export function connect (target, room) {
       // this, same-room providers would exchange updates directly instead of via the server.
       disableBc: true
     })
-    synced = new Promise(resolve => {
+    synced = new Promise((resolve, reject) => {
       if (provider.synced) resolve()
-      else provider.on('sync', isSynced => { if (isSynced) resolve() })
+      provider.on('sync', isSynced => { if (isSynced) resolve() })
+      // A refused socket (bad token, unknown room...) is retried forever by the provider: fail
+      // the bench instead. A rejection after sync is ignored.
+      provider.on('connection-close', event => reject(new Error(`${room}: closed before sync (${event?.code} ${event?.reason || ''})`)))
     })
   }
   return {
@@ -102,7 +107,13 @@ export async function connectAll (target, rooms, { parallel = 50, timeoutMs = 60
       await withTimeout(client.synced, timeoutMs, `sync of a client in ${rooms[i]}`)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(parallel, rooms.length) }, lane))
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, rooms.length) }, lane))
+  } catch (err) {
+    next = rooms.length // stop the other lanes
+    for (const c of clients) if (c) c.destroy()
+    throw err
+  }
   return clients
 }
 
@@ -156,8 +167,17 @@ export class Tagger {
     const id = this.nextId++
     const tag = `<#${id}>`
     const arrived = peers > 0 ? new Promise(resolve => this.pending.set(id, { left: peers, resolve })) : Promise.resolve()
+    // Never inside another tag: a server that merges updates would deliver both in one
+    // change, and the outer tag, split, would no longer be recognised.
+    const s = client.text.toString()
+    let at = Math.floor(Math.random() * (s.length + 1))
+    const open = s.lastIndexOf('<#', at - 1)
+    if (open >= 0 && open < at) {
+      const close = s.indexOf('>', open)
+      if (close >= at) at = close + 1
+    }
     this.sentAt.set(id, now())
-    client.text.insert(Math.floor(Math.random() * (client.text.length + 1)), tag)
+    client.text.insert(at, tag)
     return { id, tag, arrived }
   }
 }

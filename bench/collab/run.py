@@ -4,12 +4,13 @@ Starts each server on a free loopback port, runs the same Node clients (bench.mj
 stops it, and prints every figure with Hansei/reference ratios measured in this run.
 
     bench/collab/run [--only hansei|reference|y-websocket|hocuspocus[,...]] [--quick]
-                     [--json FILE] [--keep-logs]
+                     [--json FILE] [--keep-logs] [--hansei-workers N]
 
 Servers:
-* Hansei: ``hansei serve`` on a fresh data directory (SQLite), or on PostgreSQL + Redis when
-  HANSEI_DATABASE_URL / HANSEI_REDIS_URL are set (then in the database ``hansei_bench``, created
-  when missing). Clients use y-websocket's WebsocketProvider on /ws/collab/postmortem-<id>.
+* Hansei: ``hansei serve`` on a fresh data directory (SQLite), or on PostgreSQL when
+  HANSEI_DATABASE_URL is set (database ``hansei_bench_collab``, created when missing) and Redis
+  when HANSEI_REDIS_URL is (database 14). Clients use y-websocket's WebsocketProvider on
+  /ws/collab/postmortem-<id>?token=<API token>.
 * y-websocket: ``npx y-websocket`` from @y/websocket-server 0.1.1, in memory, same provider.
 * Hocuspocus: @hocuspocus/server 3 with no extensions (hocuspocus-server.mjs), in memory. Its
   protocol prefixes every message with the document name, so the stock y-websocket client cannot
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -42,12 +43,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 VENV = ROOT / ".venv" / "bin"
 SERVERS = ["hansei", "y-websocket", "hocuspocus"]
-BENCH_DATABASE = "hansei_bench"
+BENCH_DATABASE = "hansei_bench_collab"  # bench/search.py drops hansei_bench
+BENCH_REDIS_DB = 14
 ROOMS_NEEDED = 110  # memory 1, converge 1, latency 3, many 100, and a few to spare
 
 # (key, label, how to format) — every figure is "lower is better".
 ROWS = [
-    ("converge_4x500_ms", "4 clients x 500 edits: all equal after (ms)", "{:.0f}"),
+    ("converge_4x500_ms", "4 clients x 500 edits: all equal after (ms, median of 3)", "{:.0f}"),
     ("latency_2_p50_ms", "edit-to-peer, 2 clients: p50 (ms)", "{:.2f}"),
     ("latency_2_p99_ms", "edit-to-peer, 2 clients: p99 (ms)", "{:.2f}"),
     ("latency_10_p50_ms", "edit-to-peer, 10 clients: p50 (ms)", "{:.2f}"),
@@ -77,8 +79,9 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float, logf
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}; see {logfile}:\n"
-                               + tail(logfile))
+            raise RuntimeError(
+                f"server exited with {proc.returncode}; see {logfile}:\n" + tail(logfile)
+            )
         with socket.socket() as sock:
             sock.settimeout(0.5)
             if sock.connect_ex(("127.0.0.1", port)) == 0:
@@ -94,25 +97,44 @@ def tail(path: Path, lines: int = 20) -> str:
         return ""
 
 
+def group_members(pgid: int) -> list[int]:
+    """Live processes of process group ``pgid`` (from /proc)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's own process group (npx leaves its node child behind otherwise)."""
+    """SIGTERM the server's own process group (npx leaves its node child behind otherwise),
+    then SIGKILL whatever of that group is still there."""
     if proc.poll() is not None:
         return
-    try:
+    members = group_members(proc.pid)
+    with suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        proc.kill()
         proc.wait()
-    # The group may outlive its leader (npx's child): make sure nothing of it is left.
-    time.sleep(0.2)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        left = [pid for pid in members if pid in group_members(proc.pid)]
+        if not left:
+            return
+        time.sleep(0.1)
+    for pid in left:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def ensure_node_modules() -> None:
@@ -122,8 +144,7 @@ def ensure_node_modules() -> None:
     if npm is None:
         raise SystemExit("npm is not on PATH (Node 20 is needed)")
     log("node_modules missing: npm ci")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True,
-                   stdout=sys.stderr)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, stdout=sys.stderr)
 
 
 @dataclass
@@ -153,29 +174,43 @@ def start_reference(kind: str, workdir: Path) -> Running:
         cmd = ["node", "hocuspocus-server.mjs"]
         pid_match = None
     with logfile.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=HERE, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=HERE,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     wait_for_port(port, proc, 30, logfile)
     return Running(kind, proc, f"ws://127.0.0.1:{port}", pid_match=pid_match, logfile=logfile)
 
 
 def bench_database_url(url: str) -> str:
-    """The same server as HANSEI_DATABASE_URL, database ``hansei_bench`` (created if missing)."""
+    """The same server as HANSEI_DATABASE_URL, database BENCH_DATABASE (created if missing)."""
     import psycopg
 
     parts = urlsplit(url)
     bench = urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-    admin = urlunsplit(parts._replace(scheme="postgresql"))
+    admin = urlunsplit(parts._replace(path="/postgres"))  # the maintenance database
     with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [BENCH_DATABASE]).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
+        ).fetchone()
         if not exists:
             log(f"creating database {BENCH_DATABASE}")
             conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
     return bench
 
 
-def start_hansei(workdir: Path) -> Running:
+def bench_redis_url(url: str) -> str:
+    """The same Redis, database number BENCH_REDIS_DB: the bench's group messages must not reach
+    a test suite using the usual database (rooms are named after postmortem ids)."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_REDIS_DB}"))
+
+
+def start_hansei(workdir: Path, workers: int) -> Running:
     hansei = VENV / "hansei"
     python = VENV / "python"
     if not hansei.exists():
@@ -186,33 +221,69 @@ def start_hansei(workdir: Path) -> Running:
     notes = []
     if os.environ.get("HANSEI_DATABASE_URL"):
         env["HANSEI_DATABASE_URL"] = bench_database_url(os.environ["HANSEI_DATABASE_URL"])
-        notes.append(f"Hansei on PostgreSQL (database {BENCH_DATABASE})"
-                     + (" + Redis" if os.environ.get("HANSEI_REDIS_URL") else ""))
+        notes.append(f"Hansei on PostgreSQL (database {BENCH_DATABASE})")
     else:
         notes.append("Hansei on SQLite (fresh data directory)")
+    if os.environ.get("HANSEI_REDIS_URL"):
+        env["HANSEI_REDIS_URL"] = bench_redis_url(os.environ["HANSEI_REDIS_URL"])
+        notes.append(f"Hansei with Redis (database {BENCH_REDIS_DB}) as its channel layer")
+    if workers > 1:
+        notes.append(f"Hansei with {workers} server processes (RSS summed over them)")
     logfile = workdir / "hansei.log"
     with logfile.open("ab") as out:
-        subprocess.run([str(hansei), "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                       stdout=out, stderr=subprocess.STDOUT)
-        made = subprocess.run([str(python), str(HERE / "setup_hansei.py"),
-                               "--postmortems", str(ROOMS_NEEDED)],
-                              cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, stderr=out)
+        subprocess.run(
+            [str(hansei), "migrate", "--noinput"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        made = subprocess.run(
+            [str(python), str(HERE / "setup_hansei.py"), "--postmortems", str(ROOMS_NEEDED)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            stderr=out,
+        )
     setup = json.loads(made.stdout.decode().strip().splitlines()[-1])
     port = free_port()
     with logfile.open("ab") as out:
         proc = subprocess.Popen(
-            [str(hansei), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                str(hansei),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     wait_for_port(port, proc, 60, logfile)
-    return Running("hansei", proc, f"ws://127.0.0.1:{port}/ws/collab", token=setup["token"],
-                   rooms=setup["rooms"], workdir=workdir, logfile=logfile, notes=notes)
+    return Running(
+        "hansei",
+        proc,
+        f"ws://127.0.0.1:{port}/ws/collab",
+        token=setup["token"],
+        rooms=setup["rooms"],
+        workdir=workdir,
+        logfile=logfile,
+        notes=notes,
+    )
 
 
 @contextmanager
-def server(kind: str, workdir: Path) -> Iterator[Running]:
-    running = start_hansei(workdir) if kind == "hansei" else start_reference(kind, workdir)
+def server(kind: str, workdir: Path, workers: int) -> Iterator[Running]:
+    running = start_hansei(workdir, workers) if kind == "hansei" else start_reference(kind, workdir)
     try:
         yield running
     finally:
@@ -220,8 +291,16 @@ def server(kind: str, workdir: Path) -> Iterator[Running]:
 
 
 def run_clients(running: Running, workdir: Path, quick: bool) -> dict:
-    cmd = ["node", str(HERE / "bench.mjs"), "--kind", running.kind, "--url", running.url,
-           "--pid", str(running.proc.pid)]
+    cmd = [
+        "node",
+        str(HERE / "bench.mjs"),
+        "--kind",
+        running.kind,
+        "--url",
+        running.url,
+        "--pid",
+        str(running.proc.pid),
+    ]
     if running.pid_match:
         cmd += ["--pid-match", running.pid_match]
     if running.token:
@@ -235,7 +314,8 @@ def run_clients(running: Running, workdir: Path, quick: bool) -> dict:
     done = subprocess.run(cmd, cwd=HERE, stdout=subprocess.PIPE, timeout=1200)
     lines = done.stdout.decode().strip().splitlines()
     if done.returncode != 0 or not lines:
-        return {"kind": running.kind, "results": {}, "errors": {"clients": f"exit {done.returncode}"}}
+        error = f"the clients exited with {done.returncode}"
+        return {"kind": running.kind, "results": {}, "errors": {"clients": error}}
     return json.loads(lines[-1])
 
 
@@ -265,8 +345,9 @@ def table(outcomes: dict[str, dict], quick: bool) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = []
     for n, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
-                               for i, c in enumerate(r)))
+        lines.append(
+            "  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -300,10 +381,17 @@ def notes(outcomes: dict[str, dict], runs: dict[str, Running], quick: bool) -> l
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="",
-                        help="comma list of hansei, y-websocket, hocuspocus, or 'reference'")
+    parser.add_argument(
+        "--only", default="", help="comma list of hansei, y-websocket, hocuspocus, or 'reference'"
+    )
     parser.add_argument("--quick", action="store_true", help="a fast smoke run")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--hansei-workers",
+        type=int,
+        default=1,
+        help="hansei serve --workers (more than 1 needs HANSEI_REDIS_URL)",
+    )
     parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs")
     args = parser.parse_args()
 
@@ -325,7 +413,7 @@ def main() -> int:
         for kind in kinds:
             log(f"{kind}: starting")
             try:
-                with server(kind, workdir) as running:
+                with server(kind, workdir, args.hansei_workers) as running:
                     runs[kind] = running
                     log(f"{kind}: listening at {running.url}; running the clients")
                     outcomes[kind] = run_clients(running, workdir, args.quick)

@@ -11,6 +11,8 @@ import { startPresence } from "./presence.js";
 import { SaveState } from "./save-state.js";
 
 const PREVIEW_DELAY_MS = 400;
+// Without a first sync by then, the page falls back to saving each section with its button.
+const FIRST_SYNC_TIMEOUT_MS = 10000;
 
 function start() {
   const root = document.getElementById("collab-root");
@@ -80,6 +82,22 @@ function start() {
     },
   });
 
+  // No WebSocket (a proxy that drops upgrades, a server without them): the page stays usable
+  // as plain forms instead of waiting for a connection that never comes.
+  let fellBack = false;
+  const fallBack = () => {
+    if (fellBack || records.length) return;
+    fellBack = true;
+    clearTimeout(timer);
+    saveState.stop(strings.unavailable || "Live editing is unavailable: save each section with its button.");
+    provider.destroy();
+    for (const section of sections) releaseSection(section);
+  };
+  const timer = setTimeout(fallBack, FIRST_SYNC_TIMEOUT_MS);
+  provider.on("connection-close", () => provider.synced || fallBack());
+  provider.on("connection-error", () => provider.synced || fallBack());
+  provider.on("sync", (synced) => synced && clearTimeout(timer));
+
   window.hanseiCollab = { doc, provider, editors };
 }
 
@@ -105,20 +123,29 @@ function holdSection(section) {
   section.el.classList.add("is-live");
   const { form } = section;
   if (!form) return;
-  for (const button of form.querySelectorAll('button[type="submit"], button:not([type])')) button.hidden = true;
+  section.hiddenButtons = [];
+  for (const button of form.querySelectorAll('button[type="submit"], button:not([type]):not([data-tab-target])')) {
+    if (!button.hidden) section.hiddenButtons.push(button);
+    button.hidden = true;
+  }
   const saveState = form.querySelector(".save-state");
   if (saveState) saveState.textContent = "";
   // Edits are saved live; a form submit would overwrite them with the old text. Capture on
   // the document so this runs before htmx's own listener on the form.
-  document.addEventListener(
-    "submit",
-    (event) => {
-      if (event.target !== form) return;
-      event.preventDefault();
-      event.stopPropagation();
-    },
-    true,
-  );
+  section.blockSubmit = (event) => {
+    if (event.target !== form) return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  document.addEventListener("submit", section.blockSubmit, true);
+}
+
+/** Back to the plain form: live editing could not start. */
+function releaseSection(section) {
+  section.textarea.disabled = false;
+  section.el.classList.remove("is-live");
+  for (const button of section.hiddenButtons || []) button.hidden = false;
+  if (section.blockSubmit) document.removeEventListener("submit", section.blockSubmit, true);
 }
 
 /** The awareness `section` field says which section this person is writing in. */
@@ -155,6 +182,8 @@ function startPreview(section, ytext, previewUrl) {
     }
   }, PREVIEW_DELAY_MS);
   ytext.observe(() => render());
+  // The server renders the preview from its database copy, which may lag behind the live text.
+  if (ytext.toString() !== section.textarea.value) render();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

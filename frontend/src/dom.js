@@ -84,7 +84,13 @@ export function hasUnsavedInput(root) {
 function fieldIsChanged(field) {
   if (field.disabled) return false;
   if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
-  if (field.tagName === "SELECT") return [...field.options].some((o) => o.selected !== o.defaultSelected);
+  if (field.tagName === "SELECT") {
+    const options = [...field.options];
+    if (field.multiple) return options.some((o) => o.selected !== o.defaultSelected);
+    // A single select with no `selected` option shows its first one: that is no change.
+    const initial = options.findIndex((o) => o.defaultSelected);
+    return field.selectedIndex !== (initial === -1 ? 0 : initial);
+  }
   if (field.type === "hidden" || field.type === "submit" || field.type === "button") return false;
   return field.value !== field.defaultValue;
 }

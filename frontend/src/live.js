@@ -26,7 +26,8 @@ export function startLiveParts({ eventsUrl, pageUrl, onPage }) {
     const parts = [...waiting];
     waiting.clear();
     const targets = elementsOf(parts);
-    if (!targets.length || !pageUrl) return;
+    // A status change may also change who can write, which the page says on #collab-root.
+    if (!pageUrl || (!targets.length && !parts.includes("status"))) return;
     let html;
     try {
       const response = await fetch(pageUrl, { headers: { "X-Hansei-Live": "1" }, credentials: "same-origin" });

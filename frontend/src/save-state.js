@@ -29,6 +29,7 @@ export class SaveState {
     this.wasOffline = false;
     this.noticeUntil = 0;
     this.state = "";
+    this.announcer = quietStatus(statusEl);
     this.requestResyncSoon = debounce(() => this.sendSyncStep1(), RESYNC_AFTER_EDIT_MS);
     this.listen();
     this.render();
@@ -48,10 +49,7 @@ export class SaveState {
       this.requestResyncSoon();
       this.render();
     });
-    this.provider.on("status", ({ status }) => {
-      if (status === "disconnected") this.wasOffline = this.everSynced || this.wasOffline;
-      this.render();
-    });
+    this.provider.on("status", () => this.render());
     this.provider.on("connection-close", () => {
       this.wasOffline = true;
       this.render();
@@ -65,7 +63,7 @@ export class SaveState {
       setTimeout(() => this.render(), RECONNECTED_NOTICE_MS + 50);
     });
     window.addEventListener("beforeunload", (event) => {
-      if (!this.hasUnsavedEdits()) return;
+      if (this.stopped || !this.hasUnsavedEdits()) return;
       event.preventDefault();
       event.returnValue = "";
     });
@@ -114,15 +112,47 @@ export class SaveState {
     return this.canWrite ? "saved" : "readonly";
   }
 
+  /** Live editing could not start: say so, and stop following the provider. */
+  stop(text) {
+    this.stopped = true;
+    if (!this.statusEl) return;
+    this.statusEl.dataset.state = "unavailable";
+    this.statusEl.textContent = text;
+    this.announcer.textContent = text;
+  }
+
   render() {
+    if (this.stopped) return;
     const state = this.currentState();
+    const previous = this.state;
     this.state = state;
     if (!this.statusEl) return;
     const notice = state === "saved" && Date.now() < this.noticeUntil;
     const text = notice ? this.strings.reconnected : this.strings[state];
     this.statusEl.dataset.state = state;
     if (this.statusEl.textContent !== text) this.statusEl.textContent = text;
+    // Announce what changes what people can do, not every "Saving…" while they type.
+    const worthSaying = state === "offline" || state === "readonly" || notice;
+    if (previous && previous !== "connecting" && worthSaying && this.announcer.textContent !== text) {
+      this.announcer.textContent = text;
+    }
   }
+}
+
+/**
+ * `#collab-status` flips between "Saving…" and "Saved" on every keystroke: as a live region it
+ * would talk over the person typing. It is silenced and a hidden region next to it says only
+ * what matters (offline, back online, read only).
+ */
+function quietStatus(statusEl) {
+  const announcer = document.createElement("span");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("role", "status");
+  if (statusEl) {
+    statusEl.setAttribute("aria-live", "off");
+    statusEl.after(announcer);
+  }
+  return announcer;
 }
 
 /** The kind and payload of an incoming sync message, read without consuming `decoder`. */

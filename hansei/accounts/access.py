@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
     from hansei.accounts.models import ApiToken, Team, User
     from hansei.action_items.models import ActionItem
+    from hansei.collab.models import CommentThread
     from hansei.incidents.models import Incident, IncidentQuerySet
+    from hansei.notifications.models import Notification, NotificationQuerySet
     from hansei.postmortems.models import Postmortem, PostmortemQuerySet
     from hansei.reviews.models import Review
 
@@ -195,3 +197,75 @@ def can_join_live_document(user: User, postmortem: Postmortem) -> bool:
 def can_edit_live_text(user: User, postmortem: Postmortem) -> bool:
     """May type into the live document now: someone who edits it, while it is a draft."""
     return postmortem.is_editable and can_edit_postmortem(user, postmortem)
+
+
+def can_view_versions(user: User, postmortem: Postmortem) -> bool:
+    """May see the draft's history (its automatic versions): whoever may read its live content.
+    While an amendment is written, readers outside it keep to the published revisions."""
+    return can_view_postmortem(user, postmortem) and can_read_live_content(user, postmortem)
+
+
+# --- comments and the inbox -----------------------------------------------------------------
+
+
+def can_comment_on_postmortem(user: User, postmortem: Postmortem) -> bool:
+    """Everyone who may read a postmortem may discuss it (a comment on the whole of it)."""
+    return _is_signed_in(user) and can_view_postmortem(user, postmortem)
+
+
+def can_comment_on_text(user: User, postmortem: Postmortem) -> bool:
+    """Comments on a section or on its text quote the live text: only for its live readers."""
+    return can_comment_on_postmortem(user, postmortem) and can_read_live_content(user, postmortem)
+
+
+def comment_threads_visible_to(user: User, postmortem: Postmortem) -> QuerySet[CommentThread]:
+    """The threads of ``postmortem`` that ``user`` may read. While an amendment is drafted,
+    readers of the published revision see only threads on the whole postmortem: the others
+    quote the draft."""
+    from hansei.collab.models import CommentThread
+
+    threads = CommentThread.objects.filter(postmortem=postmortem)
+    if not can_comment_on_postmortem(user, postmortem):
+        return threads.none()
+    if not can_read_live_content(user, postmortem):
+        return threads.filter(section_key="")
+    return threads
+
+
+def get_comment_thread_for_user(user: User, pk: int | str, thread_id: int | str) -> CommentThread:
+    """The thread of postmortem ``pk`` if ``user`` may read it; 404 otherwise."""
+    postmortem = get_postmortem_for_user(user, pk)
+    thread: CommentThread = _get_or_404(comment_threads_visible_to(user, postmortem), thread_id)
+    thread.postmortem = postmortem
+    return thread
+
+
+def can_view_comment_thread(user: User, thread: CommentThread) -> bool:
+    """Whom a thread may be shown (or a mention of it sent): its postmortem's readers, and
+    for a thread on the text, its live readers."""
+    if thread.section_key:
+        return can_comment_on_text(user, thread.postmortem)
+    return can_comment_on_postmortem(user, thread.postmortem)
+
+
+def can_resolve_comment_thread(user: User, thread: CommentThread) -> bool:
+    """The thread's author, or anyone who edits the postmortem, resolves and reopens it."""
+    if not can_view_comment_thread(user, thread):
+        return False
+    return thread.created_by_id == user.pk or can_edit_postmortem(user, thread.postmortem)
+
+
+def notifications_visible_to(user: User) -> NotificationQuerySet:
+    """``user``'s notifications about what they may still read."""
+    from hansei.notifications.models import Notification
+
+    if not _is_signed_in(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).filter(
+        Q(postmortem__isnull=True) | Q(postmortem__in=postmortems_visible_to(user).values("pk"))
+    )
+
+
+def get_notification_for_user(user: User, pk: int | str) -> Notification:
+    notification: Notification = _get_or_404(notifications_visible_to(user), pk)
+    return notification

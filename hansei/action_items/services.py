@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from hansei.accounts import access
 from hansei.accounts.models import User
-from hansei.collab.live import broadcast_change
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
+from hansei.collab.live import broadcast_change
 from hansei.core.errors import InvalidState
 from hansei.postmortems.models import Postmortem
 

@@ -83,6 +83,13 @@ def _validate(args: argparse.Namespace) -> None:
         raise CommandFailed(f"--port must be between 1 and 65535, not {args.port}")
     if args.workers < 1:
         raise CommandFailed("--workers must be 1 or more")
+    from django.conf import settings
+
+    if args.workers > 1 and not settings.REDIS_URL:
+        raise CommandFailed(
+            "--workers above 1 needs HANSEI_REDIS_URL: live editing relays edits between "
+            "web processes through Redis"
+        )
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hansei.postmortems.models import Postmortem
 
@@ -32,7 +33,7 @@ class YUpdate(models.Model):
 
 
 class ThreadStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("comment threads", "Open")
     RESOLVED = "resolved", _("Resolved")
 
 

@@ -4,17 +4,26 @@ change that rolls back sends nothing, and the worker delivers them after commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from hansei.accounts import access
 from hansei.core.jobs import enqueue
 from hansei.incidents.models import PostmortemPolicy
+from hansei.notifications.models import Notification, NotificationKind
 from hansei.postmortems.models import Postmortem, Revision
 from hansei.reviews.models import Review
+
+if TYPE_CHECKING:
+    from hansei.accounts.models import User
+    from hansei.collab.models import Comment
 
 
 def absolute_url(path: str) -> str:
@@ -103,3 +112,106 @@ def notify_postmortem_owner(*, postmortem: Postmortem, reasons: list[str]) -> No
         },
         language=owner.language or "en",
     )
+
+
+# --- comments: the in-app inbox, and e-mail for mentions ------------------------------------
+
+
+def thread_url(comment: Comment) -> str:
+    return reverse("postmortems:detail", args=[comment.thread.postmortem_id]) + (
+        f"#thread-{comment.thread_id}"
+    )
+
+
+def _notification_text(kind: str, actor_name: str, title: str) -> str:
+    title = Truncator(title).chars(120)
+    if kind == NotificationKind.MENTION:
+        text = _("%(who)s mentioned you on “%(title)s”") % {"who": actor_name, "title": title}
+    else:
+        text = _("%(who)s replied on “%(title)s”") % {"who": actor_name, "title": title}
+    return Truncator(text).chars(300)
+
+
+def _notify(*, recipient: User, comment: Comment, kind: str) -> Notification:
+    postmortem = comment.thread.postmortem
+    actor_name = comment.author.name if comment.author else _("Someone")
+    with translation.override(recipient.language or "en"):
+        text = _notification_text(kind, actor_name, postmortem.title)
+    return Notification.objects.create(
+        recipient=recipient,
+        actor=comment.author,
+        kind=kind,
+        postmortem=postmortem,
+        text=text,
+        url=thread_url(comment),
+        created_at=comment.created_at,
+    )
+
+
+def thread_participants(comment: Comment) -> list[User]:
+    """Who took part in the thread before this comment: its author and earlier repliers."""
+    from hansei.accounts.models import User
+
+    thread = comment.thread
+    earlier = thread.comments.exclude(pk=comment.pk).values("author_id")
+    started = Q(pk=thread.created_by_id) if thread.created_by_id else Q(pk__in=[])
+    return list(User.objects.filter(Q(pk__in=earlier) | started, is_active=True).distinct())
+
+
+def notify_comment(*, comment: Comment, mentioned: Iterable[User]) -> None:
+    """Tell the people ``comment`` mentions (in the inbox and by e-mail, in their language)
+    and the thread's other participants (in the inbox). Never its author, never anyone who
+    may not read the thread."""
+    thread = comment.thread
+    told: set[int] = {comment.author_id} if comment.author_id else set()
+    for user in mentioned:
+        if (
+            user.pk in told
+            or not user.is_active
+            or not access.can_view_comment_thread(user, thread)
+        ):
+            continue
+        told.add(user.pk)
+        _notify(recipient=user, comment=comment, kind=NotificationKind.MENTION)
+        _email_mention(recipient=user, comment=comment)
+    for user in thread_participants(comment):
+        if user.pk in told or not access.can_view_comment_thread(user, thread):
+            continue
+        told.add(user.pk)
+        _notify(recipient=user, comment=comment, kind=NotificationKind.COMMENT)
+
+
+def _email_mention(*, recipient: User, comment: Comment) -> None:
+    postmortem = comment.thread.postmortem
+    queue_email(
+        to=[recipient.email],
+        template="mention",
+        context={
+            "comment": comment,
+            "thread": comment.thread,
+            "postmortem": postmortem,
+            "who": comment.author.name if comment.author else "",
+            "recipient": recipient,
+            "url": absolute_url(thread_url(comment)),
+        },
+        language=recipient.language or "en",
+    )
+
+
+def mark_notification_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark one of ``actor``'s notifications read (reading it twice changes nothing)."""
+    access.require(notification.recipient_id == actor.pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def mark_all_notifications_read(*, actor: User) -> int:
+    """Mark every unread notification of ``actor`` read; how many were."""
+    unread: QuerySet[Notification] = Notification.objects.filter(
+        recipient=actor, read_at__isnull=True
+    )
+    return unread.update(read_at=timezone.now())

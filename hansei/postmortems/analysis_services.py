@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hansei.accounts import access
+from hansei.accounts.models import User
 from hansei.collab import store
 from hansei.collab.live import broadcast_change
-from hansei.accounts.models import User
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
 from hansei.postmortems import timeline_services

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from hansei.accounts import access
 from hansei.action_items.forms import ActionItemForm
+from hansei.collab.context import live_context
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.analysis_forms import (
@@ -218,4 +219,13 @@ def detail_context(
         "anchors": analysis_anchors(sections),
         "actions": action_items_context(request, postmortem),
         "kinds": SectionKind,
+        "live": live_context(request, postmortem),
+        "comment_panel": _comment_panel(request, postmortem),
     }
+
+
+def _comment_panel(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
+    from hansei.collab import comment_views
+
+    panel: dict[str, Any] = comment_views.comment_panel_context(request, postmortem)
+    return panel["comment_panel"]

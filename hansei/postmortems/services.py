@@ -18,6 +18,7 @@ from hansei.collab.live import broadcast_change
 from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident, PostmortemPolicy, Severity
+from hansei.postmortems.history_services import record_version
 from hansei.postmortems.models import (
     MAX_SECTION_CHARS,
     Postmortem,
@@ -30,7 +31,6 @@ from hansei.postmortems.models import (
     TimelineKind,
     VersionReason,
 )
-from hansei.postmortems.history_services import record_version
 from hansei.postmortems.prefill import prefilled_body
 
 MAX_TIMELINE_TEXT = 2000

@@ -62,3 +62,17 @@ urlpatterns += [
         name="timeline_import_confirm",
     ),
 ]
+
+# The draft's history: automatic versions, comparing two, restoring a section.
+from hansei.postmortems import history_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/history/", history_views.history, name="history"),
+    path("<int:pk>/history/compare/", history_views.version_compare, name="version_compare"),
+    path("<int:pk>/history/<int:number>/", history_views.version_detail, name="version"),
+    path(
+        "<int:pk>/history/<int:number>/restore/<slug:key>/",
+        history_views.version_restore,
+        name="version_restore",
+    ),
+]

@@ -13,10 +13,10 @@ from django.utils.translation import ngettext
 
 from hansei.accounts import access
 from hansei.accounts.models import User
-from hansei.core.errors import InvalidState
-from hansei.incidents.models import PostmortemPolicy
 from hansei.collab import store
 from hansei.collab.live import broadcast_change
+from hansei.core.errors import InvalidState
+from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.models import Postmortem, Status, VersionReason
 from hansei.postmortems.services import state_changed
 from hansei.reviews.models import CHECKLIST, CHECKLIST_KEYS, Decision, Review, ReviewMeetingNote

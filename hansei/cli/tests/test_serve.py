@@ -138,3 +138,10 @@ def test_serve_refuses_a_bad_port(tmp_path: Path) -> None:
     server = Process(["serve", "--port", "70000"], tmp_path)
     assert server.proc.wait(60) == 2
     server.wait_for("--port must be between 1 and 65535", timeout=5)
+
+
+def test_serve_refuses_several_processes_without_redis(tmp_path: Path) -> None:
+    """Live editing relays edits between web processes through Redis: without it, one."""
+    server = Process(["serve", "--workers", "2"], tmp_path)
+    assert server.proc.wait(60) == 2
+    server.wait_for("--workers above 1 needs HANSEI_REDIS_URL", timeout=5)

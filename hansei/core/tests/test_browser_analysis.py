@@ -9,22 +9,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from hansei.conftest import PASSWORD
+from hansei.conftest import signed_in_page
 from hansei.postmortems.models import ContributingFactor, PostmortemImpact, WhyChain
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(browser: Browser, base: str, username: str) -> Page:
-    context = browser.new_context(
-        locale="en-US", timezone_id="UTC", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".nav-user")).to_be_visible()
+    page: Page = signed_in_page(browser, base, username, viewport={"width": 1280, "height": 900})
     return page
 
 

@@ -1,0 +1,207 @@
+"""The comment panel: threads on a postmortem, as an htmx fragment or a page of its own (so
+it works without JavaScript too), and the forms that start, answer, resolve and reopen them.
+
+The postmortem page shows the same panel: ``context.update(comment_panel_context(request,
+postmortem))`` then ``{% include "collab/_comment_panel.html" %}``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from hansei.accounts import access
+from hansei.collab import comment_services
+from hansei.collab.anchors import AnchorRange, locate_threads
+from hansei.collab.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus
+from hansei.core.errors import InvalidState
+from hansei.core.http import AuthedRequest
+from hansei.postmortems.models import Postmortem, SectionKind
+
+NEW_THREAD_FIELDS = ("section_key", "anchor_start", "anchor_end", "quote", "body")
+SHOW_RESOLVED = "resolved"
+
+
+@dataclass
+class ThreadView:
+    thread: CommentThread
+    comments: list[Comment]
+    section_title: str
+    located: AnchorRange | None
+    can_resolve: bool
+    reply_body: str = ""
+    reply_errors: list[str] = field(default_factory=list)
+
+    @property
+    def orphaned(self) -> bool:
+        return self.located is not None and self.located.orphaned
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.thread.status == ThreadStatus.RESOLVED
+
+
+def _error_lists(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {name: [str(m) for m in messages] for name, messages in error.message_dict.items()}
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+def _thread_views(request: AuthedRequest, postmortem: Postmortem, show: str) -> list[ThreadView]:
+    status = ThreadStatus.RESOLVED if show == SHOW_RESOLVED else ThreadStatus.OPEN
+    threads = list(
+        access.comment_threads_visible_to(request.user, postmortem)
+        .filter(status=status)
+        .select_related("created_by", "resolved_by")
+        .prefetch_related("comments__author")
+    )
+    sections = postmortem.sections.filter(kind=SectionKind.MARKDOWN).order_by("position", "id")
+    order = {s.key: (i, s.title) for i, s in enumerate(sections)}
+    located = locate_threads(postmortem.pk, threads)
+    views = []
+    for thread in threads:
+        thread.postmortem = postmortem
+        views.append(
+            ThreadView(
+                thread=thread,
+                comments=list(thread.comments.all()),
+                section_title=order.get(thread.section_key, (0, thread.section_key))[1],
+                located=located.get(thread.pk),
+                can_resolve=access.can_resolve_comment_thread(request.user, thread),
+            )
+        )
+
+    def position(view: ThreadView) -> tuple[int, float, Any]:
+        section = order.get(view.thread.section_key, (-1, ""))[0]
+        start = view.located.start if view.located and not view.orphaned else math.inf
+        return (section, start, view.thread.created_at)
+
+    if status == ThreadStatus.RESOLVED:  # the latest resolved first
+        return sorted(views, key=lambda v: v.thread.resolved_at or v.thread.created_at)[::-1]
+    return sorted(views, key=position)
+
+
+def comment_panel_context(
+    request: AuthedRequest,
+    postmortem: Postmortem,
+    *,
+    new_values: dict[str, str] | None = None,
+    new_errors: dict[str, list[str]] | None = None,
+    reply: tuple[int, str, list[str]] | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    """What ``collab/_comment_panel.html`` shows, under the one key ``comment_panel``.
+
+    ``new_values``/``new_errors``: a new-thread form sent back with its errors; ``reply``:
+    (thread id, body, errors) of a reply that failed; ``error``: why a resolve or reopen
+    was refused."""
+    show = SHOW_RESOLVED if request.GET.get("comments") == SHOW_RESOLVED else "open"
+    threads = _thread_views(request, postmortem, show)
+    for view in threads:
+        if reply and reply[0] == view.thread.pk:
+            view.reply_body, view.reply_errors = reply[1], reply[2]
+    visible = access.comment_threads_visible_to(request.user, postmortem)
+    errors = new_errors or {}
+    return {
+        "comment_panel": {
+            "postmortem": postmortem,
+            "show": show,
+            "query": f"?comments={SHOW_RESOLVED}" if show == SHOW_RESOLVED else "",
+            "threads": threads,
+            "open_count": visible.filter(status=ThreadStatus.OPEN).count(),
+            "resolved_count": visible.filter(status=ThreadStatus.RESOLVED).count(),
+            "new": new_values or {},
+            "new_errors": errors,
+            "hidden_errors": [
+                m
+                for name in ("section_key", "anchor_start", "anchor_end", "quote", "__all__")
+                for m in errors.get(name, [])
+            ],
+            "error": error,
+            "max_chars": MAX_COMMENT_CHARS,
+        }
+    }
+
+
+def _panel(
+    request: AuthedRequest, postmortem: Postmortem, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = comment_panel_context(request, postmortem, **extra)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "collab/_comment_panel.html", context, status=status)
+    return render(request, "collab/comments_page.html", context, status=status)
+
+
+def _done(request: AuthedRequest, postmortem: Postmortem, thread: CommentThread) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true":
+        return _panel(request, postmortem)
+    url = reverse("postmortems:detail", args=[postmortem.pk])
+    return redirect(f"{url}#thread-{thread.pk}")
+
+
+@login_required
+@require_GET
+def comment_panel(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _panel(request, access.get_postmortem_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def new_thread(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    values = {name: request.POST.get(name, "") for name in NEW_THREAD_FIELDS}
+    try:
+        thread = comment_services.start_comment_thread(
+            actor=request.user, postmortem=postmortem, **values
+        )
+    except ValidationError as error:
+        errors = _error_lists(error)
+        return _panel(request, postmortem, 400, new_values=values, new_errors=errors)
+    return _done(request, postmortem, thread)
+
+
+@login_required
+@require_POST
+def reply(request: AuthedRequest, pk: int, thread_id: int) -> HttpResponse:
+    thread = access.get_comment_thread_for_user(request.user, pk, thread_id)
+    body = request.POST.get("body", "")
+    try:
+        comment_services.reply_to_comment_thread(actor=request.user, thread=thread, body=body)
+    except ValidationError as error:
+        messages = [m for ms in _error_lists(error).values() for m in ms]
+        return _panel(request, thread.postmortem, 400, reply=(thread.pk, body, messages))
+    return _done(request, thread.postmortem, thread)
+
+
+def _change_status(request: AuthedRequest, pk: int, thread_id: int, resolve: bool) -> HttpResponse:
+    thread = access.get_comment_thread_for_user(request.user, pk, thread_id)
+    change = (
+        comment_services.resolve_comment_thread
+        if resolve
+        else comment_services.reopen_comment_thread
+    )
+    try:
+        change(actor=request.user, thread=thread)
+    except InvalidState as error:
+        return _panel(request, thread.postmortem, 409, error=error.message)
+    return _done(request, thread.postmortem, thread)
+
+
+@login_required
+@require_POST
+def resolve(request: AuthedRequest, pk: int, thread_id: int) -> HttpResponse:
+    return _change_status(request, pk, thread_id, resolve=True)
+
+
+@login_required
+@require_POST
+def reopen(request: AuthedRequest, pk: int, thread_id: int) -> HttpResponse:
+    return _change_status(request, pk, thread_id, resolve=False)

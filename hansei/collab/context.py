@@ -1,0 +1,49 @@
+"""What the postmortem page needs to open the live document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from hansei.accounts import access
+from hansei.collab.store import room_name
+from hansei.core.http import AuthedRequest
+from hansei.postmortems.models import Postmortem
+
+# Cursor colours, dark enough for white name labels (WCAG AA on 12px bold).
+COLORS = ("#c2410c", "#1d4ed8", "#047857", "#7e22ce", "#be123c", "#0f766e", "#a16207", "#4338ca")
+
+
+def user_color(user_id: int) -> str:
+    return COLORS[user_id % len(COLORS)]
+
+
+def live_strings() -> dict[str, str]:
+    return {
+        "connecting": _("Connecting…"),
+        "saved": _("All changes saved"),
+        "saving": _("Saving…"),
+        "offline": _("Offline: your edits are kept and will sync"),
+        "readonly": _("Read-only"),
+        "reconnected": _("Back online"),
+        "comment": _("Comment"),
+        "you": _("you"),
+        "in_section": _("in %(section)s"),
+        "unsaved": _("Some edits are not saved yet."),
+        "unavailable": _("Live editing is unavailable: save each section with its button."),
+    }
+
+
+def live_context(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
+    if not access.can_join_live_document(request.user, postmortem):
+        return {"enabled": False}
+    can_write = access.can_edit_live_text(request.user, postmortem)
+    return {
+        "enabled": True,
+        "can_write": can_write,
+        "readonly": not can_write,
+        "room": room_name(postmortem.pk),
+        "color": user_color(request.user.pk),
+        "strings": live_strings(),
+    }

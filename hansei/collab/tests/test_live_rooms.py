@@ -1,0 +1,152 @@
+"""Rooms across processes, writes from outside the editor, and state changes while editing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pycrdt import Doc, Text
+
+from hansei.collab import store
+from hansei.collab.models import YUpdate
+from hansei.postmortems.models import Section
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.postgres
+def test_clients_on_two_server_processes_converge(
+    make_postmortem: Any, alice: Any, bob: Any, servers: Any, yclients: Any, token_for: Any
+) -> None:
+    postmortem = make_postmortem()
+    room = store.room_name(postmortem.pk)
+    first, second = servers(), servers()
+    a = yclients(first, room, token_for(alice))
+    b = yclients(second, room, token_for(bob))
+    assert a("synced", timeout=15000)["ok"] and b("synced", timeout=15000)["ok"]
+    a("type", key="summary", text="from process one. ")
+    b("type", key="summary", text="from process two. ")
+    assert b("wait_text", key="summary", contains="from process one.", timeout=10000)["ok"]
+    assert a("wait_text", key="summary", contains="from process two.", timeout=10000)["ok"]
+    assert a.text("summary") == b.text("summary")
+
+
+@pytest.mark.postgres
+def test_a_room_catches_up_from_the_database_when_a_relay_message_is_lost(
+    make_postmortem: Any, alice: Any, servers: Any, yclients: Any, token_for: Any
+) -> None:
+    postmortem = make_postmortem()
+    server = servers()
+    client = yclients(server, store.room_name(postmortem.pk), token_for(alice))
+    assert client("synced", timeout=15000)["ok"]
+    # Another process stored an update but its message never arrived: write the row only.
+    doc, _ = store.load_doc(postmortem.pk)
+    before = doc.get_state()
+    doc.get("summary", type=Text).insert(0, "Stored elsewhere. ")
+    store.append_updates(postmortem.pk, [doc.get_update(before)])
+    assert client("wait_text", key="summary", contains="Stored elsewhere.", timeout=10000)["ok"]
+
+
+def test_a_section_saved_by_the_form_reaches_open_editors(
+    make_postmortem: Any, alice: Any, bob: Any, servers: Any, yclients: Any, token_for: Any
+) -> None:
+    import re
+    import urllib.parse
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    from hansei.conftest import PASSWORD
+
+    postmortem = make_postmortem()
+    server = servers()
+    editor = yclients(server, store.room_name(postmortem.pk), token_for(bob))
+    assert editor("synced", timeout=15000)["ok"]
+    editor("insert", key="summary", index=0, text="Typed live. ")
+    assert editor("wait_acked", timeout=10000)["ok"]
+
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = opener.open(f"{server.url}/accounts/login/").read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login)
+    assert csrf
+    fields = {"csrfmiddlewaretoken": csrf.group(1), "username": "alice", "password": PASSWORD}
+    opener.open(f"{server.url}/accounts/login/", urllib.parse.urlencode(fields).encode())
+    page = opener.open(f"{server.url}/postmortems/{postmortem.pk}/").read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert csrf
+    body = {"csrfmiddlewaretoken": csrf.group(1), "body": "Typed live. Saved by a form."}
+    opener.open(
+        f"{server.url}/postmortems/{postmortem.pk}/sections/summary/",
+        urllib.parse.urlencode(body).encode(),
+    )
+    assert editor("wait_text", key="summary", equals="Typed live. Saved by a form.")["ok"]
+    assert Section.objects.get(postmortem=postmortem, key="summary").body == (
+        "Typed live. Saved by a form."
+    )
+
+
+def test_submitting_for_review_makes_open_editors_read_only(
+    make_postmortem: Any, alice: Any, rita: Any, servers: Any, yclients: Any, token_for: Any
+) -> None:
+    from hansei.reviews.services import submit_for_review
+
+    postmortem = make_postmortem()
+    server = servers()
+    editor = yclients(server, store.room_name(postmortem.pk), token_for(alice))
+    assert editor("synced", timeout=15000)["ok"]
+    editor("insert", key="summary", index=0, text="Final words. ")
+    assert editor("wait_acked", timeout=10000)["ok"]
+    submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
+    # The text typed live was brought into the section before the state changed.
+    assert Section.objects.get(postmortem=postmortem, key="summary").body.startswith(
+        "Final words. "
+    )
+    rows = YUpdate.objects.filter(postmortem=postmortem).count()
+    editor("insert", key="summary", index=0, text="Too late. ")
+    assert editor("wait_denied", timeout=20000)["ok"]
+    assert YUpdate.objects.filter(postmortem=postmortem).count() == rows
+
+
+def test_compaction_keeps_the_document_and_rows_added_meanwhile(make_postmortem: Any) -> None:
+    postmortem = make_postmortem()
+    doc, _ = store.load_doc(postmortem.pk)
+    text = doc.get("summary", type=Text)
+    for word in ["one ", "two ", "three "]:
+        before = doc.get_state()
+        text.insert(len(text), word)
+        store.append_updates(postmortem.pk, [doc.get_update(before)])
+    assert store.compact(postmortem.pk) == 4  # the seed and three edits
+    assert YUpdate.objects.filter(postmortem=postmortem).count() == 1
+    reloaded, _ = store.load_doc(postmortem.pk)
+    assert store.section_text(reloaded, "summary") == str(text)
+
+
+def test_seeding_happens_once_even_when_asked_twice(make_postmortem: Any) -> None:
+    postmortem = make_postmortem()
+    Section.objects.filter(postmortem=postmortem, key="summary").update(body="Once.")
+    store.ensure_seeded(postmortem.pk)
+    store.ensure_seeded(postmortem.pk)
+    assert YUpdate.objects.filter(postmortem=postmortem).count() == 1
+    doc, _ = store.load_doc(postmortem.pk)
+    assert store.section_text(doc, "summary") == "Once."
+
+
+def test_replacing_text_keeps_unchanged_text_and_handles_any_script(make_postmortem: Any) -> None:
+    postmortem = make_postmortem()
+    Section.objects.filter(postmortem=postmortem, key="summary").update(body="障害は😀午後に発生")
+    store.replace_section_text(
+        postmortem_id=postmortem.pk, key="summary", text="障害は😀午前に発生した"
+    )
+    doc, _ = store.load_doc(postmortem.pk)
+    assert store.section_text(doc, "summary") == "障害は😀午前に発生した"
+    assert (
+        store.replace_section_text(
+            postmortem_id=postmortem.pk, key="summary", text="障害は😀午前に発生した"
+        )
+        is None
+    )
+    # Only the changed characters were rewritten: an independent copy merges cleanly.
+    other: Doc = Doc()
+    for _, data in store.stored_updates(postmortem.pk):
+        other.apply_update(data)
+    assert store.section_text(other, "summary") == "障害は😀午前に発生した"

@@ -1,0 +1,96 @@
+"""The in-app inbox: the list, the unread badge in the top bar, marking read, and hiding what
+its reader may no longer see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from hansei.accounts.models import Membership
+from hansei.collab.comment_services import start_comment_thread
+from hansei.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+BADGE = '<span class="visually-hidden">{n} unread</span>'
+
+
+@pytest.fixture
+def mentioned(alice: Any, bob: Any, make_postmortem: Any) -> list[Notification]:
+    """Two mentions of Bob, on two postmortems."""
+    for title in ("Checkout API returned 500s", "Search index went stale"):
+        postmortem = make_postmortem(title=title)
+        start_comment_thread(actor=alice, postmortem=postmortem, body=f"@bob see {title}")
+    return list(Notification.objects.filter(recipient=bob))
+
+
+def test_it_lists_my_notifications_and_counts_the_unread_in_the_top_bar(
+    client: Any, bob: Any, mentioned: list[Notification]
+) -> None:
+    client.force_login(bob)
+
+    home = client.get(reverse("core:home")).content.decode()
+    assert BADGE.format(n=2) in home and 'href="/notifications/"' in home
+
+    page = client.get(reverse("notifications:inbox"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2 unread" in html
+    for notification in mentioned:
+        assert f'<a class="title" href="{notification.url}">' in html
+    assert "Alice mentioned you on “Search index went stale”" in html
+
+
+def test_it_marks_one_then_all_read(client: Any, bob: Any, mentioned: list[Notification]) -> None:
+    client.force_login(bob)
+    first, second = mentioned
+
+    response = client.post(reverse("notifications:read", args=[first.pk]))
+
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.read_at is not None and second.read_at is None
+    assert BADGE.format(n=1) in client.get(reverse("core:home")).content.decode()
+
+    client.post(reverse("notifications:read_all"))
+    assert not Notification.objects.filter(recipient=bob, read_at__isnull=True).exists()
+    html = client.get(reverse("notifications:inbox")).content.decode()
+    assert "0 unread" in html and "Mark all as read" not in html
+    assert "unread</span>" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_it_hides_notifications_about_what_i_can_no_longer_read(
+    client: Any, bob: Any, mentioned: list[Notification]
+) -> None:
+    Membership.objects.filter(user=bob).delete()  # Bob left the team
+    client.force_login(bob)
+
+    html = client.get(reverse("notifications:inbox")).content.decode()
+
+    assert "Checkout API" not in html and "0 unread" in html
+    assert "unread</span>" not in html
+    response = client.post(reverse("notifications:read", args=[mentioned[0].pk]))
+    assert response.status_code == 404
+    mentioned[0].refresh_from_db()
+    assert mentioned[0].read_at is None
+
+
+def test_nobody_reads_or_marks_someone_elses_notifications(
+    client: Any, alice: Any, charlie: Any, mentioned: list[Notification]
+) -> None:
+    for user in (alice, charlie):
+        client.force_login(user)
+        assert "Checkout API" not in client.get(reverse("notifications:inbox")).content.decode()
+        response = client.post(reverse("notifications:read", args=[mentioned[0].pk]))
+        assert response.status_code == 404
+    client.post(reverse("notifications:read_all"))
+    assert not Notification.objects.filter(read_at__isnull=False).exists()
+
+
+def test_it_asks_strangers_to_sign_in(client: Any) -> None:
+    response = client.get(reverse("notifications:inbox"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.post(reverse("notifications:read_all")).status_code == 302
