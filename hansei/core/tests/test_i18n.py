@@ -29,6 +29,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 @dataclass
 class Entry:
     msgid: str = ""
+    msgctxt: str | None = None
     msgid_plural: str | None = None
     msgstrs: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
@@ -183,7 +184,9 @@ def test_the_compiled_catalogue_matches_the_po_file() -> None:
     with (LOCALE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     for entry in read_po(LOCALE / "django.po"):
-        if entry.msgid_plural is None:
+        if entry.msgctxt is not None:
+            assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstrs[0], entry.msgid
+        elif entry.msgid_plural is None:
             assert compiled.gettext(entry.msgid) == entry.msgstrs[0], entry.msgid
         else:
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 2) == entry.msgstrs[0]
