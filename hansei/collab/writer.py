@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, transaction
 
-from hansei.collab import store
+from hansei.collab.models import YUpdate
 
 if TYPE_CHECKING:
     from hansei.collab.rooms import Room
@@ -61,20 +61,27 @@ def _persist(batch: dict[int, list[tuple[bytes, int]]]) -> dict[int, tuple[set[i
 
     postmortems = Postmortem.objects.in_bulk(list(batch))
     users = User.objects.in_bulk(list({uid for items in batch.values() for _, uid in items}))
-    results: dict[int, tuple[set[int], list[int]]] = {}
+    allowed: dict[int, set[int]] = {}
+    rows: list[YUpdate] = []
+    for postmortem_id, items in batch.items():
+        postmortem = postmortems.get(postmortem_id)
+        allowed[postmortem_id] = {
+            uid
+            for uid in {uid for _, uid in items}
+            if postmortem is not None
+            and uid in users
+            and access.can_edit_live_text(users[uid], postmortem)
+        }
+        rows += [
+            YUpdate(postmortem_id=postmortem_id, data=update)
+            for update, uid in items
+            if uid in allowed[postmortem_id]
+        ]
     with transaction.atomic():
-        for postmortem_id, items in batch.items():
-            postmortem = postmortems.get(postmortem_id)
-            allowed = {
-                uid
-                for uid in {uid for _, uid in items}
-                if postmortem is not None
-                and uid in users
-                and access.can_edit_live_text(users[uid], postmortem)
-            }
-            updates = [update for update, uid in items if uid in allowed]
-            ids = store.append_updates(postmortem_id, updates) if updates else []
-            results[postmortem_id] = (allowed, ids)
+        created = YUpdate.objects.bulk_create(rows)  # one INSERT for every room
+    results: dict[int, tuple[set[int], list[int]]] = {pk: (allowed[pk], []) for pk in batch}
+    for row in created:
+        results[row.postmortem_id][1].append(row.pk)
     return results
 
 
@@ -124,9 +131,13 @@ class Writer:
             for room, updates in by_room.items()
         }
         results = await in_thread(_persist)(items)
-        for room, updates in by_room.items():
-            allowed, ids = results.get(room.postmortem_id, (set(), []))
-            await room.stored(updates, allowed, ids)
+        # Rooms pass their updates on concurrently (each may wait on the channel layer).
+        await asyncio.gather(
+            *(
+                room.stored(updates, *results.get(room.postmortem_id, (set(), [])))
+                for room, updates in by_room.items()
+            )
+        )
 
 
 WRITER = Writer()
