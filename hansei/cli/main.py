@@ -88,6 +88,12 @@ def _reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lint(args: argparse.Namespace) -> int:
+    from hansei.cli.lint import lint
+
+    return lint(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hansei",
@@ -139,10 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser("reindex", help="rebuild the search index")
     reindex.set_defaults(handler=_reindex)
+
+    from hansei.cli.lint import add_arguments as add_lint_arguments
+
+    lint = sub.add_parser("lint", help="check a Markdown postmortem for blame and quality")
+    add_lint_arguments(lint)
+    lint.set_defaults(handler=_lint, django=False)  # plain Python: no settings, no database
     return parser
 
 
-OWN_COMMANDS = {"serve", "worker", "demo", "createuser", "export", "reindex"}
+OWN_COMMANDS = {"serve", "worker", "demo", "createuser", "export", "reindex", "lint"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,7 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return USAGE_ERROR
-        setup_django()
+        if getattr(args, "django", True):
+            setup_django()
         handler: Handler = args.handler
         return handler(args)
     except CommandFailed as exc:

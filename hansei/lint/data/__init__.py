@@ -1,0 +1,1 @@
+"""Built-in rule texts and phrase lists (JSON), shipped with the package."""
