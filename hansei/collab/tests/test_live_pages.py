@@ -234,3 +234,22 @@ def test_a_comment_on_selected_text_follows_the_text_and_survives_its_deletion(
     a.wait_for_selector(f"#thread-{thread.pk}.is-orphaned")
     assert a.locator(f"#thread-{thread.pk} .comment-quote").inner_text() == quote
     assert CommentThread.objects.filter(pk=thread.pk).exists()
+
+
+def test_a_browser_keeps_writing_through_a_server_crash(
+    browser: Any, make_postmortem: Any, alice: Any, servers: Any
+) -> None:
+    postmortem = make_postmortem()
+    server = servers()
+    page = _open(browser, server, alice, postmortem)
+    _type_at_end(page, " Before the crash.")
+    page.wait_for_selector("#collab-status[data-state='saved']")
+    server.kill()
+    page.wait_for_selector("#collab-status[data-state='offline']")
+    _type_at_end(page, " Written while the server was down.")
+    servers(port=server.port)
+    page.wait_for_selector("#collab-status[data-state='saved']", timeout=30000)
+    doc, _ = store.load_doc(postmortem.pk)
+    text = store.section_text(doc, "summary")
+    assert text == _doc_text(page)
+    assert text.endswith(" Before the crash. Written while the server was down.")
