@@ -15,6 +15,7 @@ from hansei.api_errors import install_error_handlers
 from hansei.collab.comment_api import router as comments_router
 from hansei.incidents.api import router as incidents_router
 from hansei.postmortems.api import router as postmortems_router
+from hansei.postmortems.lint_api import router as lint_router
 from hansei.reviews.api import router as reviews_router
 from hansei.search.api import router as search_router
 
@@ -40,3 +41,4 @@ api.add_router("", action_items_router)
 api.add_router("", search_router)
 api.add_router("", __import__("hansei.postmortems.analysis_api", fromlist=["router"]).router)
 api.add_router("", comments_router)
+api.add_router("", lint_router)

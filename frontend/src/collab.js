@@ -6,6 +6,7 @@ import { WebsocketProvider } from "y-websocket";
 import { Comments } from "./comments.js";
 import { csrfToken, debounce, lightColor, readStrings, socketUrl } from "./dom.js";
 import { createSectionEditor } from "./editor.js";
+import { Lint } from "./lint.js";
 import { startLiveParts } from "./live.js";
 import { startPresence } from "./presence.js";
 import { SaveState } from "./save-state.js";
@@ -40,6 +41,7 @@ function start() {
   const statusEl = document.getElementById("collab-status");
   const saveState = new SaveState({ doc, provider, statusEl, strings, canWrite });
   const comments = new Comments({ doc, strings });
+  const lint = new Lint({ root, strings });
   const editors = new Map(); // section key -> EditorView
   const records = [];
   startPresence({
@@ -58,8 +60,8 @@ function start() {
         ytext,
         awareness: provider.awareness,
         canWrite,
-        extensions: comments.extensions(),
-        keys: comments.keyBindings(),
+        extensions: [comments.extensions(), lint.extension(section.key)],
+        keys: [...comments.keyBindings(), ...lint.keyBindings()],
       });
       comments.attach(record);
       trackFocus(record, provider.awareness, records);

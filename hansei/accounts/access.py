@@ -269,3 +269,19 @@ def notifications_visible_to(user: User) -> NotificationQuerySet:
 def get_notification_for_user(user: User, pk: int | str) -> Notification:
     notification: Notification = _get_or_404(notifications_visible_to(user), pk)
     return notification
+
+
+# --- the writing check (blameless language and quality) -------------------------------------
+
+
+def can_view_lint_findings(user: User, postmortem: Postmortem) -> bool:
+    """The writing check of a postmortem (its findings and their dismissals) is for the people
+    who write or review it: its team's writers, its reviewers and admins, while they may read
+    its live content. It quotes the draft, so readers of a published revision never see it."""
+    return can_join_live_document(user, postmortem)
+
+
+def can_dismiss_lint_finding(user: User, postmortem: Postmortem) -> bool:
+    """Whoever may edit the postmortem dismisses (or restores) a finding, with a reason.
+    Only while it is a draft (checked by the service): in review the reviewers judge it."""
+    return can_edit_postmortem(user, postmortem) and can_view_lint_findings(user, postmortem)

@@ -32,6 +32,12 @@ def live_strings() -> dict[str, str]:
         "in_section": _("in %(section)s"),
         "unsaved": _("Some edits are not saved yet."),
         "unavailable": _("Live editing is unavailable: save each section with its button."),
+        "lint_suggestion": _("Suggestion:"),
+        "lint_why": _("Why:"),
+        "lint_reason": _("Reason for dismissing"),
+        "lint_dismiss": _("Dismiss"),
+        "lint_dismissed": _("Dismissed"),
+        "lint_error": _("Could not dismiss it. Try again."),
     }
 
 

@@ -93,7 +93,7 @@ POST_MODIFIER = (
     r"(?:\s+[\w-]+){0,2}?)?(?:,?\s+(?:who|that)\s+[^,;]+?|\s+[a-z]+ing\b[^,;]*?)?"
 )
 _FILLER = re.compile(
-    r"^(?:\s|[-—–:,]|\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:utc|jst|z)\b)?"
+    r"^(?:\s|[-—–:,]|[^\w\s'\"“‘(\[@#]|\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:utc|jst|z)\b)?"
     r"|\b(?:at|around|by)\s+\d{1,2}:\d{2}(?:\s*utc\b)?|\b(?:in\s+hindsight|honestly|unfortunately"
     r"|sadly|frankly|basically|however|and|but|so|then|also|again|apparently|meanwhile|later"
     r"|finally|first|next)\b)+",

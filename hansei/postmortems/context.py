@@ -27,6 +27,7 @@ from hansei.postmortems.analysis_services import (
     suggested_user_visible_minutes,
 )
 from hansei.postmortems.forms import PublishForm, TimelineEntryForm
+from hansei.postmortems.lint_views import lint_panel_context
 from hansei.postmortems.models import (
     ContributingFactor,
     Postmortem,
@@ -221,6 +222,7 @@ def detail_context(
         "kinds": SectionKind,
         "live": live_context(request, postmortem),
         "comment_panel": _comment_panel(request, postmortem),
+        "lint_panel": lint_panel_context(request, postmortem),
     }
 
 

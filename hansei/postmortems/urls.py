@@ -76,3 +76,16 @@ urlpatterns += [
         name="version_restore",
     ),
 ]
+
+# The writing check: its panel (a fragment, for scripts), dismissing and restoring findings.
+from hansei.postmortems import lint_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/lint/", lint_views.lint_panel, name="lint_panel"),
+    path("<int:pk>/lint/dismiss/", lint_views.lint_dismiss, name="lint_dismiss"),
+    path(
+        "<int:pk>/lint/dismissals/<int:dismissal_id>/restore/",
+        lint_views.lint_restore,
+        name="lint_restore",
+    ),
+]

@@ -159,3 +159,10 @@ def test_allowed_phrases_and_custom_phrases_come_from_the_vocabulary() -> None:
 def test_one_sentence_gives_one_finding_per_rule() -> None:
     findings = lint_text("Mike was supposed to update the record but never did.")
     assert [f.rule_id for f in findings] == ["blame-person"]
+
+
+def test_it_sees_the_person_behind_a_leading_emoji_or_bullet() -> None:
+    for lead in ("🚀", "•"):
+        text = f"{lead} Bob forgot to renew the certificate."
+        found = [(f.rule_id, f.text) for f in lint_text(text, people=["Bob"])]
+        assert ("blame-person", "Bob forgot to renew") in found, text
