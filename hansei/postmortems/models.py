@@ -246,7 +246,8 @@ class Version(models.Model):
     number = models.PositiveIntegerField()
     reason = models.CharField(max_length=20, choices=VersionReason.choices)
     title = models.CharField(max_length=200)
-    # {section key: Markdown body} for every section, in the postmortem's order.
+    # {section key: Markdown body} for every section; no order is implied (PostgreSQL's jsonb
+    # does not keep key order).
     sections = models.JSONField(default=dict)
     note = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(
