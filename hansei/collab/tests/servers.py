@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,19 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from hansei.conftest import free_port
+
 REPO = Path(__file__).resolve().parents[3]
 NODE_CLIENT = REPO / "frontend" / "tests" / "yclient.mjs"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def worker_redis_url(url: str) -> str:
+    """Each pytest-xdist worker's servers on a Redis database of their own: the workers'
+    test databases number their postmortems alike, so on one shared channel layer the rooms
+    of one worker would receive the other's edits."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    base = url.rsplit("/", 1)[0] if url.rsplit("/", 1)[-1].isdigit() else url.rstrip("/")
+    return f"{base}/{8 + int(worker or 0) % 8}"
 
 
 def test_database_url() -> str:
@@ -71,7 +75,7 @@ class HanseiServer:
             HANSEI_LOG_LEVEL="WARNING",
         )
         if settings.REDIS_URL:
-            env["HANSEI_REDIS_URL"] = settings.REDIS_URL
+            env["HANSEI_REDIS_URL"] = worker_redis_url(settings.REDIS_URL)
         env.update(self.env)
         command = [sys.executable, "-m", "uvicorn", "hansei.asgi:application"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
