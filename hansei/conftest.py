@@ -229,7 +229,7 @@ class SmtpSink:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -242,7 +242,7 @@ def smtp_server(settings: Any) -> Iterator[SmtpSink]:
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection
     sink = SmtpSink()
-    port = _free_port()
+    port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -17,8 +17,8 @@ from hansei.action_items.forms import ActionItemForm
 from hansei.action_items.models import ActionItem, ActionItemQuerySet, ActionStatus
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text
-from hansei.core.http import AuthedRequest
-from hansei.postmortems.context import action_items_context, is_htmx
+from hansei.core.http import AuthedRequest, is_htmx
+from hansei.postmortems.context import action_items_context
 from hansei.postmortems.models import Postmortem
 
 

@@ -23,7 +23,7 @@ from hansei.collab import comment_services
 from hansei.collab.anchors import AnchorRange, locate_threads
 from hansei.collab.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus
 from hansei.core.errors import InvalidState
-from hansei.core.http import AuthedRequest
+from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems.models import Postmortem, SectionKind
 
 NEW_THREAD_FIELDS = ("section_key", "anchor_start", "anchor_end", "quote", "body")
@@ -135,13 +135,13 @@ def _panel(
     request: AuthedRequest, postmortem: Postmortem, status: int = 200, **extra: Any
 ) -> HttpResponse:
     context = comment_panel_context(request, postmortem, **extra)
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "collab/_comment_panel.html", context, status=status)
     return render(request, "collab/comments_page.html", context, status=status)
 
 
 def _done(request: AuthedRequest, postmortem: Postmortem, thread: CommentThread) -> HttpResponse:
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return _panel(request, postmortem)
     url = reverse("postmortems:detail", args=[postmortem.pk])
     return redirect(f"{url}#thread-{thread.pk}")

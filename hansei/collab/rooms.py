@@ -27,7 +27,6 @@ from pycrdt import Doc, merge_updates
 
 from hansei.collab import protocol, store
 from hansei.collab.live import room_group
-from hansei.collab.models import YUpdate
 from hansei.collab.writer import WRITER, Client, in_thread, is_crdt_failure
 
 if TYPE_CHECKING:
@@ -38,14 +37,6 @@ log = logging.getLogger(__name__)
 PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 ROOM_LINGER = 10.0  # seconds a room stays loaded after its last client left
 CATCHUP_SETTLE = timedelta(seconds=10)  # rows older than this are assumed committed in order
-
-
-def _rows_after(postmortem_id: int, floor: int) -> list[tuple[int, bytes, Any]]:
-    rows = YUpdate.objects.filter(postmortem_id=postmortem_id, id__gt=floor).order_by("id")
-    return [
-        (pk, bytes(data), created)
-        for pk, data, created in rows.values_list("id", "data", "created_at")
-    ]
 
 
 def _materialize(postmortem_id: int) -> None:
@@ -95,7 +86,7 @@ class Room:
     @staticmethod
     def _load(postmortem_id: int) -> list[tuple[int, bytes, Any]]:
         store.ensure_seeded(postmortem_id)
-        return _rows_after(postmortem_id, 0)
+        return store.rows_after(postmortem_id)
 
     async def close(self) -> None:
         self.closed = True
@@ -292,7 +283,7 @@ class Room:
 
     async def catch_up(self) -> int:
         """Apply rows other processes stored that no message brought; how many."""
-        rows = await in_thread(_rows_after)(self.postmortem_id, self.catchup_floor)
+        rows = await in_thread(store.rows_after)(self.postmortem_id, self.catchup_floor)
         fresh = [(pk, data) for pk, data, _ in rows if pk not in self.applied_ids]
         for pk, data in fresh:
             self.doc.apply_update(data)

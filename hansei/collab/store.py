@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -61,9 +62,14 @@ def ensure_seeded(postmortem_id: int) -> None:
     YUpdate.objects.create(postmortem_id=postmortem_id, data=doc.get_update())
 
 
+def rows_after(postmortem_id: int, floor: int = 0) -> list[tuple[int, bytes, datetime]]:
+    """(id, update, created) of the stored rows with an id above ``floor``, in id order."""
+    rows = YUpdate.objects.filter(postmortem_id=postmortem_id, id__gt=floor).order_by("id")
+    return [(pk, bytes(data), at) for pk, data, at in rows.values_list("id", "data", "created_at")]
+
+
 def stored_updates(postmortem_id: int) -> list[tuple[int, bytes]]:
-    rows = YUpdate.objects.filter(postmortem_id=postmortem_id).order_by("id")
-    return [(pk, bytes(data)) for pk, data in rows.values_list("id", "data")]
+    return [(pk, data) for pk, data, _ in rows_after(postmortem_id)]
 
 
 def load_doc(postmortem_id: int) -> tuple[Doc, int]:
@@ -82,9 +88,16 @@ def section_text(doc: Doc, key: str) -> str:
 
 
 def append_updates(postmortem_id: int, updates: Iterable[bytes]) -> list[int]:
-    rows = [YUpdate(postmortem_id=postmortem_id, data=update) for update in updates]
-    created = YUpdate.objects.bulk_create(rows)
-    return [row.pk for row in created if row.pk is not None]
+    return append_batch({postmortem_id: list(updates)}).get(postmortem_id, [])
+
+
+def append_batch(updates: dict[int, list[bytes]]) -> dict[int, list[int]]:
+    """Store the updates of several documents with one INSERT; the new row ids per document."""
+    rows = [YUpdate(postmortem_id=pk, data=data) for pk, items in updates.items() for data in items]
+    ids: dict[int, list[int]] = {}
+    for row in YUpdate.objects.bulk_create(rows):
+        ids.setdefault(row.postmortem_id, []).append(row.pk)
+    return ids
 
 
 def _byte_offset(text: str, index: int) -> int:
@@ -122,8 +135,8 @@ def replace_section_text(*, postmortem_id: int, key: str, text: str) -> bytes | 
     changed."""
     from hansei.collab.live import broadcast_update
 
-    ensure_seeded(postmortem_id)
-    Postmortem.objects.select_for_update().filter(pk=postmortem_id).first()
+    # Loading seeds the document under a lock on the postmortem row, held until this
+    # transaction ends: two writers cannot diff against the same stale text.
     doc, _ = load_doc(postmortem_id)
     ytext = doc.get(key, type=Text)
     old = str(ytext)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, transaction
 
-from hansei.collab.models import YUpdate
+from hansei.collab import store
 
 if TYPE_CHECKING:
     from hansei.collab.rooms import Room
@@ -62,7 +62,7 @@ def _persist(batch: dict[int, list[tuple[bytes, int]]]) -> dict[int, tuple[set[i
     postmortems = Postmortem.objects.in_bulk(list(batch))
     users = User.objects.in_bulk(list({uid for items in batch.values() for _, uid in items}))
     allowed: dict[int, set[int]] = {}
-    rows: list[YUpdate] = []
+    permitted: dict[int, list[bytes]] = {}
     for postmortem_id, items in batch.items():
         postmortem = postmortems.get(postmortem_id)
         allowed[postmortem_id] = {
@@ -72,16 +72,10 @@ def _persist(batch: dict[int, list[tuple[bytes, int]]]) -> dict[int, tuple[set[i
             and uid in users
             and access.can_edit_live_text(users[uid], postmortem)
         }
-        rows += [
-            YUpdate(postmortem_id=postmortem_id, data=update)
-            for update, uid in items
-            if uid in allowed[postmortem_id]
-        ]
+        permitted[postmortem_id] = [u for u, uid in items if uid in allowed[postmortem_id]]
     with transaction.atomic():
-        created = YUpdate.objects.bulk_create(rows)  # one INSERT for every room
-    results: dict[int, tuple[set[int], list[int]]] = {pk: (allowed[pk], []) for pk in batch}
-    for row in created:
-        results[row.postmortem_id][1].append(row.pk)
+        ids = store.append_batch(permitted)  # one INSERT for every room
+    results = {pk: (allowed[pk], ids.get(pk, [])) for pk in batch}
     return results
 
 

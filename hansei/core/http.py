@@ -12,3 +12,8 @@ class AuthedRequest(HttpRequest):
     """The request of a view behind ``login_required``: its user is a signed-in ``User``."""
 
     user: User
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx request, answered with a fragment instead of a whole page."""
+    return request.headers.get("HX-Request") == "true"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, service_error_text
-from hansei.core.http import AuthedRequest
+from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems import analysis_services as analysis
 from hansei.postmortems.analysis_forms import (
     ContributingFactorForm,
@@ -35,7 +35,6 @@ from hansei.postmortems.context import (
     factors_context,
     impact_context,
     incidents_context,
-    is_htmx,
     why_chains_context,
 )
 from hansei.postmortems.models import Postmortem, WhyChain

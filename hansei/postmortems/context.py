@@ -43,10 +43,6 @@ IMPACT_KEYS = ("impact", "eikyou")
 STEPS = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
 
 
-def is_htmx(request: AuthedRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def status_steps(postmortem: Postmortem) -> list[dict[str, Any]]:
     current = STEPS.index(Status(postmortem.status))
     return [

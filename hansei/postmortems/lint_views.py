@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import service_error_text
-from hansei.core.http import AuthedRequest
+from hansei.core.http import AuthedRequest, is_htmx
 from hansei.lint import Finding, blame_rule_ids
 from hansei.postmortems import lint_services
 from hansei.postmortems.models import LintDismissal, Postmortem
@@ -85,10 +85,6 @@ class FindingRow:
     @property
     def is_blame(self) -> bool:
         return self.finding.rule_id in blame_rule_ids()
-
-
-def is_htmx(request: AuthedRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _ui_lang(request: AuthedRequest) -> str:

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text, service_error_text
-from hansei.core.http import AuthedRequest
+from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems import services
-from hansei.postmortems.context import is_htmx, timeline_context
+from hansei.postmortems.context import timeline_context
 from hansei.postmortems.forms import TimelineEntryForm
 from hansei.postmortems.models import Postmortem, TimelineEntry, TimelineKind
 

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, service_error_text
-from hansei.core.http import AuthedRequest
+from hansei.core.http import AuthedRequest, is_htmx
 from hansei.core.markdown import render_markdown
 from hansei.postmortems import services
-from hansei.postmortems.context import detail_context, is_htmx
+from hansei.postmortems.context import detail_context
 from hansei.postmortems.forms import DetailsForm, PublishForm
 from hansei.postmortems.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
 from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
