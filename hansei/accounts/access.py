@@ -7,7 +7,12 @@ Rules, one per line in each function:
 * a reviewer named on a postmortem reads it (and its incidents) even outside the team;
 * everyone signed in reads published postmortems that are not restricted, and their incidents;
 * while a published postmortem is amended, only its writers and reviewers read the draft;
-  everyone else reads the latest published revision.
+  everyone else reads the latest published revision: its text, title, analysis, timeline and
+  meeting notes as published, its reviews up to that publication, and of its action items
+  those published (they are tracked live), never the ones the draft added;
+* the draft's history (automatic versions) is for its team, its reviewers and admins: readers
+  of a published postmortem outside them see only the published revisions;
+* the owner of an action item sees and updates it, even outside the team.
 """
 
 from __future__ import annotations
@@ -24,12 +29,12 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from hansei.accounts.models import ApiToken, Team, User
-    from hansei.action_items.models import ActionItem
+    from hansei.action_items.models import ActionItem, ActionItemQuerySet
     from hansei.collab.models import CommentThread
     from hansei.incidents.models import Incident, IncidentQuerySet
     from hansei.notifications.models import Notification, NotificationQuerySet
-    from hansei.postmortems.models import Postmortem, PostmortemQuerySet
-    from hansei.reviews.models import Review
+    from hansei.postmortems.models import Postmortem, PostmortemQuerySet, Revision
+    from hansei.reviews.models import Review, ReviewMeetingNote
 
 
 def _is_signed_in(user: Any) -> bool:
@@ -123,6 +128,49 @@ def can_read_live_content(user: User, postmortem: Postmortem) -> bool:
     )
 
 
+def _live_readers_q(user: User, prefix: str = "") -> Q:
+    """The rows (postmortems, or rows pointing at one through ``prefix``) whose live content
+    ``user`` may read: the table-level form of ``can_read_live_content``."""
+    from hansei.reviews.models import Review
+
+    if user.is_admin:
+        return Q()
+    not_amended = Q(**{f"{prefix}published_at__isnull": True}) | Q(
+        **{f"{prefix}status": "published"}
+    )
+    reviewed = Review.objects.filter(reviewer=user).values("postmortem_id")
+    q = not_amended | Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}pk__in": reviewed})
+    if user.can_write:
+        q |= Q(**{f"{prefix}team__in": user.team_ids()})
+    return q
+
+
+def _latest_publication() -> Any:
+    """When the postmortem of an ``OuterRef("postmortem")`` was last published."""
+    from django.db.models import OuterRef, Subquery
+
+    from hansei.postmortems.models import Revision
+
+    latest = Revision.objects.filter(postmortem=OuterRef("postmortem")).order_by("-number")
+    return Subquery(latest.values("published_at")[:1])
+
+
+def revision_shown_instead(user: User, postmortem: Postmortem) -> Revision | None:
+    """The published revision ``user`` reads instead of the live content: the latest one,
+    while an amendment they may not read is drafted. None: they read the live content."""
+    if can_read_live_content(user, postmortem):
+        return None
+    return postmortem.latest_revision()
+
+
+def title_shown_to(user: User, postmortem: Postmortem) -> str:
+    """The title as ``user`` may read it: the published one while an amendment is drafted."""
+    amended = postmortem.is_amendment and postmortem.published_title
+    if amended and not can_read_live_content(user, postmortem):
+        return postmortem.published_title
+    return postmortem.title
+
+
 def can_publish_postmortem(user: User, postmortem: Postmortem) -> bool:
     return can_edit_postmortem(user, postmortem)
 
@@ -145,6 +193,66 @@ def teams_writable_by(user: User) -> QuerySet[Team]:
     if not _is_signed_in(user) or not user.can_write:
         return Team.objects.none()
     return Team.objects.all() if user.is_admin else Team.objects.filter(pk__in=user.team_ids())
+
+
+def action_items_visible_to(user: User) -> ActionItemQuerySet:
+    """Items of the postmortems ``user`` may read, and the items they own. While an amendment
+    is drafted, readers outside it see the items that were published (tracked live), not the
+    ones the draft added."""
+    from hansei.action_items.models import ActionItem
+
+    if not _is_signed_in(user):
+        return ActionItem.objects.none()
+    items = ActionItem.objects.all()
+    if user.is_admin:
+        return items
+    visible = postmortems_visible_to(user).values("pk")
+    published = Q(created_at__lte=_latest_publication())
+    readable = Q(postmortem__in=visible) & (_live_readers_q(user, "postmortem__") | published)
+    return items.filter(readable | Q(owner=user))
+
+
+def get_action_item_for_user(user: User, item_id: int | str) -> ActionItem:
+    """The action item if ``user`` may see it; 404 otherwise."""
+    qs = action_items_visible_to(user).select_related("owner", "postmortem")
+    item: ActionItem = _get_or_404(qs, item_id)
+    return item
+
+
+def reviews_visible_to(user: User) -> QuerySet[Review]:
+    """Reviews of the postmortems ``user`` may read. While an amendment is drafted, readers
+    outside it see the reviews decided up to the latest publication, not the draft's."""
+    from hansei.reviews.models import Review
+
+    if not _is_signed_in(user):
+        return Review.objects.none()
+    reviews = Review.objects.all()
+    if user.is_admin:
+        return reviews
+    visible = postmortems_visible_to(user).values("pk")
+    published = Q(requested_at__lte=_latest_publication())
+    return reviews.filter(
+        Q(postmortem__in=visible) & (_live_readers_q(user, "postmortem__") | published)
+    )
+
+
+def get_review_for_user(user: User, review_id: int | str) -> Review:
+    qs = reviews_visible_to(user).select_related("postmortem", "reviewer", "requested_by")
+    review: Review = _get_or_404(qs, review_id)
+    return review
+
+
+def meeting_notes_visible_to(user: User, postmortem: Postmortem) -> QuerySet[ReviewMeetingNote]:
+    """The review meeting notes of a postmortem ``user`` may read (notes are never changed
+    once recorded): while an amendment is drafted, readers outside it see those recorded up to
+    the latest publication."""
+    notes = postmortem.meeting_notes.all()
+    if not can_view_postmortem(user, postmortem):
+        return notes.none()
+    revision = revision_shown_instead(user, postmortem)
+    if revision is not None:
+        notes = notes.filter(recorded_at__lte=revision.published_at)
+    return notes
 
 
 def can_update_action_item(user: User, item: ActionItem) -> bool:
@@ -200,9 +308,10 @@ def can_edit_live_text(user: User, postmortem: Postmortem) -> bool:
 
 
 def can_view_versions(user: User, postmortem: Postmortem) -> bool:
-    """May see the draft's history (its automatic versions): whoever may read its live content.
-    While an amendment is written, readers outside it keep to the published revisions."""
-    return can_view_postmortem(user, postmortem) and can_read_live_content(user, postmortem)
+    """May see the draft's history (its automatic versions, which hold text review may have
+    removed): the people who may open the live document (its team, reviewers and admins).
+    Readers of the published postmortem outside them see the published revisions only."""
+    return can_join_live_document(user, postmortem)
 
 
 # --- comments and the inbox -----------------------------------------------------------------

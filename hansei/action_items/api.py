@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from hansei.accounts import access
 from hansei.accounts.auth import actor_of
-from hansei.accounts.models import User
 from hansei.accounts.schemas import user_named
 from hansei.action_items import services
-from hansei.action_items.models import ActionItem, ActionItemQuerySet, ActionStatus
+from hansei.action_items.models import ActionItem, ActionStatus
 from hansei.action_items.schemas import (
     ActionItemIn,
     ActionItemOut,
@@ -24,14 +21,6 @@ from hansei.action_items.schemas import (
 )
 
 router = Router(tags=["action items"])
-
-
-def _visible_items(user: User) -> ActionItemQuerySet:
-    """Items of postmortems the user can see, and items the user owns."""
-    visible = access.postmortems_visible_to(user).values("pk")
-    return ActionItem.objects.filter(Q(postmortem__in=visible) | Q(owner=user)).select_related(
-        "owner", "postmortem"
-    )
 
 
 def _item_input(values: dict[str, Any]) -> services.ActionItemInput:
@@ -55,7 +44,7 @@ def list_action_items(
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     actor = actor_of(request)
-    items = _visible_items(actor)
+    items = access.action_items_visible_to(actor).select_related("owner", "postmortem")
     if owner == "me":
         items = items.filter(owner=actor)
     elif owner:
@@ -85,8 +74,10 @@ def list_action_items(
     summary="A postmortem's action items",
 )
 def postmortem_action_items(request: HttpRequest, pk: int) -> Any:
-    postmortem = access.get_postmortem_for_user(actor_of(request), pk)
-    return postmortem.action_items.select_related("owner")
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    items = access.action_items_visible_to(actor).filter(postmortem=postmortem)
+    return items.select_related("owner")
 
 
 @router.post(
@@ -103,7 +94,7 @@ def add_action_item(request: HttpRequest, pk: int, payload: ActionItemIn) -> Any
 
 @router.get("/action-items/{int:item_id}", response=ActionItemOut, summary="An action item")
 def get_action_item(request: HttpRequest, item_id: int) -> ActionItem:
-    return get_object_or_404(_visible_items(actor_of(request)), pk=item_id)
+    return access.get_action_item_for_user(actor_of(request), item_id)
 
 
 @router.patch(
@@ -113,7 +104,7 @@ def get_action_item(request: HttpRequest, item_id: int) -> ActionItem:
 )
 def update_action_item(request: HttpRequest, item_id: int, payload: ActionItemPatch) -> Any:
     actor = actor_of(request)
-    item = get_object_or_404(_visible_items(actor), pk=item_id)
+    item = access.get_action_item_for_user(actor, item_id)
     current = {
         "title": item.title,
         "kind": item.kind,
@@ -131,6 +122,6 @@ def update_action_item(request: HttpRequest, item_id: int, payload: ActionItemPa
 @router.delete("/action-items/{int:item_id}", response={204: None}, summary="Delete a draft's item")
 def delete_action_item(request: HttpRequest, item_id: int) -> Any:
     actor = actor_of(request)
-    item = get_object_or_404(_visible_items(actor), pk=item_id)
+    item = access.get_action_item_for_user(actor, item_id)
     services.delete_action_item(actor=actor, item=item)
     return Status(204, None)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,22 +14,16 @@ from django.views.decorators.http import require_POST
 from hansei.accounts import access
 from hansei.action_items import services
 from hansei.action_items.forms import ActionItemForm
-from hansei.action_items.models import ActionItem, ActionItemQuerySet, ActionStatus
+from hansei.action_items.models import ActionItem, ActionStatus
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems.context import action_items_context
-from hansei.postmortems.models import Postmortem
-
-
-def _visible_items(request: AuthedRequest) -> ActionItemQuerySet:
-    visible = Postmortem.objects.visible_to(request.user)
-    return ActionItem.objects.filter(postmortem__in=visible).select_related("postmortem", "owner")
 
 
 @login_required
 def action_item_list(request: AuthedRequest) -> HttpResponse:
-    items = _visible_items(request)
+    items = access.action_items_visible_to(request.user).select_related("postmortem", "owner")
     show = request.GET.get("show", "mine")
     if show == "mine":
         items = items.filter(owner=request.user).unfinished()
@@ -77,7 +71,7 @@ def add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _get_item(request: AuthedRequest, item_id: int) -> ActionItem:
-    return get_object_or_404(_visible_items(request), pk=item_id)
+    return access.get_action_item_for_user(request.user, item_id)
 
 
 @login_required

@@ -136,7 +136,7 @@ def _notify(*, recipient: User, comment: Comment, kind: str) -> Notification:
     postmortem = comment.thread.postmortem
     actor_name = comment.author.name if comment.author else _("Someone")
     with translation.override(recipient.language or "en"):
-        text = _notification_text(kind, actor_name, postmortem.title)
+        text = _notification_text(kind, actor_name, access.title_shown_to(recipient, postmortem))
     return Notification.objects.create(
         recipient=recipient,
         actor=comment.author,
@@ -190,6 +190,7 @@ def _email_mention(*, recipient: User, comment: Comment) -> None:
             "comment": comment,
             "thread": comment.thread,
             "postmortem": postmortem,
+            "title": access.title_shown_to(recipient, postmortem),
             "who": comment.author.name if comment.author else "",
             "recipient": recipient,
             "url": absolute_url(thread_url(comment)),

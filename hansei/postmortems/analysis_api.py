@@ -14,6 +14,7 @@ from hansei.accounts import access
 from hansei.accounts.auth import actor_of
 from hansei.incidents.schemas import IncidentOut
 from hansei.postmortems import analysis_services as analysis
+from hansei.postmortems import published
 from hansei.postmortems.analysis_schemas import (
     CategoryOut,
     FactorIn,
@@ -53,6 +54,11 @@ def _impact_out(postmortem: Postmortem, impact: PostmortemImpact | None) -> dict
 @router.get("/postmortems/{int:pk}/impact", response=ImpactOut, summary="Impact figures")
 def get_impact(request: HttpRequest, pk: int) -> dict[str, Any]:
     postmortem = _postmortem(request, pk)
+    revision = access.revision_shown_instead(actor_of(request), postmortem)
+    if revision is not None:
+        frozen = published.impact(revision) or {}
+        suggested = analysis.suggested_user_visible_minutes(postmortem)
+        return {**frozen, "suggested_user_visible_minutes": suggested}
     return _impact_out(postmortem, PostmortemImpact.objects.filter(postmortem=postmortem).first())
 
 
@@ -77,7 +83,11 @@ def list_categories(request: HttpRequest) -> Any:
     summary="Contributing factors",
 )
 def list_factors(request: HttpRequest, pk: int) -> Any:
-    return _postmortem(request, pk).contributing_factors.select_related("category")
+    postmortem = _postmortem(request, pk)
+    revision = access.revision_shown_instead(actor_of(request), postmortem)
+    if revision is not None:
+        return published.contributing_factors(revision)
+    return postmortem.contributing_factors.select_related("category")
 
 
 @router.post(
@@ -120,7 +130,11 @@ def _chain(request: HttpRequest, pk: int, chain_id: int) -> WhyChain:
 
 @router.get("/postmortems/{int:pk}/why-chains", response=list[WhyChainOut], summary="5-whys chains")
 def list_chains(request: HttpRequest, pk: int) -> Any:
-    return _postmortem(request, pk).why_chains.all()
+    postmortem = _postmortem(request, pk)
+    revision = access.revision_shown_instead(actor_of(request), postmortem)
+    if revision is not None:
+        return published.why_chains(revision)
+    return postmortem.why_chains.all()
 
 
 @router.post(

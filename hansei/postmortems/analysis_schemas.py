@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -50,7 +51,10 @@ class FactorOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_category(obj: ContributingFactor) -> str | None:
+    def resolve_category(obj: ContributingFactor | dict[str, Any]) -> str | None:
+        if isinstance(obj, dict):  # a published revision's factor (postmortems.published)
+            category = obj.get("category")
+            return category if isinstance(category, str) else None
         return obj.category.name if obj.category else None
 
 

@@ -6,9 +6,8 @@ import json
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from ninja import Query, Router, Status
 
 from hansei.accounts import access
@@ -32,6 +31,7 @@ from hansei.postmortems.schemas import (
     TimelineEntryOut,
     TimelineEntryPatch,
     postmortem_detail,
+    published_postmortem_detail,
 )
 from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
 from hansei.postmortems.template_services import SectionSpec, save_template
@@ -72,11 +72,10 @@ def list_postmortems(
 def get_postmortem(request: HttpRequest, pk: int) -> Any:
     actor = actor_of(request)
     postmortem = access.get_postmortem_for_user(actor, pk)
-    latest = postmortem.latest_revision()
-    if latest and not access.can_read_live_content(actor, postmortem):
-        # An amendment is being written: other readers get what was published (See Other).
-        location = reverse("api:get_revision", kwargs={"pk": pk, "number": latest.number})
-        return HttpResponseRedirect(location, status=303)
+    revision = access.revision_shown_instead(actor, postmortem)
+    if revision is not None:
+        # An amendment is being written: other readers get what was published.
+        return published_postmortem_detail(actor, postmortem, revision)
     return postmortem_detail(actor, postmortem)
 
 

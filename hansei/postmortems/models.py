@@ -109,6 +109,9 @@ class Postmortem(models.Model):
     due_date = models.DateField(_("due date"))
     review_round = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The title of the latest published revision: what readers outside an amendment see while
+    # the draft's title may change (lists, the inbox, the API).
+    published_title = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -12,7 +12,8 @@ from hansei.accounts.models import User
 from hansei.accounts.schemas import UserOut
 from hansei.action_items.schemas import ActionItemOut
 from hansei.incidents.schemas import IncidentOut
-from hansei.postmortems.models import Postmortem, Revision, Template, TemplateSection
+from hansei.postmortems import published
+from hansei.postmortems.models import Postmortem, Revision, Status, Template, TemplateSection
 from hansei.postmortems.services import publish_blockers, sections_missing_content
 from hansei.reviews.schemas import MeetingNoteOut, ReviewOut
 
@@ -36,6 +37,12 @@ class PostmortemOut(PostmortemFields):
     @staticmethod
     def resolve_team(obj: Postmortem) -> str:
         return obj.team.slug
+
+    @staticmethod
+    def resolve_title(obj: Postmortem, context: Any) -> str:
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) if request is not None else None
+        return access.title_shown_to(user, obj) if user is not None else obj.title
 
     @staticmethod
     def resolve_is_overdue(obj: Postmortem) -> bool:
@@ -79,6 +86,13 @@ class PostmortemDetailOut(PostmortemFields):
     reviews: list[ReviewOut]
     meeting_notes: list[MeetingNoteOut]
     latest_revision: int | None
+    revision: int | None = Field(
+        None,
+        description=(
+            "Null: the current content. A number: readers outside an amendment being drafted "
+            "get the latest published revision instead, and this is its number."
+        ),
+    )
     missing_sections: list[str] = Field(description="Required text sections still empty.")
     publish_blockers: list[str] = Field(description="Why it cannot be published now.")
     can_edit: bool
@@ -106,6 +120,45 @@ def postmortem_detail(user: User, postmortem: Postmortem) -> dict[str, Any]:
         "latest_revision": latest.number if latest else None,
         "missing_sections": [s.key for s in sections_missing_content(postmortem)],
         "publish_blockers": publish_blockers(postmortem),
+        "can_edit": access.can_edit_postmortem(user, postmortem),
+    }
+
+
+def published_postmortem_detail(
+    user: User, postmortem: Postmortem, revision: Revision
+) -> dict[str, Any]:
+    """The postmortem as ``revision`` published it, for readers outside an amendment being
+    drafted: the same document, with nothing the draft changed."""
+    base = PostmortemOut.from_orm(postmortem).model_dump()
+    incidents = postmortem.incidents.filter(pk__in=published.incident_ids(revision))
+    reviews = access.reviews_visible_to(user).filter(postmortem=postmortem)
+    notes = access.meeting_notes_visible_to(user, postmortem)
+    return {
+        **base,
+        "title": revision.snapshot.get("title") or postmortem.published_title,
+        "status": Status.PUBLISHED,
+        "is_overdue": False,
+        "review_round": max((r.round for r in reviews), default=0),
+        "updated_at": revision.published_at,
+        "language": postmortem.language,
+        "incidents": list(
+            incidents.select_related(
+                "severity", "team", "commander", "postmortem_requested_by"
+            ).prefetch_related("services", "responders")
+        ),
+        "sections": published.sections(postmortem, revision),
+        "timeline": published.timeline(revision),
+        "action_items": list(
+            access.action_items_visible_to(user)
+            .filter(postmortem=postmortem)
+            .select_related("owner")
+        ),
+        "reviews": list(reviews.select_related("reviewer", "requested_by", "postmortem")),
+        "meeting_notes": list(notes.select_related("recorded_by")),
+        "latest_revision": revision.number,
+        "revision": revision.number,
+        "missing_sections": [],
+        "publish_blockers": [],
         "can_edit": access.can_edit_postmortem(user, postmortem),
     }
 

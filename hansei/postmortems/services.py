@@ -349,7 +349,8 @@ def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str 
     now = timezone.now()
     postmortem.status = Status.PUBLISHED
     postmortem.published_at = postmortem.published_at or now
-    postmortem.save(update_fields=["status", "published_at", "updated_at"])
+    postmortem.published_title = postmortem.title
+    postmortem.save(update_fields=["status", "published_at", "published_title", "updated_at"])
     revision = Revision.objects.create(
         postmortem=postmortem,
         number=number,

@@ -61,16 +61,19 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
         ],
         "timeline": [
             {
+                "id": e.pk,
                 "occurred_at": _iso(e.occurred_at),
                 "text": e.text,
                 "kind": e.kind,
                 "is_key_event": e.is_key_event,
                 "link_url": e.link_url,
+                "source": e.source,
             }
             for e in postmortem.timeline.all()
         ],
         "action_items": [
             {
+                "id": a.pk,
                 "title": a.title,
                 "type": a.kind,
                 "owner": a.owner.name if a.owner else None,
@@ -82,16 +85,28 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
             for a in postmortem.action_items.select_related("owner")
         ],
         "review_meeting_notes": [
-            {"held_on": _iso(n.held_on), "attendees": n.attendees, "notes": n.notes}
+            {"id": n.pk, "held_on": _iso(n.held_on), "attendees": n.attendees, "notes": n.notes}
             for n in postmortem.meeting_notes.all()
         ],
         "impact": _impact_data(postmortem),
         "contributing_factors": [
-            {"category": f.category.name if f.category else None, "description": f.description}
+            {
+                "id": f.pk,
+                "category": f.category.name if f.category else None,
+                "description": f.description,
+                "created_at": _iso(f.created_at),
+            }
             for f in postmortem.contributing_factors.select_related("category")
         ],
         "why_chains": [
-            {"problem": c.problem, "whys": list(c.whys)} for c in postmortem.why_chains.all()
+            {
+                "id": c.pk,
+                "problem": c.problem,
+                "whys": list(c.whys),
+                "created_at": _iso(c.created_at),
+                "updated_at": _iso(c.updated_at),
+            }
+            for c in postmortem.why_chains.all()
         ],
     }
 

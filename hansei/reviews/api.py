@@ -6,12 +6,10 @@ from typing import Any
 
 from django.db.models import F
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from hansei.accounts import access
 from hansei.accounts.auth import actor_of
-from hansei.accounts.models import User
 from hansei.accounts.schemas import users_named
 from hansei.reviews import services
 from hansei.reviews.models import CHECKLIST, Decision, Review
@@ -26,13 +24,6 @@ from hansei.reviews.schemas import (
 )
 
 router = Router(tags=["reviews"])
-
-
-def _review_for(user: User, review_id: int) -> Review:
-    """A review of a postmortem the user can see; 404 otherwise."""
-    visible = access.postmortems_visible_to(user).values("pk")
-    reviews = Review.objects.filter(postmortem__in=visible)
-    return get_object_or_404(reviews.select_related("postmortem", "reviewer"), pk=review_id)
 
 
 @router.post(
@@ -71,7 +62,7 @@ def checklist(request: HttpRequest) -> Any:
 
 @router.get("/reviews/{int:review_id}", response=ReviewOut, summary="A review")
 def get_review(request: HttpRequest, review_id: int) -> Review:
-    return _review_for(actor_of(request), review_id)
+    return access.get_review_for_user(actor_of(request), review_id)
 
 
 @router.post(
@@ -79,11 +70,11 @@ def get_review(request: HttpRequest, review_id: int) -> Review:
 )
 def approve(request: HttpRequest, review_id: int, payload: ApproveIn) -> Review:
     actor = actor_of(request)
-    review = _review_for(actor, review_id)
+    review = access.get_review_for_user(actor, review_id)
     review = services.approve_review(
         actor=actor, review=review, checklist=payload.checklist, comment=payload.comment
     )
-    return _review_for(actor, review.pk)
+    return access.get_review_for_user(actor, review.pk)
 
 
 @router.post(
@@ -93,11 +84,11 @@ def approve(request: HttpRequest, review_id: int, payload: ApproveIn) -> Review:
 )
 def request_changes(request: HttpRequest, review_id: int, payload: RequestChangesIn) -> Review:
     actor = actor_of(request)
-    review = _review_for(actor, review_id)
+    review = access.get_review_for_user(actor, review_id)
     review = services.request_changes(
         actor=actor, review=review, comment=payload.comment, checklist=payload.checklist
     )
-    return _review_for(actor, review.pk)
+    return access.get_review_for_user(actor, review.pk)
 
 
 @router.get(
@@ -106,8 +97,9 @@ def request_changes(request: HttpRequest, review_id: int, payload: RequestChange
     summary="Review meeting notes",
 )
 def list_meeting_notes(request: HttpRequest, pk: int) -> Any:
-    postmortem = access.get_postmortem_for_user(actor_of(request), pk)
-    return postmortem.meeting_notes.select_related("recorded_by")
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    return access.meeting_notes_visible_to(actor, postmortem).select_related("recorded_by")
 
 
 @router.post(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Field, Schema
 
+from hansei.accounts import access
 from hansei.reviews.models import Review, ReviewMeetingNote
 
 
@@ -24,8 +26,10 @@ class ReviewOut(Schema):
     decided_at: datetime | None
 
     @staticmethod
-    def resolve_postmortem_title(obj: Review) -> str:
-        return obj.postmortem.title
+    def resolve_postmortem_title(obj: Review, context: Any) -> str:
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) if request is not None else None
+        return access.title_shown_to(user, obj.postmortem) if user else obj.postmortem.title
 
     @staticmethod
     def resolve_reviewer(obj: Review) -> str:

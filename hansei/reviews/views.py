@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,7 +60,10 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def review(request: AuthedRequest, pk: int, review_id: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
-    the_review = get_object_or_404(postmortem.reviews.select_related("reviewer"), pk=review_id)
+    if not access.can_read_live_content(request.user, postmortem):
+        raise Http404  # the review page shows the draft being amended
+    reviews = access.reviews_visible_to(request.user).filter(postmortem=postmortem)
+    the_review = get_object_or_404(reviews.select_related("reviewer"), pk=review_id)
     deciding = (
         access.can_decide_review(request.user, the_review)
         and the_review.decision == Decision.PENDING

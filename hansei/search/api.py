@@ -59,7 +59,7 @@ def search(
         "results": [
             {
                 "postmortem_id": hit.postmortem.pk,
-                "title": hit.postmortem.title,
+                "title": hit.postmortem.published_title or hit.postmortem.title,
                 "team": hit.postmortem.team.slug,
                 "revision": hit.revision.number,
                 "published_at": hit.revision.published_at,

@@ -93,7 +93,12 @@ def test_readers_keep_to_published_revisions_while_an_amendment_is_drafted(
 ) -> None:
     pk = published_postmortem.pk
     client.force_login(charlie)
-    assert client.get(reverse("postmortems:history", args=[pk])).status_code == 200
+    # Drafting is for the team and its reviewers: even before an amendment, readers of the
+    # published postmortem are sent to the published revisions.
+    response = client.get(reverse("postmortems:history", args=[pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("postmortems:revisions", args=[pk])
+    assert client.get(reverse("postmortems:version", args=[pk, 1])).status_code == 404
 
     start_amendment(actor=alice, postmortem=published_postmortem)
     draft = _write(published_postmortem, alice, "summary", "Unreviewed amendment words.")

@@ -61,6 +61,7 @@ def test_a_snapshot_holds_the_whole_document(filled):
     assert data["timeline"][0]["text"].startswith("Started:")
     [item] = data["action_items"]
     assert item == {
+        "id": item["id"],
         "title": "Validate configs",
         "type": "prevent",
         "owner": "Bob",
@@ -70,6 +71,9 @@ def test_a_snapshot_holds_the_whole_document(filled):
         "tracking_url": "https://tracker.example.com/PAY-1",
     }
     assert data["review_meeting_notes"][0]["notes"] == "Agreed on P1."
+    # Rows keep their ids, so readers of a revision can name them (postmortems.published).
+    assert item["id"] == filled.action_items.get().pk
+    assert all(isinstance(e["id"], int) and "source" in e for e in data["timeline"])
 
 
 def test_a_snapshot_is_plain_json(filled):
