@@ -123,6 +123,27 @@ const ops = {
     provider.awareness.setLocalStateField("user", user);
     return {};
   },
+  async awareness_state({ state }) {
+    // Any state at all, as a hostile client would send it.
+    provider.awareness.setLocalState(state);
+    return {};
+  },
+  async cursor({ key, anchor, head }) {
+    const ytext = doc.getText(key);
+    provider.awareness.setLocalStateField("cursor", {
+      anchor: Y.createRelativePositionFromTypeIndex(ytext, anchor),
+      head: Y.createRelativePositionFromTypeIndex(ytext, head),
+    });
+    return {};
+  },
+  async wait_peer({ field, timeout }) {
+    const ok = await until(
+      () => [...provider.awareness.getStates().entries()].some(
+        ([id, state]) => id !== doc.clientID && state && state[field] != null),
+      timeout,
+    );
+    return { ok };
+  },
   async peers() {
     const states = [...provider.awareness.getStates().entries()]
       .filter(([id]) => id !== doc.clientID)

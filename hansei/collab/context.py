@@ -7,16 +7,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hansei.accounts import access
+from hansei.collab.presence import user_color
 from hansei.collab.store import room_name
 from hansei.core.http import AuthedRequest
 from hansei.postmortems.models import Postmortem
-
-# Cursor colours, dark enough for white name labels (WCAG AA on 12px bold).
-COLORS = ("#c2410c", "#1d4ed8", "#047857", "#7e22ce", "#be123c", "#0f766e", "#a16207", "#4338ca")
-
-
-def user_color(user_id: int) -> str:
-    return COLORS[user_id % len(COLORS)]
 
 
 def live_strings() -> dict[str, str]:

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, merge_updates
 
-from hansei.collab import protocol, store
+from hansei.collab import presence, protocol, store
 from hansei.collab.live import room_group
 from hansei.collab.writer import WRITER, Client, in_thread, is_crdt_failure
 
@@ -215,11 +215,9 @@ class Room:
             if owner is not None and owner[1] is not None and owner[1] is not client:
                 continue  # another connection's client id: not this one's to change
             if entry.state is not None:
-                # Names come from the account, never from the client.
-                given = entry.state.get("user")
-                shown = dict(given) if isinstance(given, dict) else {}
-                shown.update({"id": user.pk, "name": user.name or user.username})
-                entry.state["user"] = shown
+                # Rebuilt, never relayed as sent: names and colours come from the account.
+                name = user.name or user.username
+                entry.state = presence.clean_state(entry.state, user_id=user.pk, name=name)
                 self.awareness[entry.client_id] = (entry, client)
             else:
                 self.awareness.pop(entry.client_id, None)
