@@ -7,6 +7,7 @@ database under ``./var``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -142,6 +143,21 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+
+
+def _installation_prefix() -> str:
+    """A name for this installation in shared services (Redis keys and channel groups): two
+    installations sharing a Redis database must never hear each other. Derived from the
+    database (the one thing that makes an installation), or HANSEI_REDIS_PREFIX."""
+    configured = env_str("HANSEI_REDIS_PREFIX").strip()
+    if configured:
+        return configured
+    db = DATABASES["default"]
+    where = "|".join(str(db.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "hansei-" + hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+REDIS_PREFIX = _installation_prefix()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -216,7 +232,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hansei",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
@@ -231,7 +247,7 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 times out idle reads after ~5 s unless told not to (DESIGN.md).
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                "prefix": "hansei",
+                "prefix": REDIS_PREFIX,
                 # Above capacity a message is dropped silently; clients and rooms resync from
                 # the database, so a drop delays an edit but cannot lose it.
                 "capacity": 5000,

@@ -93,11 +93,17 @@ def get_incident_for_user(user: User, pk: int | str) -> Incident:
     return _get_or_404(incidents_visible_to(user).select_related("team", "severity"), pk)
 
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
 def _get_or_404(qs: Any, pk: int | str) -> Any:
     try:
-        return get_object_or_404(qs, pk=int(pk))
+        number = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
+    if not 0 < number <= MAX_ID:
+        raise Http404
+    return get_object_or_404(qs, pk=number)
 
 
 def can_view_postmortem(user: User, postmortem: Postmortem) -> bool:

@@ -129,8 +129,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        """Pages only listen."""
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Pages only listen: whatever they send (text, binary, not JSON) is ignored."""
 
     async def postmortem_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "changed", "parts": event["parts"]})

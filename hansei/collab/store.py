@@ -36,7 +36,8 @@ def postmortem_id_of(room: str) -> int | None:
     if not room.startswith(ROOM_PREFIX):
         return None
     number = room.removeprefix(ROOM_PREFIX)
-    return int(number) if number.isdigit() and len(number) < 19 else None
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    return int(number) if number.isascii() and number.isdigit() and len(number) < 19 else None
 
 
 def text_sections(postmortem_id: int) -> list[Section]:
