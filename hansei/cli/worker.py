@@ -12,10 +12,11 @@ log = logging.getLogger("hansei.worker")
 
 
 def worker(args: argparse.Namespace) -> int:
-    from hansei.core.jobs import recover_stale_claims, run_pending, work_forever
+    from hansei.core.jobs import recover_stale_claims, run_pending, run_periodic, work_forever
 
     if args.once:
         recover_stale_claims()
+        run_periodic({})
         ran = run_pending()
         print(f"Ran {ran} job(s).")
         return 0

@@ -32,6 +32,21 @@ class YUpdate(models.Model):
         return f"update {self.pk} of postmortem {self.postmortem_id}"
 
 
+class MaterializedText(models.Model):
+    """How far the sections' ``body`` column has caught up with the live document: the id of
+    the last stored update their text includes. A document with rows above it is stale (its
+    room's process died before saving) and is brought up to date on the next read, at worker
+    start and by the worker's periodic sweep (``store.materialize_stale``)."""
+
+    postmortem = models.OneToOneField(
+        Postmortem, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    through_update = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"postmortem {self.postmortem_id} text through update {self.through_update}"
+
+
 class ThreadStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("comment threads", "Open")
     RESOLVED = "resolved", _("Resolved")

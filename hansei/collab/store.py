@@ -11,13 +11,16 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
-from hansei.collab.models import YUpdate
+from hansei.collab.models import MaterializedText, YUpdate
 from hansei.postmortems.models import Postmortem, Section, SectionKind
 
 log = logging.getLogger(__name__)
@@ -155,10 +158,11 @@ def replace_section_text(*, postmortem_id: int, key: str, text: str) -> bytes | 
 def materialize_sections(postmortem_id: int) -> list[str]:
     """Copy the live document's text into the sections' ``body``; the keys that changed.
 
-    Reads every stored update, so it is right whichever process received the edits."""
+    Reads every stored update, so it is right whichever process received the edits, and
+    records the last update it includes (``MaterializedText``)."""
     if not YUpdate.objects.filter(postmortem_id=postmortem_id).exists():
         return []
-    doc, _ = load_doc(postmortem_id)
+    doc, last = load_doc(postmortem_id)
     changed = []
     now = timezone.now()
     with transaction.atomic():
@@ -169,7 +173,52 @@ def materialize_sections(postmortem_id: int) -> list[str]:
                 changed.append(section.key)
         if changed:
             Postmortem.objects.filter(pk=postmortem_id).update(updated_at=now)
+        marked = MaterializedText.objects.filter(postmortem_id=postmortem_id)
+        if not marked.filter(through_update__gte=last).exists():
+            MaterializedText.objects.update_or_create(
+                postmortem_id=postmortem_id, defaults={"through_update": last}
+            )
     return changed
+
+
+def _unsaved_rows() -> QuerySet[YUpdate]:
+    """Stored updates the sections' text does not include yet."""
+    marks = MaterializedText.objects.filter(postmortem_id=OuterRef("postmortem_id"))
+    through = Coalesce(Subquery(marks.values("through_update")[:1]), Value(0))
+    return YUpdate.objects.annotate(through=through).filter(id__gt=F("through"))
+
+
+def has_unsaved_text(postmortem_id: int) -> bool:
+    return _unsaved_rows().filter(postmortem_id=postmortem_id).exists()
+
+
+def ensure_text_saved(postmortem_id: int) -> None:
+    """Bring the sections' text up to date before it is read (an API answer, an export, a
+    revision): one cheap query when it already is."""
+    if has_unsaved_text(postmortem_id):
+        materialize_sections(postmortem_id)
+
+
+def materialize_stale(older_than: timedelta = timedelta(0)) -> int:
+    """Save the text of every document with stored updates older than ``older_than`` that
+    its sections do not include (a process died before its debounced save). Returns how many
+    documents were brought up to date."""
+    cutoff = timezone.now() - older_than
+    stale = _unsaved_rows().filter(created_at__lte=cutoff).values("postmortem_id").distinct()
+    ids = sorted({row["postmortem_id"] for row in stale})
+    for postmortem_id in ids:
+        try:
+            materialize_sections(postmortem_id)
+        except Exception:
+            log.exception("could not save the text of postmortem %s", postmortem_id)
+    if ids:
+        log.info("saved the live text of %s postmortem(s) left unsaved", len(ids))
+    return len(ids)
+
+
+def sweep_unsaved_text() -> None:
+    """The worker's periodic task: documents left unsaved for longer than a room would wait."""
+    materialize_stale(timedelta(seconds=settings.COLLAB_SAVE_DELAY + 10))
 
 
 @transaction.atomic

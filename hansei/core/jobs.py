@@ -31,6 +31,18 @@ HANDLERS: dict[str, str] = {
 }
 
 
+# Housekeeping: functions without arguments (dotted paths) a worker runs once when it starts,
+# and every so many seconds after. Each is idempotent, so several workers may overlap.
+AT_START: list[str] = [
+    # Live text a killed server process had stored but not yet copied into the sections.
+    "hansei.collab.store.materialize_stale",
+]
+PERIODIC: dict[str, float] = {
+    # The same, for documents whose room's process died while others keep serving.
+    "hansei.collab.store.sweep_unsaved_text": 30.0,
+}
+
+
 class PermanentJobError(Exception):
     """Raised by a handler when retrying cannot help (bad payload, unknown recipient...)."""
 
@@ -122,14 +134,36 @@ def run_pending(limit: int | None = None) -> int:
     return ran
 
 
+def _run_task(path: str) -> None:
+    try:
+        import_string(path)()
+    except Exception:
+        log.exception("housekeeping task %s failed", path)
+
+
+def run_periodic(last_runs: dict[str, float]) -> None:
+    """Run the AT_START tasks on the first call, then the PERIODIC ones that are due."""
+    now = time.monotonic()
+    if not last_runs:
+        for path in AT_START:
+            _run_task(path)
+    for path, interval in PERIODIC.items():
+        if path in last_runs and now - last_runs[path] < interval:
+            continue
+        last_runs[path] = now
+        _run_task(path)
+
+
 def work_forever(stop: threading.Event, poll_seconds: float = 1.0) -> None:
     last_recovery = 0.0
+    last_runs: dict[str, float] = {}
     while not stop.is_set():
         close_old_connections()
         try:
             if time.monotonic() - last_recovery > 60:
                 recover_stale_claims()
                 last_recovery = time.monotonic()
+            run_periodic(last_runs)
             ran = run_pending(limit=20)
         except Exception:
             log.exception("worker loop error")

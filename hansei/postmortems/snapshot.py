@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hansei.collab import store
 from hansei.core.dates import format_duration
 from hansei.postmortems.models import ImpactUnit, Postmortem, PostmortemImpact, SectionKind
 
@@ -43,6 +44,7 @@ def _incident_data(incident: Any) -> dict[str, Any]:
 
 
 def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
+    store.ensure_text_saved(postmortem.pk)  # never a stale copy of the live text
     incidents = postmortem.incidents.select_related("severity").prefetch_related("services")
     return {
         "id": postmortem.pk,

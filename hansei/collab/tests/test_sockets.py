@@ -130,7 +130,9 @@ def test_an_events_socket_for_an_id_no_database_holds_is_refused(
     server = servers()
     headers = {"Authorization": f"Bearer {token_for(alice)}"}
     url = f"ws://127.0.0.1:{server.port}/ws/postmortems/{'9' * 30}/events/"
-    with pytest.raises((InvalidStatus, ConnectionClosed)):
-        with connect(url, additional_headers=headers, open_timeout=10) as socket:
-            socket.recv(timeout=3)
+    with (
+        pytest.raises((InvalidStatus, ConnectionClosed)),
+        connect(url, additional_headers=headers, open_timeout=10) as socket,
+    ):
+        socket.recv(timeout=3)
     _no_server_error(server)
