@@ -6,20 +6,31 @@ the apps' services; ``api_errors`` gives every refusal the same JSON shape.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from hansei.accounts.api import router as accounts_router
 from hansei.accounts.auth import api_auth
 from hansei.action_items.api import router as action_items_router
-from hansei.api_errors import install_error_handlers
+from hansei.api_errors import document_errors, install_error_handlers
 from hansei.collab.comment_api import router as comments_router
 from hansei.incidents.api import router as incidents_router
+from hansei.postmortems.analysis_api import router as analysis_router
 from hansei.postmortems.api import router as postmortems_router
 from hansei.postmortems.lint_api import router as lint_router
 from hansei.reviews.api import router as reviews_router
 from hansei.search.api import router as search_router
 
-api = NinjaAPI(
+
+class HanseiAPI(NinjaAPI):
+    """The OpenAPI document lists every error answer of every operation (``document_errors``)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = HanseiAPI(
     title="Hansei API",
     version="1",
     description=(
@@ -39,6 +50,6 @@ api.add_router("", postmortems_router)
 api.add_router("", reviews_router)
 api.add_router("", action_items_router)
 api.add_router("", search_router)
-api.add_router("", __import__("hansei.postmortems.analysis_api", fromlist=["router"]).router)
+api.add_router("", analysis_router)
 api.add_router("", comments_router)
 api.add_router("", lint_router)

@@ -17,7 +17,8 @@ from django.core.exceptions import (
     RequestDataTooBig,
     ValidationError,
 )
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -85,6 +86,12 @@ def install_error_handlers(api: NinjaAPI, body_params: set[str]) -> None:
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return error_response(api, request, 400, "The request body is too large.")
 
+    @api.exception_handler(DataError)
+    def out_of_range(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A value the database refuses (a number beyond its column): the service's
+        # transaction was rolled back, nothing was written.
+        return error_response(api, request, 400, _("A value is out of the range it may take."))
+
     @api.exception_handler(InvalidState)
     def conflict(request: HttpRequest, exc: InvalidState) -> HttpResponse:
         return error_response(api, request, 409, exc.message)
@@ -115,3 +122,68 @@ def install_error_handlers(api: NinjaAPI, body_params: set[str]) -> None:
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = "The request body is not valid JSON."
         return error_response(api, request, exc.status_code, detail)
+
+
+# --- the contract: every error an operation can answer is in the OpenAPI document ------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in a sentence."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": 'Messages per field ("__all__" for the request as a whole).',
+        },
+    },
+    "required": ["detail", "errors"],
+}
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+ERROR_TEXTS = {
+    400: "The input is not valid (a bad body, a NUL character, a rule a service enforces).",
+    401: "Not signed in: send a bearer token or a session cookie.",
+    403: "You may not do this (or the CSRF token is missing).",
+    404: "Nothing by that id that you may see.",
+    409: "Not allowed in the object's current state.",
+    413: "The request body is too large.",
+    422: "A parameter or a field of the body does not match this document.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def _errors_of(method: str, operation: dict[str, Any]) -> list[int]:
+    params = operation.get("parameters") or []
+    # Any operation may be refused by a rule (403); one whose path or body names an object
+    # may not find it (404); only writes can meet an object in the wrong state (409).
+    codes = [400, 401, 403]
+    if any(p.get("in") == "path" for p in params) or "requestBody" in operation:
+        codes.append(404)
+    if method in WRITE_METHODS:
+        codes.append(409)
+    if "requestBody" in operation:
+        codes.append(413)
+    if params or "requestBody" in operation:
+        codes.append(422)
+    return codes
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error answers (with the one error shape) to every operation of ``schema``."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            documented = {str(code) for code in responses}
+            for code in _errors_of(method, operation):
+                if str(code) not in documented:
+                    responses[code] = {
+                        "description": ERROR_TEXTS[code],
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    }
+    return schema
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any /api/ address no operation answers (an unknown path, a non-integer id): the API's
+    404, not the HTML page."""
+    return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)

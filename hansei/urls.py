@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from hansei.api import api
+from hansei.api_errors import api_not_found
 
 admin.site.site_header = "Hansei administration"
 admin.site.site_title = "Hansei"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("hansei.notifications.urls")),
     path("hooks/", include("hansei.integrations.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

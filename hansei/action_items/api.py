@@ -19,6 +19,7 @@ from hansei.action_items.schemas import (
     ActionItemPage,
     ActionItemPatch,
 )
+from hansei.core.pagination import MAX_OFFSET
 
 router = Router(tags=["action items"])
 
@@ -41,7 +42,7 @@ def list_action_items(
     status: str = Query("", description="open, in_progress, done, wont_do or 'unfinished'"),
     overdue: bool | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     actor = actor_of(request)
     items = access.action_items_visible_to(actor).select_related("owner", "postmortem")

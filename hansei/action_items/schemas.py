@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from hansei.action_items.models import ActionItem
+from hansei.core.schemas import PatchSchema
 
 
 class ActionItemOut(Schema):
@@ -51,8 +52,10 @@ class ActionItemIn(Schema):
     tracking_url: str = ""
 
 
-class ActionItemPatch(Schema):
+class ActionItemPatch(PatchSchema):
     """Only the fields sent change; send null to clear the owner or the due date."""
+
+    nullable = frozenset({"due_date", "owner"})
 
     title: str | None = None
     kind: str | None = None

@@ -15,6 +15,7 @@ from ninja import Query, Router, Status
 from hansei.accounts import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import aware, team_named, user_named, users_named
+from hansei.core.pagination import MAX_OFFSET
 from hansei.incidents import services
 from hansei.incidents.models import Incident, PostmortemPolicy, Service, Severity
 from hansei.incidents.policy import postmortem_requirement
@@ -39,20 +40,6 @@ from hansei.postmortems.services import create_postmortem
 router = Router(tags=["incidents"])
 
 TIME_FIELDS = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
-NOT_NULL = {
-    "title",
-    "severity",
-    "team",
-    "summary",
-    "services",
-    "responders",
-    "detection_method",
-    "data_loss",
-    "intervention",
-    "monitoring_failure",
-    "billing_impact",
-    "stakeholder_request",
-}
 
 
 def _severity_named(value: str) -> Severity:
@@ -110,7 +97,7 @@ def list_incidents(
     started_from: date | None = None,
     started_to: date | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     qs = (
         access.incidents_visible_to(actor_of(request))
@@ -161,14 +148,8 @@ def get_incident(request: HttpRequest, incident_id: int) -> Incident:
 def update_incident(request: HttpRequest, incident_id: int, payload: IncidentPatch) -> Incident:
     actor = actor_of(request)
     incident = access.get_incident_for_user(actor, incident_id)
+    # Fields that cannot be cleared are not nullable in IncidentPatch: null there is a 422.
     changes = payload.dict(exclude_unset=True)
-    nulls = {
-        name: "This field cannot be null."
-        for name in NOT_NULL
-        if name in changes and changes[name] is None
-    }
-    if nulls:
-        raise ValidationError(nulls)
     data = _incident_input({**_current_values(incident), **changes})
     return services.update_incident(actor=actor, incident=incident, data=data)
 

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from hansei.accounts.schemas import UserOut
 from hansei.core.dates import format_duration
+from hansei.core.schemas import PatchSchema
 from hansei.incidents.models import Incident
 
 FIGURES = (
@@ -43,7 +44,7 @@ class SeverityOut(Schema):
     due_in_business_days: bool
 
 
-class SeverityPatch(Schema):
+class SeverityPatch(PatchSchema):
     name: str | None = None
     description: str | None = None
     requires_postmortem: bool | None = None
@@ -152,8 +153,19 @@ class IncidentIn(Schema):
     stakeholder_request: bool = False
 
 
-class IncidentPatch(Schema):
+class IncidentPatch(PatchSchema):
     """Only the fields sent change; send null to clear an optional one."""
+
+    nullable = frozenset(
+        {
+            "acknowledged_at",
+            "commander",
+            "detected_at",
+            "downtime_minutes",
+            "mitigated_at",
+            "resolved_at",
+        }
+    )
 
     title: str | None = None
     severity: str | None = None
@@ -214,7 +226,7 @@ class PolicyOut(Schema):
     updated_by: UserOut | None
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(PatchSchema):
     downtime_minutes_threshold: int | None = Field(None, ge=0)
     on_data_loss: bool | None = None
     on_intervention: bool | None = None

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hansei.accounts.models import User
+from hansei.core.request_guard import BadInput, check_json_value
 from hansei.incidents.events import record_event
 from hansei.incidents.models import (
     MILESTONES,
@@ -75,15 +76,15 @@ class _Log:
             excerpt = excerpt.replace(self.integration.secret, "[secret]")
         Delivery.objects.create(
             integration=self.integration,
-            kind=self.kind[:20],
+            kind=_storable(self.kind)[:20],
             outcome=answer.outcome,
             status_code=answer.status,
-            reason=answer.detail[:500],
-            event_type=self.event_type[:100],
-            event_key=self.event_key[:200],
-            external_id=self.external_id[:300],
+            reason=_storable(answer.detail)[:500],
+            event_type=_storable(self.event_type)[:100],
+            event_key=_storable(self.event_key)[:200],
+            external_id=_storable(self.external_id)[:300],
             incident_id=answer.incident_id,
-            body_excerpt=excerpt,
+            body_excerpt=_storable(excerpt),
             remote_addr=self.remote_addr,
         )
         level = logging.INFO if answer.status < 400 else logging.WARNING
@@ -91,6 +92,11 @@ class _Log:
             level, "intake %s %s: %s %s", self.kind, answer.outcome, answer.status, answer.detail
         )
         return answer
+
+
+def _storable(value: str) -> str:
+    """Text every database keeps: no NUL, no lone surrogate (the log must never fail)."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _refuse(status: int, detail: str) -> Answer:
@@ -119,12 +125,24 @@ def receive_delivery(
         return entry.save(_refuse(401, _("Bad signature or credentials.")))
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        check_json_value(payload, max_integer=None)  # timestamps may be in nanoseconds
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return entry.save(_refuse(400, _("The body is not valid JSON.")))
+    except BadInput as bad:
+        where = f" ({bad.field})" if bad.field != "__all__" else ""
+        return entry.save(_refuse(400, f"{bad.message}{where}"))
     try:
         event = parser.parse(payload, body)
     except PayloadError as exc:
         return entry.save(_refuse(400, str(exc)))
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, OverflowError) as exc:
+        # A field of another type than the tool documents (a list for an object, a number
+        # for a list...): the parsers read documented shapes only.
+        log.info("intake %s: unexpected payload shape: %r", kind, exc)
+        shape = _("The payload does not have the shape %(tool)s sends.") % {
+            "tool": integration.get_kind_display()
+        }
+        return entry.save(_refuse(400, shape))
     if event is None:
         entry.event_type = _event_type(payload)
         ignored = _("Event type not used by Hansei: %(type)s") % {"type": entry.event_type or "?"}

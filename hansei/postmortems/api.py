@@ -13,6 +13,7 @@ from ninja import Query, Router, Status
 from hansei.accounts import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import aware, user_named
+from hansei.core.pagination import MAX_OFFSET
 from hansei.postmortems import services
 from hansei.postmortems.models import Revision, Template, TimelineEntry
 from hansei.postmortems.models import Status as PostmortemStatus
@@ -46,7 +47,7 @@ def list_postmortems(
     team: str = "",
     overdue: bool | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     qs = access.postmortems_visible_to(actor_of(request)).select_related("team", "owner")
     if status:
@@ -207,11 +208,23 @@ def get_revision(request: HttpRequest, pk: int, number: int) -> Revision:
     return get_object_or_404(postmortem.revisions, number=number)
 
 
+EXPORT_CONTENT = {
+    "text/markdown": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "object", "additionalProperties": True}},
+}
+
+
 @router.get(
     "/postmortems/{int:pk}/export",
     response={200: str},
     summary="Export as Markdown or JSON",
-    description="The current content, or a published revision's with `revision`.",
+    description=(
+        "The current content, or a published revision's with `revision`: a Markdown document "
+        "(`format=markdown`) or the JSON snapshot (`format=json`), as an attachment."
+    ),
+    openapi_extra={
+        "responses": {200: {"description": "The exported document.", "content": EXPORT_CONTENT}}
+    },
 )
 def export(
     request: HttpRequest,

@@ -12,6 +12,7 @@ from hansei.accounts.models import User
 from hansei.accounts.schemas import UserOut
 from hansei.action_items.schemas import ActionItemOut
 from hansei.collab import store
+from hansei.core.schemas import PatchSchema
 from hansei.incidents.schemas import IncidentOut
 from hansei.postmortems import published
 from hansei.postmortems.models import Postmortem, Revision, Status, Template, TemplateSection
@@ -165,7 +166,7 @@ def published_postmortem_detail(
     }
 
 
-class PostmortemPatch(Schema):
+class PostmortemPatch(PatchSchema):
     title: str | None = None
     owner: str | None = Field(None, description="A username.")
     due_date: date | None = None
@@ -186,7 +187,7 @@ class TimelineEntryIn(Schema):
     link_url: str = Field("", description="A graph, log or page (http or https).")
 
 
-class TimelineEntryPatch(Schema):
+class TimelineEntryPatch(PatchSchema):
     occurred_at: datetime | None = None
     text: str | None = None
     kind: str | None = None

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from hansei.accounts.auth import actor_of
+from hansei.core.pagination import MAX_OFFSET
 from hansei.search import services
 
 router = Router(tags=["search"])
@@ -26,7 +27,7 @@ class SearchHitOut(Schema):
 
 
 class SearchPageOut(Schema):
-    results: list[SearchHitOut]
+    items: list[SearchHitOut]
     total: int
     limit: int
     offset: int
@@ -42,7 +43,7 @@ def search(
     date_from: date | None = None,
     date_to: date | None = None,
     limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     page = services.search_postmortems(
         user=actor_of(request),
@@ -56,7 +57,7 @@ def search(
         offset=offset,
     )
     return {
-        "results": [
+        "items": [
             {
                 "postmortem_id": hit.postmortem.pk,
                 "title": hit.postmortem.published_title or hit.postmortem.title,

@@ -203,10 +203,10 @@ def test_it_answers_malformed_json_with_400(alice: Any) -> None:
     assert ApiToken.objects.filter(user=alice).count() == 1
 
 
-def test_it_answers_an_oversized_body_with_400(alice: Any, settings: Any) -> None:
+def test_it_answers_an_oversized_body_with_413(alice: Any, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = ApiClient(alice).post("/tokens", {"name": "x" * 2000})
-    assert assert_error(response, 400)["detail"] == "The request body is too large."
+    assert assert_error(response, 413)["detail"] == "The request body is too large."
     assert ApiToken.objects.filter(user=alice).count() == 1
 
 

@@ -24,11 +24,11 @@ def test_it_finds_a_published_postmortem_by_a_word_of_its_text(
     assert response.status_code == 200, response.content
     page = response.json()
     assert page["total"] == 1
-    [hit] = page["results"]
+    [hit] = page["items"]
     assert (hit["postmortem_id"], hit["revision"], hit["team"]) == (postmortem.pk, 1, "payments")
     assert "<mark>" in hit["snippet"]
     assert ApiClient(charlie).get("/search", q="exhausted", team="search").json()["total"] == 0
-    assert ApiClient(charlie).get("/search", q="nothing-like-this").json()["results"] == []
+    assert ApiClient(charlie).get("/search", q="nothing-like-this").json()["items"] == []
 
 
 def test_it_never_finds_a_draft(alice: Any, make_postmortem: Any) -> None:
@@ -36,7 +36,7 @@ def test_it_never_finds_a_draft(alice: Any, make_postmortem: Any) -> None:
     section = postmortem.sections.get(key="root_causes")
     update_section(actor=alice, section=section, body="A secret draft about quokkas.")
     page = ApiClient(alice).get("/search", q="quokkas").json()
-    assert page == {"results": [], "total": 0, "limit": 20, "offset": 0}
+    assert page == {"items": [], "total": 0, "limit": 20, "offset": 0}
 
 
 def test_it_refuses_dates_in_the_wrong_order(alice: Any) -> None:
