@@ -295,6 +295,58 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "locale": "en-US", "timezone_id": "UTC"}
 
 
+# Every page reports what the Content-Security-Policy blocked, through a binding that outlives
+# navigations (Chromium also logs each violation to the console, which is recorded too).
+CSP_WATCH_SCRIPT = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__hanseiCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || location.href}:${event.lineNumber} (${location.pathname})`);
+}, true);
+"""
+
+
+class CspWatchedBrowser:
+    """The session's Chromium, whose every context records CSP violations into a list."""
+
+    def __init__(self, browser: Any, violations: list[str]) -> None:
+        self._browser = browser
+        self._violations = violations
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.expose_binding(
+            "__hanseiCspViolation", lambda _source, text: self._violations.append(text)
+        )
+        context.add_init_script(CSP_WATCH_SCRIPT)
+        context.on("console", self._console)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        return self.new_context(**options).new_page()
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self._violations.append(f"console: {message.text}")
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy blocked in this test's pages. A browser test fails
+    when it is not empty at the end; a test that provokes a violation on purpose clears it."""
+    return []
+
+
+@pytest.fixture
+def browser(browser: Any, csp_violations: list[str]) -> Iterator[Any]:
+    """Browser tests run under the real policy and fail on any violation of it."""
+    yield CspWatchedBrowser(browser, csp_violations)
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(csp_violations))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     """Close a browser test's pages before its fixtures (the live server, the database) are

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "csp",
     "hansei.core",
     "hansei.accounts",
     "hansei.incidents",
@@ -89,6 +91,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long cache and go without a policy; above
+    # everything else, so error answers (CSRF refusals, 500s) get the headers too.
+    "hansei.core.middleware.PrivateResponseMiddleware",
+    "hansei.core.middleware.PermissionsPolicyMiddleware",
+    "hansei.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +225,42 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HSTS: off by default. Turn it on only when every visitor reaches Hansei over HTTPS: browsers
+# then refuse plain HTTP to the host for that many seconds. Django sends it on secure requests
+# only; behind a TLS-terminating proxy, a request is secure when uvicorn trusts the proxy's
+# X-Forwarded-Proto (FORWARDED_ALLOW_IPS, see the README) or when HANSEI_SECURE_PROXY_SSL_HEADER
+# names the header the proxy sets to "https".
+SECURE_HSTS_SECONDS = env_int("HANSEI_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HANSEI_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HANSEI_HSTS_PRELOAD")
+_proxy_ssl_header = env_str("HANSEI_SECURE_PROXY_SSL_HEADER").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+
+# Every browser feature Hansei does not use is turned off for its pages and anything they embed.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 LOGGING = {
     "version": 1,
@@ -272,3 +315,23 @@ COLLAB_COMPACT_AFTER = env_int("HANSEI_COLLAB_COMPACT_AFTER", 500)
 # Failed sign-ins allowed per username and address before a pause of LOGIN_LOCKOUT_SECONDS.
 LOGIN_MAX_FAILURES = env_int("HANSEI_LOGIN_MAX_FAILURES", 10)
 LOGIN_LOCKOUT_SECONDS = env_int("HANSEI_LOGIN_LOCKOUT_SECONDS", 900)
+
+# Content-Security-Policy (django-csp). Scripts and <style> elements run only from Hansei's own
+# files or with the per-request nonce (CodeMirror's editor styles carry it); nothing inline,
+# no eval, no style="" attributes. The live-editing WebSocket origin is added per request by
+# hansei.core.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "connect-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "report-uri": env_list("HANSEI_CSP_REPORT_URI") or None,
+    },
+}

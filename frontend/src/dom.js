@@ -21,6 +21,12 @@ export function readStrings() {
   }
 }
 
+/** The nonce of this page's Content-Security-Policy, for the <style> elements scripts add.
+ * base.html puts it on a meta element; browsers hide it from getAttribute, not from `.nonce`. */
+export function cspNonce() {
+  return document.querySelector('meta[name="csp-nonce"]')?.nonce || "";
+}
+
 /** The CSRF token: from `<body hx-headers>` (what htmx sends), else the `csrftoken` cookie. */
 export function csrfToken() {
   try {

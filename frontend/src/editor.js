@@ -7,6 +7,8 @@ import { HighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror
 import { markdownKeymap, markdownLanguage } from "@codemirror/lang-markdown";
 import { tags } from "@lezer/highlight";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
+import { cspNonce } from "./dom.js";
+import { remoteSelections } from "./remote-selections.js";
 
 // The standard keys plus a few editing ones: Tab is left alone so it moves the focus out.
 const editingKeymap = [
@@ -58,7 +60,11 @@ export function createSectionEditor({ section, ytext, awareness, canWrite, exten
       placeholder(textarea.getAttribute("placeholder") || ""),
       EditorView.contentAttributes.of(contentAttributes),
       readOnly.of(readOnlyExtension(canWrite)),
-      yCollab(ytext, awareness, { undoManager }),
+      // CodeMirror's own <style> elements carry the page's nonce (the policy refuses others).
+      EditorView.cspNonce.of(cspNonce()),
+      // No awareness for yCollab: its remote selections write style="" attributes.
+      yCollab(ytext, null, { undoManager }),
+      remoteSelections(ytext, awareness),
       extensions,
     ],
   });

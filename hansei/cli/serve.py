@@ -19,6 +19,9 @@ from hansei.cli.errors import CommandFailed
 
 log = logging.getLogger("hansei.serve")
 APP = "hansei.asgi:application"
+# Every uvicorn server this command starts: no lifespan events (Django has none), and no
+# "Server: uvicorn" header telling the world what answers.
+UVICORN: dict[str, Any] = {"lifespan": "off", "server_header": False}
 
 
 def display_url(host: str, port: int) -> str:
@@ -116,9 +119,9 @@ def serve(args: argparse.Namespace) -> int:
     try:
         if args.workers > 1:
             on_started()  # the supervisor starts the processes; it has no "listening" hook
-            uvicorn.run(APP, host=args.host, port=args.port, workers=args.workers, lifespan="off")
+            uvicorn.run(APP, host=args.host, port=args.port, workers=args.workers, **UVICORN)
         else:
-            config = uvicorn.Config(APP, host=args.host, port=args.port, lifespan="off")
+            config = uvicorn.Config(APP, host=args.host, port=args.port, **UVICORN)
             server = _announcing_server(config, on_started)
             try:
                 server.run()

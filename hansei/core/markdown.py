@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 ALLOWED_TAGS = {
     "a",
@@ -51,12 +52,14 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
-    # markdown-it writes table column alignment as style="text-align:..."; only that
-    # property survives (see filter_style_properties below).
-    "th": {"align", "style"},
-    "td": {"align", "style"},
+    "th": {"align"},
+    "td": {"align"},
     "code": {"class"},
 }
+# Table column alignment is a class, not markdown-it's style="text-align:...": the
+# Content-Security-Policy refuses style attributes. hansei.css styles these classes.
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+ALLOWED_CLASSES = {"th": ALIGN_CLASSES, "td": ALIGN_CLASSES}
 
 
 @lru_cache(maxsize=1)
@@ -66,14 +69,25 @@ def _parser() -> MarkdownIt:
     )
 
 
+def _alignment_as_class(tokens: list[Token]) -> None:
+    for token in tokens:
+        style = token.attrs.pop("style", None) if token.type in {"th_open", "td_open"} else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
 def render_markdown(source: str) -> str:
-    html = _parser().render(source or "")
+    parser = _parser()
+    env: dict[str, object] = {}
+    tokens = parser.parse(source or "", env)
+    _alignment_as_class(tokens)
+    html = parser.renderer.render(tokens, parser.options, env)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes={"http", "https", "mailto"},
-        filter_style_properties={"text-align"},
         link_rel="noopener noreferrer nofollow",
     )
 

@@ -35,9 +35,9 @@ def _free_port() -> int:
 class Process:
     """A running `hansei` command whose output is collected line by line."""
 
-    def __init__(self, args: list[str], data_dir: Path) -> None:
+    def __init__(self, args: list[str], data_dir: Path, **settings: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HANSEI_")}
-        env.update(HANSEI_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+        env.update(HANSEI_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", **settings)
         env.pop("DJANGO_SETTINGS_MODULE", None)
         self.proc = subprocess.Popen(
             [*HANSEI, *args],

@@ -79,6 +79,7 @@ class HanseiServer:
         env.update(self.env)
         command = [sys.executable, "-m", "uvicorn", "hansei.asgi:application"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
+        command += ["--no-server-header"]  # as `hansei serve` runs it
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 60

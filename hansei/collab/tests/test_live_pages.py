@@ -19,6 +19,23 @@ HIGHLIGHTED = (
     ".map((el) => el.textContent).join('') === quote"
 )
 
+# Whether the remote caret and selection are painted in [colour, light colour].
+IN_COLOUR = """([colour, light]) => {
+  const computed = (value) => {
+    const probe = document.createElement("span");
+    probe.style.backgroundColor = value;
+    document.body.append(probe);
+    const result = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return result;
+  };
+  const caret = document.querySelector("#section-summary .cm-ySelectionCaret");
+  const selection = document.querySelector("#section-summary .cm-ySelection");
+  return Boolean(caret && selection)
+    && getComputedStyle(caret).backgroundColor === computed(colour)
+    && getComputedStyle(selection).backgroundColor === computed(light);
+}"""
+
 
 def _open(browser: Any, server: Any, user: Any, postmortem: Any, **context: Any) -> Any:
     page = signed_in_page(browser, server.url, user.username, **context)
@@ -75,6 +92,11 @@ def test_two_people_write_the_same_section_and_see_each_other(
     a.wait_for_selector(f"#presence [data-user-id='{bob.pk}']")
     b.wait_for_selector(f"#presence [data-user-id='{alice.pk}']")
     a.wait_for_selector(".cm-ySelectionInfo", state="attached")
+    # Bob's caret and selection are in his colour, set without style="" attributes (which the
+    # Content-Security-Policy refuses): the CSSOM for the caret, a class for the selection.
+    b.keyboard.press("Shift+End")
+    colour = b.evaluate("() => window.hanseiCollab.provider.awareness.getLocalState().user")
+    a.wait_for_function(IN_COLOUR, arg=[colour["color"], colour["colorLight"]])
     a.wait_for_selector("#collab-status[data-state='saved']")
     if SHOTS:
         a.screenshot(path=f"{SHOTS}/live-desktop.png", full_page=False)

@@ -62,15 +62,16 @@ def test_it_renders_tables():
 
     assert "<table>" in html
     assert "<th>Metric</th>" in html
-    assert '<td style="text-align:right">5%</td>' in html
+    assert '<td class="align-right">5%</td>' in html
     assert "<td>Errors</td>" in html
 
 
-def test_table_cells_keep_only_their_alignment_style():
+def test_table_cells_keep_only_their_alignment_as_a_class():
     html = render_markdown("| a |\n|:-:|\n| b |\n")
     forged = render_markdown('<td style="background:url(javascript:x)">x</td>')
 
-    assert '<td style="text-align:center">b</td>' in html
+    assert '<td class="align-center">b</td>' in html
+    assert "style=" not in html
     assert "<td" not in forged
 
 

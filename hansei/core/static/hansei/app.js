@@ -1,4 +1,5 @@
-// Small progressive enhancements; every page works without them.
+// Small progressive enhancements; every page works without them. The Content-Security-Policy
+// allows no inline script or event handler attribute: behaviour lives here, keyed on data-*.
 
 // Tell the server the browser's time zone so times show in the viewer's zone.
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -29,5 +30,23 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   if (event.detail.xhr.status === 400 || event.detail.xhr.status === 409) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
+  }
+});
+
+// Selects that apply at once (the footer's language): submit their form on change.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("[data-submit-on-change]");
+  if (select?.form) select.form.requestSubmit();
+});
+
+// The new comment form's Cancel forgets the selection the editor put into it.
+document.addEventListener("click", (event) => {
+  const form = event.target.closest("[data-comment-cancel]")?.form;
+  if (!form) return;
+  for (const name of ["section_key", "anchor_start", "anchor_end", "quote"]) form.elements[name].value = "";
+  const quote = form.querySelector("[data-quote-preview]");
+  if (quote) {
+    quote.textContent = "";
+    quote.hidden = true;
   }
 });
