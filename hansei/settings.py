@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "csp",
+    "axes",
     "hansei.core",
     "hansei.accounts",
     "hansei.incidents",
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     "hansei.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into HTTP 429 (accounts.views).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hansei.urls"
@@ -172,6 +175,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes first: it refuses a locked-out user name before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "hansei.accounts.backends.PasswordBackend",
+    "hansei.accounts.sso.backend.OidcBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -271,7 +280,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# A shared cache (Redis when configured) holds sign-in throttling counters across processes.
+# A shared cache (Redis when configured) for what processes must agree on.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -312,9 +321,60 @@ COLLAB_CATCHUP_INTERVAL = env_float("HANSEI_COLLAB_CATCHUP_INTERVAL", 5.0)
 # Stored updates of a document merged into one once there are this many.
 COLLAB_COMPACT_AFTER = env_int("HANSEI_COLLAB_COMPACT_AFTER", 500)
 
-# Failed sign-ins allowed per username and address before a pause of LOGIN_LOCKOUT_SECONDS.
+# Sign-in throttling (django-axes; the policy is in hansei/accounts/throttling.py): failed
+# password sign-ins allowed per normalized user name, from any address, before that name is
+# locked for LOGIN_LOCKOUT_SECONDS. Counted in the database, so every process sees them.
 LOGIN_MAX_FAILURES = env_int("HANSEI_LOGIN_MAX_FAILURES", 10)
 LOGIN_LOCKOUT_SECONDS = env_int("HANSEI_LOGIN_LOCKOUT_SECONDS", 900)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "hansei.accounts.throttling.throttled_username"
+AXES_FAILURE_LIMIT = "hansei.accounts.throttling.failure_limit"
+AXES_COOLOFF_TIME = "hansei.accounts.throttling.lockout_duration"
+AXES_LOCKOUT_CALLABLE = "hansei.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sign-ins and failures are Django's signals (user_logged_in, user_login_failed) and axes'
+# user_locked_out; axes keeps no log of successful ones besides.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# axes.W006 asks for the address among the lockout parameters. Failures are counted per name
+# across every address and browser, so rotating them gains nothing; counting per address would
+# let one attacker behind a shared address (load balancer, NAT) lock everyone there out.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Local passwords (the sign-in page, /admin/login/). Off: single sign-on only, and sessions
+# signed in with a password end.
+PASSWORD_LOGIN = env_bool("HANSEI_PASSWORD_LOGIN", True)
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; hansei/accounts/sso/), on when
+# HANSEI_OIDC_CLIENT_ID is set. Endpoints left empty are discovered from the issuer.
+OIDC_RP_CLIENT_ID = env_str("HANSEI_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("HANSEI_OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = env_str("HANSEI_OIDC_PROVIDER_NAME", "SSO")
+OIDC_ISSUER = env_str("HANSEI_OIDC_ISSUER")
+OIDC_DISCOVERY_URL = env_str("HANSEI_OIDC_DISCOVERY_URL")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("HANSEI_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("HANSEI_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("HANSEI_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("HANSEI_OIDC_JWKS_ENDPOINT")
+OIDC_OP_END_SESSION_ENDPOINT = env_str("HANSEI_OIDC_END_SESSION_ENDPOINT")
+OIDC_END_PROVIDER_SESSION = env_bool("HANSEI_OIDC_END_PROVIDER_SESSION", True)
+OIDC_RP_SCOPES = env_str("HANSEI_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("HANSEI_OIDC_SIGN_ALGO", "RS256")
+OIDC_USERNAME_CLAIM = env_str("HANSEI_OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_EMAIL_CLAIM = env_str("HANSEI_OIDC_EMAIL_CLAIM", "email")
+OIDC_NAME_CLAIM = env_str("HANSEI_OIDC_NAME_CLAIM", "name")
+OIDC_GROUPS_CLAIM = env_str("HANSEI_OIDC_GROUPS_CLAIM", "groups")
+OIDC_TEAM_MAP = env_str("HANSEI_OIDC_TEAM_MAP")  # "group=team-slug,..."
+OIDC_ROLE_MAP = env_str("HANSEI_OIDC_ROLE_MAP")  # "group=admin|member|reviewer,..."
+OIDC_DEFAULT_ROLE = env_str("HANSEI_OIDC_DEFAULT_ROLE", "member")
+OIDC_CREATE_USER = env_bool("HANSEI_OIDC_CREATE_USERS", True)
+OIDC_TIMEOUT = env_float("HANSEI_OIDC_TIMEOUT", 10.0)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's end-session request
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+
 
 # Content-Security-Policy (django-csp). Scripts and <style> elements run only from Hansei's own
 # files or with the per-request nonce (CodeMirror's editor styles carry it); nothing inline,
@@ -331,6 +391,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
+        # Single sign-on leaves for the provider by a link and a page that moves on by
+        # itself (accounts.views.SignOutView), never by a form: forms stay on this site.
         "form-action": [SELF],
         "report-uri": env_list("HANSEI_CSP_REPORT_URI") or None,
     },

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from hansei.accounts.views import admin_sign_in
 from hansei.api import api
 from hansei.api_errors import api_not_found
 
@@ -24,5 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin site's own: normalized names, axes, and HANSEI_PASSWORD_LOGIN apply.
+    path("admin/login/", admin_sign_in),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from hansei.accounts.models import ApiToken, Membership, Team, User
+from hansei.accounts.forms import AdminSignInForm, ChangeUserForm, NewUserForm
+from hansei.accounts.models import ApiToken, Membership, SsoIdentity, Team, User
+
+# /admin/login/ normalizes user names like the sign-in page (and is throttled like it: axes).
+admin.site.login_form = AdminSignInForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,8 +17,24 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class SsoIdentityInline(admin.TabularInline):
+    """Single sign-on identities; deleting one unlinks it (the next sign-in matches by email)."""
+
+    model = SsoIdentity
+    extra = 0
+    fields = readonly_fields = ("issuer", "subject", "created_at", "last_sign_in_at")
+    verbose_name = _("single sign-on identity")
+    verbose_name_plural = _("single sign-on identities")
+
+    def has_add_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = ChangeUserForm
+    add_form = NewUserForm
+    inlines = [SsoIdentityInline]
     list_display = ["username", "display_name", "email", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "teams"]
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]

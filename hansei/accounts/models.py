@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -19,7 +20,21 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
 
 
+def normalize_username(username: str) -> str:
+    """The one spelling of a user name, used wherever users are created and at every sign-in:
+    compatibility-normalized (NFKC: fullwidth ``ｅｍｍａ`` is ``emma``), without surrounding
+    whitespace, case-folded (``EMMA`` is ``emma``). Sign-in throttling counts failures per
+    normalized name, so no spelling of a name gets a counter of its own."""
+    folded = unicodedata.normalize("NFKC", username).strip().casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
 class HanseiUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        """How every password sign-in finds its user (Django's ModelBackend, the admin site,
+        ``createsuperuser``'s uniqueness check): by the normalized name."""
+        return self.get(username=normalize_username(username or ""))
+
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
     ) -> User:
@@ -31,7 +46,7 @@ class User(AbstractUser):
     """A person. ``role`` says what they may do; team memberships say where.
 
     The role is the source of truth: admins are Django superusers (the admin site is theirs),
-    nobody else is.
+    nobody else is. The username is stored normalized (``normalize_username``).
     """
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
@@ -52,7 +67,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def normalize_username(cls, username: Any) -> Any:
+        # Django calls this in UserManager.create_user and in AbstractUser.clean (model forms).
+        return normalize_username(username) if isinstance(username, str) else username
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username = normalize_username(self.username)
         self.is_staff = self.is_superuser = self.role == Role.ADMIN
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
@@ -135,3 +156,23 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class SsoIdentity(models.Model):
+    """Who a person is at an OpenID Connect provider: the token's issuer and subject (``sub``).
+    Single sign-on finds people by this first, so a changed email or user name at the provider
+    still signs in the same person."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_sso_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

@@ -26,10 +26,10 @@ def read_password(*, from_stdin: bool) -> str:
 def createuser(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
-    from hansei.accounts.models import Team
+    from hansei.accounts.models import Team, normalize_username
     from hansei.accounts.services import check_new_user, create_user
 
-    username = args.username.strip()
+    username = normalize_username(args.username)  # "Emma" is created as "emma"
     try:
         check_new_user(username=username, email=args.email)  # before asking for a password
     except ValidationError as exc:

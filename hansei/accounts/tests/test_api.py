@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -147,7 +148,8 @@ def test_it_refuses_a_token_without_a_name(alice: Any) -> None:
 
 def _signed_in(user: Any) -> Client:
     client = Client(enforce_csrf_checks=True)
-    assert client.login(username=user.username, password=PASSWORD)
+    # Every sign-in goes through django-axes, which needs the request it throttles.
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

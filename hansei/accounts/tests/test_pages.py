@@ -20,21 +20,6 @@ def test_it_signs_in_and_out(client: Any, alice: Any) -> None:
     assert client.get(reverse("core:home")).status_code == 302
 
 
-def test_it_pauses_sign_in_after_too_many_failures(client: Any, alice: Any, settings: Any) -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.LOGIN_MAX_FAILURES = 3
-    for _attempt in range(3):
-        response = client.post(reverse("accounts:login"), {"username": "alice", "password": "x"})
-        assert response.status_code == 200
-    response = client.post(reverse("accounts:login"), {"username": "alice", "password": PASSWORD})
-    assert response.status_code == 429
-    assert "Too many failed attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-    cache.clear()
-
-
 def test_it_saves_language_and_time_zone(client: Any, alice: Any) -> None:
     client.force_login(alice)
     response = client.post(
