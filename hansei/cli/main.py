@@ -88,6 +88,20 @@ def _reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from hansei.cli.backup import backup
+
+    require_migrated()
+    return backup(args)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from hansei.cli.backup import restore
+
+    require_migrated()
+    return restore(args)
+
+
 def _lint(args: argparse.Namespace) -> int:
     from hansei.cli.lint import lint
 
@@ -146,6 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
     reindex = sub.add_parser("reindex", help="rebuild the search index")
     reindex.set_defaults(handler=_reindex)
 
+    from hansei.cli.backup import add_backup_arguments, add_restore_arguments
+
+    backup = sub.add_parser("backup", help="write the whole database to one file")
+    add_backup_arguments(backup)
+    backup.set_defaults(handler=_backup)
+
+    restore = sub.add_parser("restore", help="replace the whole database by a backup")
+    add_restore_arguments(restore)
+    restore.set_defaults(handler=_restore)
+
     from hansei.cli.lint import add_arguments as add_lint_arguments
 
     lint = sub.add_parser("lint", help="check a Markdown postmortem for blame and quality")
@@ -154,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OWN_COMMANDS = {"serve", "worker", "demo", "createuser", "export", "reindex", "lint"}
+OWN_COMMANDS = {
+    "serve", "worker", "demo", "createuser", "export", "reindex", "lint", "backup", "restore",
+}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ on PostgreSQL every phrase goes through ``phraseto_tsquery``, which accepts any 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -26,6 +27,11 @@ class SearchBackend(Protocol):
     def delete(self, postmortem_id: int) -> None: ...
 
     def clear(self) -> None: ...
+
+    def refill(self, documents: Iterable[tuple[int, str, str]]) -> None:
+        """Rebuild what this database keeps beside the document rows from those rows
+        (postmortem id, segmented title, segmented body), leaving the rows as they are."""
+        ...
 
     def matching(self, qs: PostmortemQuerySet, phrases: Phrases) -> PostmortemQuerySet:
         """Only the postmortems matching every phrase."""
@@ -60,6 +66,11 @@ class SQLiteBackend:
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
+
+    def refill(self, documents: Iterable[tuple[int, str, str]]) -> None:
+        self.clear()
+        for postmortem_id, title, body in documents:
+            self.store(postmortem_id, title, body)
 
     @staticmethod
     def match_expression(phrases: Phrases) -> str:
@@ -112,6 +123,12 @@ class PostgresBackend:
 
     def clear(self) -> None:
         SearchTerm.objects.all().delete()
+
+    def refill(self, documents: Iterable[tuple[int, str, str]]) -> None:
+        """The tsvector column is computed by the database; the vocabulary gains the words it
+        lacks and keeps its rows (and their ids) as they are."""
+        for postmortem_id, title, body in documents:
+            self.store(postmortem_id, title, body)
 
     def _typo_alternatives(self, word: str) -> list[str]:
         """Indexed words close to a word the index does not know ("paymnet" → "payment")."""

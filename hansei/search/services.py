@@ -107,6 +107,16 @@ def reindex_all() -> int:
     return count
 
 
+@transaction.atomic
+def restore_index() -> int:
+    """Rebuild the database's own index (SQLite's FTS table, PostgreSQL's vocabulary) from the
+    document rows as they are: after ``hansei restore`` the rows are back with their ids and
+    times, the rest may not be (a backup holds tables only). Returns how many documents."""
+    documents = SearchDocument.objects.order_by("pk").values_list("postmortem_id", "title", "body")
+    current_backend().refill(documents.iterator())
+    return SearchDocument.objects.count()
+
+
 # --- searching ------------------------------------------------------------------------------
 
 

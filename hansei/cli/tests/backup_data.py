@@ -1,0 +1,179 @@
+"""A database with a row in every table, and every table read back raw, for the backup tests.
+
+The demo brings teams, people, incidents, postmortems in every state, reviews, revisions,
+live-editing updates and the search index; ``fill_the_rest`` adds what the demo leaves empty
+(sessions, tokens, comments, integrations, admin log...), with awkward values on purpose:
+Japanese and emoji, quotes and newlines, JSON null and nesting, decimals with trailing zeros,
+an IPv6 address, a 62-bit integer, microseconds.
+
+``every_table`` reads every table the database has (not only those the backup code knows) as
+the driver returns it, so a comparison catches a value the ORM would round off.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+AWKWARD = 'Ünïcode 反省 🚒 "quotes" \\ back\nslash\ttab'
+# Tables of SQLite's FTS5 index other than the index itself: their pages depend on the order
+# of insertion, the index content (search_fts) is what must come back.
+FTS_SHADOW = ("search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config")
+FTS_CONTENT = "search_fts_content"
+
+
+def fill_the_rest() -> None:
+    """Rows in every table the demo leaves empty (test data, written directly)."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.test import Client
+    from django.urls import reverse
+
+    from hansei.accounts.models import SsoIdentity, Team, User
+    from hansei.accounts.services import create_api_token
+
+    emma = User.objects.get(username="emma")
+    team = Team.objects.order_by("pk").first()
+    assert team is not None
+    group = Group.objects.create(name="Auditors")
+    group.permissions.add(*Permission.objects.order_by("pk")[:3])
+    emma.groups.add(group)
+    emma.user_permissions.add(Permission.objects.order_by("pk").last())
+    Client().force_login(emma)  # a session row
+    # A failed sign-in through the form: whatever the throttling keeps about it.
+    Client().post(reverse("accounts:login"), {"username": "emma", "password": "wrong"})
+    create_api_token(actor=emma, name=AWKWARD[:40])
+    SsoIdentity.objects.create(
+        user=emma, issuer="https://sso.example.com", subject="0042", last_sign_in_at=None
+    )
+    LogEntry.objects.create(
+        user=emma,
+        content_type=ContentType.objects.get_for_model(Team),
+        object_id=str(team.pk),
+        object_repr=team.name,
+        action_flag=CHANGE,
+        change_message='[{"changed": {"fields": ["Description"]}}]',
+    )
+    _fill_work(emma, team)
+    _fill_postmortem_parts(emma, team)
+
+
+def _fill_work(emma: Any, team: Any) -> None:
+    from hansei.collab.models import Comment, CommentThread
+    from hansei.core.jobs import enqueue
+    from hansei.incidents.models import Incident, Severity
+    from hansei.integrations.models import Delivery, ExternalIncident, Integration
+    from hansei.notifications.models import Notification
+    from hansei.postmortems.models import Postmortem
+
+    postmortem = Postmortem.objects.order_by("pk").first()
+    incident = Incident.objects.order_by("pk").first()
+    assert postmortem is not None and incident is not None
+    enqueue("notifications.send_email", {"to": ["a@example.com"], "n": 1.5, "x": None})
+    Notification.objects.create(
+        recipient=emma, actor=emma, kind="mention", postmortem=postmortem,
+        text=AWKWARD, url="/postmortems/1/", read_at=timezone.now(),
+    )  # fmt: skip
+    thread = CommentThread.objects.create(
+        postmortem=postmortem, section_key="summary", anchor_start="AQID", anchor_end="BAUG",
+        quote=AWKWARD, created_by=emma, resolved_by=emma, resolved_at=timezone.now(),
+    )  # fmt: skip
+    comment = Comment.objects.create(thread=thread, author=emma, body=AWKWARD)
+    comment.mentions.add(emma)
+    integration = Integration.objects.create(
+        kind="alertmanager", name="Alerts", team=team,
+        default_severity=Severity.objects.order_by("level").first(),
+        severity_mapping={"critical": 1, "nested": {"list": [1, None, "二"]}},
+        service_mapping={},
+    )  # fmt: skip
+    ExternalIncident.objects.create(
+        integration=integration, external_id="ext-1", incident=incident,
+        url="https://alerts.example.com/1", last_status="resolved",
+    )  # fmt: skip
+    Delivery.objects.create(
+        integration=integration, kind="alertmanager", outcome="accepted", status_code=201,
+        event_type="firing", event_key="k1", incident=incident,
+        body_excerpt=AWKWARD, remote_addr="2001:db8::1",
+    )  # fmt: skip
+
+
+def _fill_postmortem_parts(emma: Any, team: Any) -> None:
+    from hansei.postmortems.models import (
+        ContributingFactor,
+        ContributingFactorCategory,
+        LintDismissal,
+        LintVocabulary,
+        Postmortem,
+        PostmortemImpact,
+        WhyChain,
+    )
+    from hansei.search.models import SearchTerm
+
+    postmortem = Postmortem.objects.order_by("pk").first()
+    assert postmortem is not None
+    PostmortemImpact.objects.update_or_create(
+        postmortem=postmortem,
+        defaults={
+            "affected_count": 2**62,
+            "requests_failed_percent": Decimal("12.500"),
+            "revenue_impact": Decimal("-0.10"),
+            "revenue_currency": "JPY",
+            "notes": AWKWARD,
+            "updated_by": emma,
+        },
+    )
+    WhyChain.objects.create(
+        postmortem=postmortem, problem=AWKWARD[:100], whys=["why?", {"deep": [None, 1.25]}]
+    )
+    ContributingFactor.objects.create(
+        postmortem=postmortem,
+        category=ContributingFactorCategory.objects.order_by("pk").first(),
+        description=AWKWARD,
+        created_by=emma,
+    )
+    LintDismissal.objects.create(
+        postmortem=postmortem, fingerprint="f" * 32, rule_id="blame", section_key="summary",
+        text="careless", reason=AWKWARD, dismissed_by=emma,
+        created_at=timezone.now() - timedelta(microseconds=1),
+    )  # fmt: skip
+    LintVocabulary.objects.create(team=None, data={"phrases": ["反省"], "people": []})
+    LintVocabulary.objects.create(team=team, data={})
+    SearchTerm.objects.get_or_create(word="backup")
+
+
+def every_table() -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of the database but Django's migration record, rows sorted, as stored."""
+    tables = [
+        name
+        for name in connection.introspection.table_names()
+        if name != "django_migrations" and name not in FTS_SHADOW and name != FTS_CONTENT
+    ]
+    contents = {}
+    with connection.cursor() as cursor:
+        for name in tables:
+            columns = "rowid, *" if name == "search_fts" else "*"
+            cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(name)}")
+            contents[name] = sorted((tuple(_plain(v) for v in row) for row in cursor), key=repr)
+    return contents
+
+
+def _plain(value: Any) -> Any:
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+def empty_tables() -> list[str]:
+    """Tables of Hansei's and Django's own apps without rows (other libraries' tables are
+    compared all the same, but may stay empty: their rows are not ours to make)."""
+    from django.apps import apps
+
+    ours = {
+        m._meta.db_table
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.app_config.name.startswith(("hansei.", "django.contrib."))
+    }
+    return sorted(name for name, rows in every_table().items() if not rows and name in ours)
