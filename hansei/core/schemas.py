@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from ninja import Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 
 def _drop_null(schema: dict[str, Any], model: Any) -> None:
@@ -36,5 +37,5 @@ class PatchSchema(Schema):
     @classmethod
     def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None and info.field_name not in cls.nullable:
-            raise ValueError("This field cannot be null.")
+            raise PydanticCustomError("null", "This field cannot be null.")
         return value

@@ -137,7 +137,7 @@ def test_it_keeps_an_incident_unchanged_when_a_change_is_invalid(
     late = (incident.resolved_at + timedelta(minutes=1)).isoformat()
     response = api.patch(f"/incidents/{incident.pk}", {"title": "New", "detected_at": late})
     assert_error(response, 400, "acknowledged_at")
-    assert_error(api.patch(f"/incidents/{incident.pk}", {"title": None}), 400, "title")
+    assert_error(api.patch(f"/incidents/{incident.pk}", {"title": None}), 422, "title")
     assert Incident.objects.get(pk=incident.pk).title == incident.title
 
 

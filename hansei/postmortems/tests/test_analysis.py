@@ -321,8 +321,10 @@ def test_published_revisions_freeze_the_analysis(
     revision = publish_postmortem(actor=alice, postmortem=pm)
     data = revision.snapshot
     assert data["impact"]["support_tickets"] == 7 and data["impact"]["revenue_impact"] == 9.5
-    assert data["contributing_factors"] == [{"category": "Tooling", "description": "No dry run"}]
-    assert data["why_chains"] == [{"problem": "Outage", "whys": ["Bad config"]}]
+    [factor] = data["contributing_factors"]
+    assert (factor["category"], factor["description"]) == ("Tooling", "No dry run")
+    [chain] = data["why_chains"]
+    assert (chain["problem"], chain["whys"]) == ("Outage", ["Bad config"])
     WhyChain.objects.filter(postmortem=pm).update(problem="Changed later")
     markdown = snapshot_to_markdown(revision.snapshot)
     assert "- Support tickets: 7" in markdown and "- Revenue impact: 9.5 USD" in markdown
