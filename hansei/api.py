@@ -14,6 +14,7 @@ from hansei.accounts.api import router as accounts_router
 from hansei.accounts.auth import api_auth
 from hansei.action_items.api import router as action_items_router
 from hansei.api_errors import document_errors, install_error_handlers
+from hansei.audit.api import router as audit_router
 from hansei.collab.comment_api import router as comments_router
 from hansei.incidents.api import router as incidents_router
 from hansei.postmortems.analysis_api import router as analysis_router
@@ -53,3 +54,4 @@ api.add_router("", search_router)
 api.add_router("", analysis_router)
 api.add_router("", comments_router)
 api.add_router("", lint_router)
+api.add_router("", audit_router)

@@ -87,11 +87,14 @@ INSTALLED_APPS = [
     "hansei.search",
     "hansei.collab",
     "hansei.integrations",
+    "hansei.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The address and browser of each request, for the audit log's entries (core.audit).
+    "hansei.core.audit.AuditContextMiddleware",
     # Below WhiteNoise, so static files keep their long cache and go without a policy; above
     # everything else, so error answers (CSRF refusals, 500s) get the headers too.
     "hansei.core.middleware.PrivateResponseMiddleware",

@@ -10,6 +10,7 @@ from hansei.api_errors import api_not_found
 admin.site.site_header = "Hansei administration"
 admin.site.site_title = "Hansei"
 admin.site.index_title = "Teams, people, services and the job queue"
+admin.site.index_template = "audit/admin_index.html"  # adds a link to the audit log
 
 urlpatterns = [
     path("", include("hansei.core.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("archive/", include("hansei.search.urls")),
     path("", include("hansei.collab.urls")),
     path("notifications/", include("hansei.notifications.urls")),
+    path("audit/", include("hansei.audit.urls")),
     path("hooks/", include("hansei.integrations.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),

@@ -12,7 +12,8 @@ Rules, one per line in each function:
   those published (they are tracked live), never the ones the draft added;
 * the draft's history (automatic versions) is for its team, its reviewers and admins: readers
   of a published postmortem outside them see only the published revisions;
-* the owner of an action item sees and updates it, even outside the team.
+* the owner of an action item sees and updates it, even outside the team;
+* only admins read the audit log; nobody changes or deletes its entries.
 """
 
 from __future__ import annotations
@@ -286,6 +287,11 @@ def can_request_postmortem(user: User, incident: Incident) -> bool:
 
 def can_administer(user: User) -> bool:
     return _is_signed_in(user) and user.is_admin
+
+
+def can_read_audit_log(user: User) -> bool:
+    """The audit log (who signed in, changed roles, exported...) is for admins only."""
+    return can_administer(user)
 
 
 def require(allowed: bool, message: str = "") -> None:

@@ -60,8 +60,13 @@ def _select(args: argparse.Namespace) -> list[Postmortem]:
 
 
 def export(args: argparse.Namespace) -> int:
+    from hansei.postmortems.services import note_export
+
     postmortems = _select(args)
     documents = [postmortem_data(p) for p in postmortems]
+    for postmortem, data in zip(postmortems, documents, strict=True):
+        revision = data.get("revision") or _revision_of(postmortem)
+        note_export(actor=None, postmortem=postmortem, fmt=args.format, revision=revision)
     if args.output:
         folder = Path(args.output)
         try:
@@ -76,6 +81,11 @@ def export(args: argparse.Namespace) -> int:
         return 0
     sys.stdout.write(_to_stdout(documents, args))
     return 0
+
+
+def _revision_of(postmortem: Postmortem) -> int | None:
+    latest = postmortem.latest_revision() if postmortem.is_published else None
+    return latest.number if latest else None
 
 
 def _to_stdout(documents: list[dict[str, Any]], args: argparse.Namespace) -> str:

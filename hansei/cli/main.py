@@ -192,10 +192,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return USAGE_ERROR
-        if getattr(args, "django", True):
-            setup_django()
         handler: Handler = args.handler
-        return handler(args)
+        if not getattr(args, "django", True):
+            return handler(args)
+        setup_django()
+        if args.command in ("serve", "worker"):
+            return handler(args)  # requests and jobs say where they come from themselves
+        from hansei.core import audit
+
+        with audit.origin(audit.Via.CLI):  # what an operator changes here is audited as such
+            return handler(args)
     except CommandFailed as exc:
         print(
             f"hansei: {exc.message}" if not exc.message.startswith("hansei") else exc.message,

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
+from hansei.core import audit
 from hansei.core.models import Job
 
 
@@ -32,3 +35,37 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """A model admin whose additions, changes and deletions go into the audit log, with the
+    fields that changed (``audit_secrets`` as ``[secret]``). Actions are named
+    ``<audit_name>.created|changed|deleted``; the default name is ``admin.<model>``."""
+
+    audit_name = ""
+    audit_secrets: frozenset[str] = frozenset()
+
+    def _action(self, what: str) -> str:
+        return f"{self.audit_name or 'admin.' + self.model._meta.model_name}.{what}"
+
+    @staticmethod
+    def _fields(obj: Any) -> dict[str, Any]:
+        return {field.name: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        stored = self.model._default_manager.filter(pk=obj.pk).first() if change else None
+        before = self._fields(stored) if stored is not None else {}
+        super().save_model(request, obj, form, change)
+        changes = audit.changes_between(before, self._fields(obj), self.audit_secrets)
+        if changes or not change:
+            action = self._action("changed" if change else "created")
+            audit.record(action, actor=request.user, target=obj, changes=changes)
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        audit.record(self._action("deleted"), actor=request.user, target=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for obj in queryset:
+            audit.record(self._action("deleted"), actor=request.user, target=obj)
+        super().delete_queryset(request, queryset)

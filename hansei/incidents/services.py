@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hansei.accounts import access
 from hansei.accounts.models import Team, User
+from hansei.core import audit
 from hansei.core.errors import InvalidState
 from hansei.incidents.events import record_event
 from hansei.incidents.models import (
@@ -246,6 +247,7 @@ def update_policy(*, actor: User, changes: dict[str, Any]) -> PostmortemPolicy:
     if unknown:
         raise ValidationError(_("Unknown policy fields: %s") % ", ".join(sorted(unknown)))
     policy = PostmortemPolicy.objects.select_for_update().get(pk=PostmortemPolicy.current().pk)
+    before = {name: getattr(policy, name) for name in changes}
     for name, value in changes.items():
         setattr(policy, name, value)
     if policy.required_approvals < 1:
@@ -256,6 +258,10 @@ def update_policy(*, actor: User, changes: dict[str, Any]) -> PostmortemPolicy:
     policy.updated_by = actor
     policy.full_clean(exclude=["updated_by"])
     policy.save()
+    after = {name: getattr(policy, name) for name in changes}
+    found = audit.changes_between(before, after)
+    if found:
+        audit.record("policy.changed", actor=actor, target=policy, changes=found)
     return policy
 
 
@@ -281,8 +287,12 @@ def update_severity(*, actor: User, severity: Severity, changes: dict[str, Any])
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(_("Unknown severity fields: %s") % ", ".join(sorted(unknown)))
+    before = {name: getattr(severity, name) for name in changes}
     for name, value in changes.items():
         setattr(severity, name, value)
     severity.full_clean()
     severity.save()
+    found = audit.changes_between(before, {name: getattr(severity, name) for name in changes})
+    if found:
+        audit.record("severity.changed", actor=actor, target=severity, changes=found)
     return severity

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hansei.core.admin import ReadOnlyAdminMixin
+from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
 from hansei.incidents.models import Service, Severity
 from hansei.integrations.models import Delivery, Integration
 from hansei.notifications.services import absolute_url
@@ -68,7 +68,9 @@ class IntegrationForm(forms.ModelForm):
 
 
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
+class IntegrationAdmin(AuditedAdmin):
+    audit_name = "integration"
+    audit_secrets = frozenset({"secret", "token"})
     form = IntegrationForm
     list_display = ["name", "kind", "team", "is_active", "url_to_paste"]
     list_filter = ["kind", "team", "is_active"]

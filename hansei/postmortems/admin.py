@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hansei.core.admin import ReadOnlyAdminMixin
+from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
 from hansei.postmortems.models import ContributingFactorCategory, LintDismissal, LintVocabulary
 
 
 @admin.register(ContributingFactorCategory)
-class ContributingFactorCategoryAdmin(admin.ModelAdmin):
+class ContributingFactorCategoryAdmin(AuditedAdmin):
     """The contributing factor taxonomy. A category in use cannot be deleted (the factors keep
     it): untick "offered for new analyses" to retire it."""
 
@@ -75,7 +75,7 @@ class LintVocabularyForm(forms.ModelForm):
 
 
 @admin.register(LintVocabulary)
-class LintVocabularyAdmin(admin.ModelAdmin):
+class LintVocabularyAdmin(AuditedAdmin):
     """The writing check's vocabulary, site-wide (no team) or per team, checked on save: a
     bad entry (an invalid regular expression, an unknown rule...) is a form error naming it."""
 

@@ -244,6 +244,7 @@ def export(
         if found is None:
             raise Http404
         data = found.snapshot
+    services.note_export(actor=actor, postmortem=postmortem, fmt=format, revision=revision)
     filename = f"postmortem-{postmortem.pk}" + (f"-r{revision}" if revision else "")
     if format == "json":
         response = HttpResponse(

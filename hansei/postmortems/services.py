@@ -15,6 +15,7 @@ from hansei.accounts import access
 from hansei.accounts.models import User
 from hansei.collab import store
 from hansei.collab.live import broadcast_change
+from hansei.core import audit
 from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident, PostmortemPolicy, Severity
@@ -198,8 +199,10 @@ def update_postmortem(
     if due_date is not None and due_date != postmortem.due_date:
         _validate_due_date(due_date)
         postmortem.due_date = due_date
-    if restricted is not None:
+    if restricted is not None and restricted != current.restricted:
         postmortem.restricted = restricted
+        change = {"restricted": audit.change(current.restricted, restricted)}
+        audit.record("postmortem.restriction_changed", actor=actor, target=current, changes=change)
     postmortem.save(update_fields=["title", "owner", "due_date", "restricted", "updated_at"])
     return postmortem
 
@@ -360,6 +363,12 @@ def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str 
         published_at=now,
     )
     index_postmortem(postmortem)
+    audit.record(
+        "postmortem.published",
+        actor=actor,
+        target=postmortem,
+        detail=f"revision {number}" + (f": {revision.change_note}" if revision.change_note else ""),
+    )
     announce_publication(revision=revision)
     state_changed(postmortem=postmortem, reason=VersionReason.PUBLISHED, actor=actor)
     return revision
@@ -374,8 +383,18 @@ def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
         raise InvalidState(_("Only a published postmortem can be amended."))
     postmortem.status = Status.DRAFT
     postmortem.save(update_fields=["status", "updated_at"])
+    audit.record("postmortem.amendment_started", actor=actor, target=postmortem)
     state_changed(postmortem=postmortem, reason=VersionReason.AMENDMENT, actor=actor)
     return postmortem
+
+
+def note_export(
+    *, actor: User | None, postmortem: Postmortem, fmt: str, revision: int | None
+) -> None:
+    """An export leaves Hansei: the audit log keeps who took which version, and how.
+    ``actor`` None is an operator at the command line."""
+    shown = f"revision {revision}" if revision else "current content"
+    audit.record("postmortem.exported", actor=actor, target=postmortem, detail=f"{fmt}, {shown}")
 
 
 def sections_missing_content(postmortem: Postmortem) -> list[Section]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hansei.accounts import access
 from hansei.accounts.models import User
+from hansei.core import audit
 from hansei.postmortems.models import SectionKind, Template, TemplateSection
 
 
@@ -74,6 +75,8 @@ def save_template(
     if errors:
         raise ValidationError(errors)
     specs = _clean_sections(sections)
+    before = _template_fields(template) if template is not None else {}
+    created = template is None
     template = template or Template()
     template.name, template.language = name, language
     template.description, template.is_default = description.strip()[:300], is_default
@@ -93,4 +96,21 @@ def save_template(
                 "position": position,
             },
         )
+    changes = audit.changes_between(before, _template_fields(template))
+    if created or changes:
+        action = "template.created" if created else "template.changed"
+        audit.record(action, actor=actor, target=template, changes=changes)
     return template
+
+
+def _template_fields(template: Template) -> dict[str, object]:
+    sections = template.sections.order_by("position")
+    return {
+        "name": template.name,
+        "language": template.language,
+        "description": template.description,
+        "is_default": template.is_default,
+        "sections": [
+            f"{s.key}: {s.title} ({s.kind}{', required' if s.required else ''})" for s in sections
+        ],
+    }

@@ -205,7 +205,12 @@ def revision_detail(request: AuthedRequest, pk: int, number: int) -> HttpRespons
 @login_required
 def export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
+    if fmt not in ("md", "json"):
+        raise Http404(_("Unknown export format."))
     data = _export_data(request, postmortem)
+    services.note_export(
+        actor=request.user, postmortem=postmortem, fmt=fmt, revision=data.get("revision")
+    )
     filename = f"postmortem-{postmortem.pk}"
     if fmt == "md":
         response = HttpResponse(
