@@ -273,6 +273,15 @@ def can_revoke_api_token(user: User, token: ApiToken) -> bool:
     return _is_signed_in(user) and (token.user_id == user.pk or user.is_admin)
 
 
+def get_api_token_for_user(user: User, pk: int | str) -> ApiToken:
+    """A token ``user`` may revoke: their own, or anyone's for an admin; 404 otherwise."""
+    from hansei.accounts.models import ApiToken
+
+    tokens = ApiToken.objects.all() if can_administer(user) else ApiToken.objects.filter(user=user)
+    token: ApiToken = _get_or_404(tokens.select_related("user"), pk)
+    return token
+
+
 def can_manage_incident(user: User, incident: Incident) -> bool:
     return can_write_for_team(user, incident.team_id)
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
-from hansei.accounts import services
+from hansei.accounts import access, services
 from hansei.accounts.auth import actor_of
 from hansei.accounts.models import ApiToken, Team
 from hansei.accounts.schemas import MeOut, NewTokenOut, TeamOut, TokenIn, TokenOut
@@ -38,6 +37,6 @@ def create_token(request: HttpRequest, payload: TokenIn) -> object:
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke an API token")
 def revoke_token(request: HttpRequest, token_id: int) -> object:
     actor = actor_of(request)
-    token = get_object_or_404(ApiToken, pk=token_id, user=actor)
+    token = access.get_api_token_for_user(actor, token_id)
     services.revoke_api_token(actor=actor, token=token)
     return Status(204, None)

@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from hansei.accounts import access
 from hansei.accounts.forms import PreferencesForm, SignInForm, TokenForm
 from hansei.accounts.services import update_preferences
 from hansei.accounts.sso.config import provider_name, sso_enabled
@@ -181,7 +182,7 @@ def create_token(request: AuthedRequest) -> HttpResponse:
 def delete_token(request: AuthedRequest, token_id: int) -> HttpResponse:
     from hansei.accounts.services import revoke_api_token
 
-    token = get_object_or_404(request.user.api_tokens, pk=token_id)
+    token = access.get_api_token_for_user(request.user, token_id)
     revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:settings")

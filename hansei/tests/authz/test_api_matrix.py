@@ -1,0 +1,215 @@
+"""The authorization matrix of the API: every operation of the OpenAPI document × six roles ×
+six postmortem states, allowed or refused as ``rules`` says. A refused write changes nothing
+in the database; an operation missing from ``API`` fails the test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from hansei.conftest import FULL_CHECKLIST
+from hansei.tests.authz import rules
+from hansei.tests.authz.matrix import (
+    changed_tables,
+    classify_api,
+    fill,
+    fingerprint,
+    rolled_back,
+)
+from hansei.tests.authz.world import ROLES, STATES, World, build_world
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+SOON = (timezone.localdate() + timedelta(days=9)).isoformat()
+
+
+@dataclass(frozen=True)
+class Entry:
+    rule: rules.Rule
+    body: dict[str, Any] | None = None
+    exists: Any = None  # state -> bool: the object is there (else everyone gets a 404)
+
+
+INCIDENT = {
+    "title": "Search was slow",
+    "severity": "SEV3",
+    "team": "payments",
+    "started_at": (NOW - timedelta(hours=2)).isoformat(),
+    "resolved_at": (NOW - timedelta(hours=1)).isoformat(),
+}
+TEMPLATE = {"name": "Matrix template", "sections": [{"title": "Summary"}]}
+DISMISSAL = {"rule": "blame-person", "section": "summary", "text": "Al broke it", "reason": "Why"}
+P = "/api/v1/postmortems/{pk}"
+
+API: dict[str, Entry] = {
+    # people, tokens, settings everyone reads
+    "GET /api/v1/me": Entry(rules.signed_in),
+    "GET /api/v1/teams": Entry(rules.signed_in),
+    "GET /api/v1/tokens": Entry(rules.signed_in),
+    "POST /api/v1/tokens": Entry(rules.signed_in, {"name": "matrix"}),
+    "DELETE /api/v1/tokens/{token_id}": Entry(rules.owns_token),
+    "GET /api/v1/severities": Entry(rules.signed_in),
+    "PATCH /api/v1/severities/{level}": Entry(rules.admin, {"description": "Changed"}),
+    "GET /api/v1/services": Entry(rules.signed_in),
+    "GET /api/v1/policy": Entry(rules.signed_in),
+    "PATCH /api/v1/policy": Entry(rules.admin, {"required_approvals": 1}),
+    "GET /api/v1/templates": Entry(rules.signed_in),
+    "POST /api/v1/templates": Entry(rules.admin, TEMPLATE),
+    "PUT /api/v1/templates/{template_id}": Entry(rules.admin, TEMPLATE),
+    "GET /api/v1/factor-categories": Entry(rules.signed_in),
+    "GET /api/v1/reviews": Entry(rules.signed_in),
+    "GET /api/v1/reviews/checklist": Entry(rules.signed_in),
+    "GET /api/v1/search": Entry(rules.signed_in),
+    "POST /api/v1/lint": Entry(rules.signed_in, {"text": "The system failed."}),
+    "GET /api/v1/audit-events": Entry(rules.admin),
+    "GET /api/v1/audit-events/export": Entry(rules.admin),
+    # incidents (the postmortem's)
+    "GET /api/v1/incidents": Entry(rules.signed_in),
+    "POST /api/v1/incidents": Entry(rules.team_writer, INCIDENT),
+    "GET /api/v1/incidents/{incident_id}": Entry(rules.reads),
+    "PATCH /api/v1/incidents/{incident_id}": Entry(rules.team_writer, {"summary": "Updated."}),
+    "POST /api/v1/incidents/{incident_id}/postmortem-request": Entry(rules.reads, {"reason": "x"}),
+    "GET /api/v1/incidents/{incident_id}/requirement": Entry(rules.reads),
+    "POST /api/v1/incidents/{incident_id}/postmortem": Entry(rules.team_writer, {}),
+    # the postmortem
+    "GET /api/v1/postmortems": Entry(rules.signed_in),
+    f"GET {P}": Entry(rules.reads),
+    f"PATCH {P}": Entry(rules.edits, {"due_date": SOON}),
+    f"PUT {P}/sections/{{key}}": Entry(rules.edits, {"body": "Rewritten."}),
+    f"POST {P}/timeline": Entry(rules.edits, {"occurred_at": NOW.isoformat(), "text": "x"}),
+    f"PATCH {P}/timeline/{{entry_id}}": Entry(rules.edits, {"text": "Edited."}),
+    f"DELETE {P}/timeline/{{entry_id}}": Entry(rules.edits),
+    f"POST {P}/publish": Entry(rules.edits, {"change_note": "Fixed the timeline."}),
+    f"POST {P}/amendment": Entry(rules.edits, {}),
+    f"GET {P}/revisions": Entry(rules.reads),
+    f"GET {P}/revisions/{{number}}": Entry(rules.reads, exists=rules.exists_when_published),
+    f"GET {P}/export": Entry(rules.reads),
+    # review
+    f"POST {P}/submit": Entry(rules.edits, {"reviewers": ["rita"]}),
+    "GET /api/v1/reviews/{review_id}": Entry(rules.reads),
+    "POST /api/v1/reviews/{review_id}/approve": Entry(rules.decides, {"checklist": FULL_CHECKLIST}),
+    "POST /api/v1/reviews/{review_id}/request-changes": Entry(rules.decides, {"comment": "x"}),
+    f"GET {P}/meeting-notes": Entry(rules.reads),
+    f"POST {P}/meeting-notes": Entry(
+        rules.edits, {"held_on": timezone.localdate().isoformat(), "notes": "Met."}
+    ),
+    # action items (owned by the writer)
+    "GET /api/v1/action-items": Entry(rules.signed_in),
+    f"GET {P}/action-items": Entry(rules.reads),
+    f"POST {P}/action-items": Entry(rules.edits, {"title": "Add a canary"}),
+    "GET /api/v1/action-items/{item_id}": Entry(rules.reads),
+    "PATCH /api/v1/action-items/{item_id}": Entry(rules.edits, {"priority": "P1"}),
+    "DELETE /api/v1/action-items/{item_id}": Entry(rules.edits),
+    # analysis
+    f"GET {P}/impact": Entry(rules.reads),
+    f"PUT {P}/impact": Entry(rules.edits, {"support_tickets": 4}),
+    f"GET {P}/contributing-factors": Entry(rules.reads),
+    f"POST {P}/contributing-factors": Entry(rules.edits, {"description": "Alert too late"}),
+    f"DELETE {P}/contributing-factors/{{factor_id}}": Entry(rules.edits),
+    f"GET {P}/why-chains": Entry(rules.reads),
+    f"POST {P}/why-chains": Entry(rules.edits, {"problem": "Slow"}),
+    f"PUT {P}/why-chains/{{chain_id}}": Entry(rules.edits, {"problem": "Slow", "whys": ["x"]}),
+    f"DELETE {P}/why-chains/{{chain_id}}": Entry(rules.edits),
+    f"POST {P}/why-chains/{{chain_id}}/whys": Entry(rules.edits, {"answer": "Because"}),
+    f"DELETE {P}/why-chains/{{chain_id}}/whys/{{number}}": Entry(rules.edits),
+    f"POST {P}/why-chains/{{chain_id}}/copy-to-root-causes": Entry(rules.edits, {}),
+    f"POST {P}/incidents": Entry(rules.edits, {"incident": 0}),  # the free incident
+    f"DELETE {P}/incidents/{{incident_id}}": Entry(rules.edits),
+    # comments (a thread on the whole postmortem, by its owner)
+    f"GET {P}/comments": Entry(rules.reads),
+    f"POST {P}/comments": Entry(rules.reads, {"body": "Thanks."}),
+    f"GET {P}/comments/{{thread_id}}": Entry(rules.reads),
+    f"POST {P}/comments/{{thread_id}}/replies": Entry(rules.reads, {"body": "Agreed."}),
+    f"POST {P}/comments/{{thread_id}}/resolve": Entry(rules.edits, {}),
+    f"POST {P}/comments/{{thread_id}}/reopen": Entry(rules.edits, {}),
+    # the writing check
+    f"GET {P}/lint": Entry(rules.joins),
+    f"POST {P}/lint/dismissals": Entry(rules.edits, DISMISSAL),
+    f"DELETE {P}/lint/dismissals/{{dismissal_id}}": Entry(rules.edits),
+}
+
+
+def _operations() -> list[str]:
+    from hansei.api import api
+
+    return sorted(
+        f"{method.upper()} {path}"
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for method in methods
+    )
+
+
+def test_every_operation_has_a_rule_in_the_matrix() -> None:
+    operations = set(_operations())
+    assert sorted(operations - set(API)) == [], "operations without a matrix entry"
+    assert sorted(set(API) - operations) == [], "matrix entries without an operation"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    from django.db import transaction
+
+    from hansei.incidents.services import IncidentInput, create_incident
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        draft = built.cases["draft"].postmortem
+        free = create_incident(
+            actor=built.users["admin"],
+            data=IncidentInput(
+                title="Search was slow",
+                severity=draft.incidents.get().severity,
+                team=draft.team,
+                started_at=NOW - timedelta(hours=2),
+                resolved_at=NOW - timedelta(hours=1),
+            ),
+        )
+        built.free_incident_id = free.pk  # type: ignore[attr-defined]
+        yield built
+        transaction.set_rollback(True)
+
+
+def _call(client: Client, method: str, url: str, body: Any, token: str | None) -> int:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if body is None:
+        return int(getattr(client, method.lower())(url, **headers).status_code)
+    data = json.dumps(body)
+    call = getattr(client, method.lower())
+    return int(call(url, data=data, content_type="application/json", **headers).status_code)
+
+
+@pytest.mark.parametrize("operation", sorted(API))
+def test_the_operation_allows_exactly_whom_the_rules_allow(world: World, operation: str) -> None:
+    entry = API[operation]
+    method, path = operation.split(" ", 1)
+    body = entry.body
+    if body is not None and "incident" in body:
+        body = {"incident": world.free_incident_id}  # type: ignore[attr-defined]
+    client = Client()
+    wrong = []
+    for state in STATES:
+        case = world.cases[state]
+        url = fill(path, {**case.ids, "template_id": world.template_id})
+        for role in ROLES:
+            allowed = entry.rule(role, state) and (entry.exists is None or entry.exists(state))
+            with rolled_back():
+                before = fingerprint() if method != "GET" else {}
+                status = _call(client, method, url, body, world.tokens.get(role))
+                after = fingerprint() if method != "GET" else {}
+            got = classify_api(status)
+            expected = "allowed" if allowed else "denied"
+            if got != expected:
+                wrong.append(f"{state:<10} {role:<9} expected {expected}, got {status}")
+            elif role == "anonymous" and status != 401:
+                wrong.append(f"{state:<10} {role:<9} expected 401, got {status}")
+            if expected == "denied" and before != after:
+                changed = changed_tables(before, after)
+                wrong.append(f"{state:<10} {role:<9} refused ({status}) but changed {changed}")
+    assert not wrong, f"{operation}:\n" + "\n".join(wrong)

@@ -1,0 +1,250 @@
+"""The authorization matrix of the pages: every page address × six roles × six postmortem
+states, allowed or refused as ``rules`` says; a refused form post changes nothing. An address
+missing from ``PAGES`` fails the test.
+
+Refused means 403, 404 or the sign-in page. Readers of a published postmortem who may not
+read the draft being amended are sent to the published revision: that counts as allowed (the
+revision is itself in the matrix)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from hansei.tests.authz import rules
+from hansei.tests.authz.matrix import changed_tables, fingerprint, rolled_back
+from hansei.tests.authz.world import ROLES, STATES, World, build_world
+
+pytestmark = pytest.mark.django_db
+SOON = (timezone.localdate() + timedelta(days=9)).isoformat()
+NOW = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def anyone(role: str, state: str) -> bool:
+    return True
+
+
+def writes_somewhere(role: str, state: str) -> bool:
+    """Records incidents for one of their teams (admins for all): not reviewers."""
+    return role in {"admin", "writer", "member"}
+
+
+def the_writer(role: str, state: str) -> bool:
+    return role == "writer"
+
+
+@dataclass(frozen=True)
+class Page:
+    rule: rules.Rule
+    method: str = "GET"
+    data: dict[str, Any] | None = None
+    exists: Any = None  # state -> bool, as in the API matrix
+    args: tuple[str, ...] = ()  # URL kwargs from the case's ids: "name", or "kwarg=name"
+    audited: bool = False  # a change that happens whoever asks (sign-out is recorded)
+
+
+PK = ("pk",)
+TIMELINE = {"occurred_at": NOW, "text": "Paged the team.", "kind": "event"}
+ITEM = {"title": "Add a canary", "kind": "prevent", "priority": "P2", "status": "open"}
+PAGES: dict[str, Page] = {
+    "core:home": Page(rules.signed_in),
+    "core:healthz": Page(anyone),
+    "accounts:login": Page(anyone),
+    # Signing out always ends on the sign-in page, which is what a refusal looks like.
+    "accounts:logout": Page(lambda role, state: False, "POST", {}, audited=True),
+    "accounts:sso_start": Page(rules.signed_in, exists=lambda state: False),
+    "accounts:sso_callback": Page(rules.signed_in, exists=lambda state: False),
+    "accounts:settings": Page(rules.signed_in),
+    "accounts:token_create": Page(rules.signed_in, "POST", {"name": "matrix page"}),
+    "accounts:token_delete": Page(rules.owns_token, "POST", {}, args=("token_id",)),
+    "incidents:list": Page(rules.signed_in),
+    "incidents:new": Page(writes_somewhere),
+    "incidents:policy": Page(rules.signed_in),
+    "incidents:policy_edit": Page(rules.admin),
+    "incidents:detail": Page(rules.reads, args=("pk=incident_id",)),
+    "incidents:edit": Page(rules.team_writer, args=("pk=incident_id",)),
+    "incidents:request_postmortem": Page(
+        rules.reads, "POST", {"reason": "Customers asked."}, args=("pk=incident_id",)
+    ),
+    "incidents:start_postmortem": Page(rules.team_writer, "POST", {}, args=("pk=incident_id",)),
+    "postmortems:list": Page(rules.signed_in),
+    "postmortems:preview": Page(rules.signed_in, "POST", {"body": "**Bold**"}),
+    "postmortems:templates": Page(rules.admin),
+    "postmortems:template_new": Page(rules.admin),
+    "postmortems:template_edit": Page(rules.admin, args=("template_id",)),
+    "postmortems:detail": Page(rules.reads, args=PK),
+    "postmortems:edit_details": Page(rules.edits, args=PK),
+    "postmortems:section": Page(rules.edits, "POST", {"body": "Rewritten."}, args=(*PK, "key")),
+    "postmortems:timeline_add": Page(rules.edits, "POST", TIMELINE, args=PK),
+    "postmortems:timeline_edit": Page(rules.edits, args=(*PK, "entry_id")),
+    "postmortems:timeline_delete": Page(rules.edits, "POST", {}, args=(*PK, "entry_id")),
+    "postmortems:publish": Page(rules.edits, "POST", {"change_note": "Fixed."}, args=PK),
+    "postmortems:amend": Page(rules.edits, "POST", {}, args=PK),
+    "postmortems:revisions": Page(rules.reads, args=PK),
+    "postmortems:revision": Page(
+        rules.reads, exists=rules.exists_when_published, args=(*PK, "number")
+    ),
+    "postmortems:export": Page(rules.reads, args=(*PK, "fmt")),
+    "postmortems:impact": Page(
+        rules.edits, "POST", {"affected_unit": "users", "support_tickets": "4"}, args=PK
+    ),
+    "postmortems:factor_add": Page(rules.edits, "POST", {"description": "Slow alert"}, args=PK),
+    "postmortems:factor_delete": Page(rules.edits, "POST", {}, args=(*PK, "factor_id")),
+    "postmortems:chain_start": Page(rules.edits, "POST", {"problem": "Slow"}, args=PK),
+    "postmortems:chain_edit": Page(
+        rules.edits, "POST", {"problem": "Slow", "why": "Cold cache"}, args=(*PK, "chain_id")
+    ),
+    "postmortems:why_add": Page(rules.edits, "POST", {"answer": "Because"}, args=(*PK, "chain_id")),
+    "postmortems:why_remove": Page(rules.edits, "POST", {}, args=(*PK, "chain_id", "index")),
+    "postmortems:chain_delete": Page(rules.edits, "POST", {}, args=(*PK, "chain_id")),
+    "postmortems:chain_copy": Page(rules.edits, "POST", {}, args=(*PK, "chain_id")),
+    "postmortems:incident_link": Page(rules.edits, "POST", {"incident": "free"}, args=PK),
+    "postmortems:incident_unlink": Page(rules.edits, "POST", {}, args=(*PK, "incident_id")),
+    "postmortems:timeline_import": Page(rules.edits, args=PK),
+    "postmortems:timeline_import_confirm": Page(rules.edits, "POST", {}, args=PK),
+    # the draft's history: readers outside it are sent to the published revisions
+    "postmortems:history": Page(rules.reads, args=PK),
+    "postmortems:version_compare": Page(rules.joins, args=PK),
+    "postmortems:version": Page(rules.joins, args=(*PK, "number")),
+    "postmortems:version_restore": Page(rules.edits, "POST", {}, args=(*PK, "number", "key")),
+    "postmortems:lint_panel": Page(rules.joins, args=PK),
+    "postmortems:lint_dismiss": Page(
+        rules.edits,
+        "POST",
+        {"rule": "blame-person", "section": "summary", "text": "Al did it", "reason": "Quote"},
+        args=PK,
+    ),
+    "postmortems:lint_restore": Page(rules.edits, "POST", {}, args=(*PK, "dismissal_id")),
+    "reviews:submit": Page(rules.edits, args=PK),
+    "reviews:review": Page(rules.reads_live, args=(*PK, "review_id")),
+    "reviews:meeting_note": Page(
+        rules.edits, "POST", {"held_on": timezone.localdate().isoformat(), "notes": "Met."}, args=PK
+    ),
+    "action_items:list": Page(rules.signed_in),
+    "action_items:add": Page(rules.edits, "POST", ITEM, args=PK),
+    "action_items:edit": Page(rules.edits, args=("item_id",)),
+    "action_items:delete": Page(rules.edits, "POST", {}, args=("item_id",)),
+    "search:archive": Page(rules.signed_in),
+    "collab:comments": Page(rules.reads, args=PK),
+    "collab:new_thread": Page(rules.reads, "POST", {"body": "Thanks."}, args=PK),
+    "collab:reply": Page(rules.reads, "POST", {"body": "Agreed."}, args=(*PK, "thread_id")),
+    "collab:resolve": Page(rules.edits, "POST", {}, args=(*PK, "thread_id")),
+    "collab:reopen": Page(rules.edits, "POST", {}, args=(*PK, "thread_id")),
+    "notifications:inbox": Page(rules.signed_in),
+    "notifications:read": Page(the_writer, "POST", {}, args=("pk=notification_id",)),
+    "notifications:read_all": Page(rules.signed_in, "POST", {}),
+    "audit:log": Page(rules.admin),
+    "audit:export": Page(rules.admin),
+}
+# Addresses outside the session's rules: webhooks authenticate by their integration's secret
+# (integrations/tests), the admin site is Django's (admins only), the API has its own matrix.
+NOT_PAGES = {"integrations:receive"}
+OTHERS = ("admin/", "api/", "i18n/", "^api/")
+
+
+def _named_routes(patterns: Any, namespace: str = "", prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _named_routes(pattern.url_patterns, inner, route)
+        elif isinstance(pattern, URLPattern) and pattern.name and not route.startswith(OTHERS):
+            yield namespace + pattern.name
+
+
+def test_every_page_address_has_a_rule_in_the_matrix() -> None:
+    routes = set(_named_routes(get_resolver().url_patterns)) - NOT_PAGES
+    assert sorted(routes - set(PAGES)) == [], "pages without a matrix entry"
+    assert sorted(set(PAGES) - routes) == [], "matrix entries without a page"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    from django.db import transaction
+
+    from hansei.collab.comment_services import reply_to_comment_thread
+    from hansei.incidents.services import IncidentInput, create_incident
+    from hansei.notifications.models import Notification
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        draft = built.cases["draft"]
+        free = create_incident(
+            actor=built.users["admin"],
+            data=IncidentInput(
+                title="Search was slow",
+                severity=draft.postmortem.incidents.get().severity,
+                team=draft.postmortem.team,
+                started_at=timezone.now() - timedelta(hours=2),
+                resolved_at=timezone.now() - timedelta(hours=1),
+            ),
+        )
+        for case in built.cases.values():
+            reply_to_comment_thread(
+                actor=built.users["admin"],
+                thread=case.postmortem.comment_threads.get(pk=case.ids["thread_id"]),
+                body="@bob have a look",
+            )
+            case.ids.update(
+                free=free.pk,
+                fmt="md",
+                index=0,
+                template_id=built.template_id,
+                notification_id=Notification.objects.filter(recipient=built.users["writer"])
+                .values_list("pk", flat=True)
+                .first(),
+            )
+        yield built
+        transaction.set_rollback(True)
+
+
+def _url(name: str, page: Page, ids: dict[str, Any]) -> str:
+    pairs = [arg.partition("=") for arg in page.args]
+    kwargs = {kwarg: ids[source or kwarg] for kwarg, _eq, source in pairs}
+    return reverse(name, kwargs=kwargs)
+
+
+def _outcome(response: Any) -> str:
+    if response.status_code in (401, 403, 404):
+        return "denied"
+    location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+    if location.startswith(reverse("accounts:login")):
+        return "denied"
+    return "allowed"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_the_page_allows_exactly_whom_the_rules_allow(world: World, name: str) -> None:
+    page = PAGES[name]
+    wrong = []
+    for state in STATES:
+        case = world.cases[state]
+        url = _url(name, page, case.ids)
+        data = {k: (case.ids["free"] if v == "free" else v) for k, v in (page.data or {}).items()}
+        for role in ROLES:
+            allowed = page.rule(role, state) and (page.exists is None or page.exists(state))
+            with rolled_back():
+                client = Client()
+                if role != "anonymous":
+                    client.force_login(world.users[role])
+                posting = page.method == "POST"
+                before = fingerprint() if posting else {}
+                response = client.post(url, data) if posting else client.get(url)
+                after = fingerprint() if posting else {}
+            got = _outcome(response)
+            expected = "allowed" if allowed else "denied"
+            if got != expected:
+                wrong.append(
+                    f"{state:<10} {role:<9} expected {expected}, got {response.status_code}"
+                )
+            changed = changed_tables(before, after)
+            if expected == "denied" and changed and not page.audited:
+                wrong.append(f"{state:<10} {role:<9} refused but changed {changed}")
+    assert not wrong, f"{name} ({page.method}):\n" + "\n".join(wrong)
