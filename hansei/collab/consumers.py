@@ -32,11 +32,13 @@ def _live_access(user: Any, postmortem_id: int) -> tuple[bool, bool]:
 
 
 def _may_watch(user: Any, postmortem_id: int) -> bool:
+    """The page's events are for those who read its live content: while an amendment is
+    drafted, even "something changed" would tell outside readers how the draft moves."""
     try:
-        access.get_postmortem_for_user(user, postmortem_id)
+        postmortem = access.get_postmortem_for_user(user, postmortem_id)
     except Http404:
         return False
-    return True
+    return access.can_read_live_content(user, postmortem)
 
 
 class YjsConsumer(AsyncWebsocketConsumer):

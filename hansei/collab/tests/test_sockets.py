@@ -136,3 +136,29 @@ def test_an_events_socket_for_an_id_no_database_holds_is_refused(
     ):
         socket.recv(timeout=3)
     _no_server_error(server)
+
+
+def test_readers_outside_an_amendment_hear_none_of_its_page_events(
+    make_postmortem: Any,
+    alice: Any,
+    charlie: Any,
+    bob: Any,
+    rita: Any,
+    servers: Any,
+    token_for: Any,
+) -> None:
+    from hansei.postmortems.tests.amendment import amended_postmortem
+
+    amended = amended_postmortem(make_postmortem(), alice, rita)
+    server = servers()
+    url = f"ws://127.0.0.1:{server.port}/ws/postmortems/{amended.postmortem.pk}/events/"
+    outside = {"Authorization": f"Bearer {token_for(charlie)}"}
+    with (
+        pytest.raises((InvalidStatus, ConnectionClosed)),
+        connect(url, additional_headers=outside, open_timeout=10) as socket,
+    ):
+        socket.recv(timeout=3)
+    writer = {"Authorization": f"Bearer {token_for(bob)}"}
+    with connect(url, additional_headers=writer, open_timeout=10) as socket:
+        socket.ping().wait(5)
+    _no_server_error(server)
