@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -121,9 +122,7 @@ class UserAdmin(DjangoUserAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _t("Change password: %s") % user.get_username(),
-            "adminForm": admin.helpers.AdminForm(
-                form, [(None, {"fields": list(form.base_fields)})], {}
-            ),
+            "adminForm": AdminForm(form, [(None, {"fields": list(form.base_fields)})], {}),
             "form_url": form_url,
             "form": form,
             "is_popup": False,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from hansei.audit.queries import ACTIONS, GROUPS, AuditFilter
 
 
-def _action_choices() -> list[tuple[str, object]]:
+def _action_choices() -> list[tuple[object, object]]:
     groups = [(key, label) for key, label in GROUPS.items()]
     actions = [(key, label) for key, label in ACTIONS.items()]
     return [("", _("Everything")), (_("Kinds"), groups), (_("Actions"), actions)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def audit_export(request: AuthedRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponseBase:
     access.require(access.can_read_audit_log(request.user))
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
