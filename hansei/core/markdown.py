@@ -2,6 +2,10 @@
 
 Raw HTML in the source is escaped by the parser and anything that still slips through is
 removed by the sanitizer, so the output can be marked safe in templates.
+
+Images become links to them: Hansei stores no images, so an image is always another site's,
+and showing it would have every reader's browser (or mail client: e-mails carry rendered
+Markdown) fetch that site: a tracking pixel. A link is fetched only by whoever follows it.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ ALLOWED_TAGS = {
     "h6",
     "hr",
     "i",
-    "img",
     "li",
     "ol",
     "p",
@@ -51,7 +54,6 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
     "th": {"align"},
     "td": {"align"},
     "code": {"class"},
@@ -76,11 +78,28 @@ def _alignment_as_class(tokens: list[Token]) -> None:
             token.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
+def _images_as_links(tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            if child.type != "image":
+                children.append(child)
+                continue
+            source = str(child.attrGet("src") or "")
+            shown = child.content or source
+            link = Token("link_open", "a", 1, attrs={"href": source})
+            children += [link, Token("text", "", 0, content=shown), Token("link_close", "a", -1)]
+        token.children = children
+
+
 def render_markdown(source: str) -> str:
     parser = _parser()
     env: dict[str, object] = {}
     tokens = parser.parse(source or "", env)
     _alignment_as_class(tokens)
+    _images_as_links(tokens)
     html = parser.renderer.render(tokens, parser.options, env)
     return nh3.clean(
         html,

@@ -105,3 +105,12 @@ def test_plain_text_drops_markup():
     text = markdown_to_text("# Outage\n\nThe **cache** failed & [recovered](https://x.example)")
 
     assert text == "Outage\nThe cache failed & recovered"
+
+
+def test_an_image_becomes_a_link_so_no_reader_fetches_another_site() -> None:
+    html = render_markdown("See ![the graph](https://grafana.example.com/render/42.png) here")
+    assert "<img" not in html
+    assert '<a href="https://grafana.example.com/render/42.png"' in html
+    assert ">the graph</a>" in html and 'rel="noopener noreferrer nofollow"' in html
+    assert "href" not in render_markdown("![x](javascript:alert(1))")
+    assert "<img" not in render_markdown('<img src="https://example.com/p.png">')
