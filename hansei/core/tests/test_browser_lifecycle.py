@@ -55,7 +55,8 @@ def _record_incident(page: Page, base: str) -> None:
 def _write_draft(page: Page) -> None:
     summary = page.locator("#section-summary")
     summary.get_by_role("textbox").fill("Cards were **declined** for 40 minutes.")
-    expect(page.locator("#preview-summary strong")).to_have_text("declined")
+    # The preview is rendered by the server after a pause in typing: slower on a busy machine.
+    expect(page.locator("#preview-summary strong")).to_have_text("declined", timeout=15000)
     summary.get_by_role("button", name="Save").click()
     expect(summary.locator(".save-state")).to_contain_text("Saved")
 
