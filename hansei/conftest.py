@@ -71,7 +71,8 @@ def search_team(db: Any) -> Any:
     return Team.objects.create(name="Search", slug="search")
 
 
-def _user(username: str, role: str, team: Any = None, lead: bool = False, **extra: Any) -> Any:
+def person(username: str, role: str, team: Any = None, lead: bool = False, **extra: Any) -> Any:
+    """A user with the standard password (PASSWORD), in ``team`` if given."""
     from hansei.accounts.models import Membership, User
 
     user = User.objects.create_user(
@@ -89,27 +90,27 @@ def _user(username: str, role: str, team: Any = None, lead: bool = False, **extr
 
 @pytest.fixture
 def alice(payments: Any) -> Any:
-    return _user("alice", "member", payments, lead=True)
+    return person("alice", "member", payments, lead=True)
 
 
 @pytest.fixture
 def bob(payments: Any) -> Any:
-    return _user("bob", "member", payments)
+    return person("bob", "member", payments)
 
 
 @pytest.fixture
 def charlie(search_team: Any) -> Any:
-    return _user("charlie", "member", search_team)
+    return person("charlie", "member", search_team)
 
 
 @pytest.fixture
 def rita(db: Any) -> Any:
-    return _user("rita", "reviewer")
+    return person("rita", "reviewer")
 
 
 @pytest.fixture
 def ada(db: Any) -> Any:
-    return _user("ada", "admin")
+    return person("ada", "admin")
 
 
 @pytest.fixture

@@ -162,6 +162,15 @@ def _latest_publication() -> Any:
     return Subquery(latest.values("published_at")[:1])
 
 
+def _of_readable_postmortems(user: User, *, since: str) -> Q:
+    """Rows (with a ``postmortem`` and a time field ``since``) of the postmortems ``user``
+    may read; of one whose amendment they may not read, only the rows that already existed
+    at its latest publication."""
+    visible = postmortems_visible_to(user).values("pk")
+    published = Q(**{f"{since}__lte": _latest_publication()})
+    return Q(postmortem__in=visible) & (_live_readers_q(user, "postmortem__") | published)
+
+
 def revision_shown_instead(user: User, postmortem: Postmortem) -> Revision | None:
     """The published revision ``user`` reads instead of the live content: the latest one,
     while an amendment they may not read is drafted. None: they read the live content."""
@@ -213,10 +222,7 @@ def action_items_visible_to(user: User) -> ActionItemQuerySet:
     items = ActionItem.objects.all()
     if user.is_admin:
         return items
-    visible = postmortems_visible_to(user).values("pk")
-    published = Q(created_at__lte=_latest_publication())
-    readable = Q(postmortem__in=visible) & (_live_readers_q(user, "postmortem__") | published)
-    return items.filter(readable | Q(owner=user))
+    return items.filter(_of_readable_postmortems(user, since="created_at") | Q(owner=user))
 
 
 def get_action_item_for_user(user: User, item_id: int | str) -> ActionItem:
@@ -236,11 +242,7 @@ def reviews_visible_to(user: User) -> QuerySet[Review]:
     reviews = Review.objects.all()
     if user.is_admin:
         return reviews
-    visible = postmortems_visible_to(user).values("pk")
-    published = Q(requested_at__lte=_latest_publication())
-    return reviews.filter(
-        Q(postmortem__in=visible) & (_live_readers_q(user, "postmortem__") | published)
-    )
+    return reviews.filter(_of_readable_postmortems(user, since="requested_at"))
 
 
 def get_review_for_user(user: User, review_id: int | str) -> Review:

@@ -210,12 +210,12 @@ def test_it_refuses_to_restore_over_data_unless_forced(
     alice: Any, bob: Any, tmp_path: Path, capsys: Any
 ) -> None:
     from hansei.accounts.models import User
-    from hansei.conftest import _user
+    from hansei.conftest import person
 
     file = tmp_path / "b.tar.gz"
     assert main(["backup", str(file)]) == 0
     at_backup = every_table()
-    _user("zoe", "member")
+    person("zoe", "member")
     before = every_table()
     capsys.readouterr()
     assert main(["restore", str(file)]) == 2

@@ -11,11 +11,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from hansei.accounts.models import Membership, Team, User
+from hansei.accounts.models import Team, User
 from hansei.accounts.services import create_api_token
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.collab.comment_services import start_comment_thread
-from hansei.conftest import FULL_CHECKLIST, PASSWORD
+from hansei.conftest import FULL_CHECKLIST, person
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident
 from hansei.postmortems import analysis_services as analysis
@@ -64,19 +64,6 @@ class World:
     tokens: dict[str, str]
     cases: dict[str, Case]
     template_id: int
-
-
-def _person(username: str, role: str, team: Team | None = None, lead: bool = False) -> User:
-    user = User.objects.create_user(
-        username=username,
-        email=f"{username}@example.com",
-        password=PASSWORD,
-        display_name=username.capitalize(),
-        role=role,
-    )
-    if team is not None:
-        Membership.objects.create(user=user, team=team, is_lead=lead)
-    return user
 
 
 def _incident(alice: User, payments: Team, title: str) -> Any:
@@ -162,13 +149,13 @@ def _publish(case: Case, alice: User, rita: User) -> None:
 def build_world() -> World:
     payments = Team.objects.create(name="Payments", slug="payments")
     search = Team.objects.create(name="Search", slug="search")
-    alice = _person("alice", "member", payments, lead=True)  # owns every postmortem
+    alice = person("alice", "member", payments, lead=True)  # owns every postmortem
     users = {
-        "admin": _person(USERNAMES["admin"], "admin"),
-        "writer": _person(USERNAMES["writer"], "member", payments),
-        "member": _person(USERNAMES["member"], "member", search),
-        "reviewer": _person(USERNAMES["reviewer"], "reviewer"),
-        "outsider": _person(USERNAMES["outsider"], "reviewer"),
+        "admin": person(USERNAMES["admin"], "admin"),
+        "writer": person(USERNAMES["writer"], "member", payments),
+        "member": person(USERNAMES["member"], "member", search),
+        "reviewer": person(USERNAMES["reviewer"], "reviewer"),
+        "outsider": person(USERNAMES["outsider"], "reviewer"),
     }
     bob, rita = users["writer"], users["reviewer"]
     cases: dict[str, Case] = {}
