@@ -1,6 +1,6 @@
 """The JSON API under /api/v1/: token or session auth, one router per domain app.
 
-Every endpoint authenticates, reads through ``accounts.access`` and changes state only through
+Every endpoint authenticates, reads through ``hansei.access`` and changes state only through
 the apps' services; ``api_errors`` gives every refusal the same JSON shape.
 """
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from hansei.accounts import access, services
+from hansei import access
+from hansei.accounts import services
 from hansei.accounts.auth import actor_of
 from hansei.accounts.models import ApiToken, Team
 from hansei.accounts.schemas import MeOut, NewTokenOut, TeamOut, TokenIn, TokenOut

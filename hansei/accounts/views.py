@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.forms import PreferencesForm, SignInForm, TokenForm
 from hansei.accounts.services import update_preferences
 from hansei.accounts.sso.config import provider_name, sso_enabled

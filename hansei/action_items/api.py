@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import user_named
 from hansei.action_items import services

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
 from hansei.collab.live import broadcast_change

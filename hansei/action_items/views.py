@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.action_items import services
 from hansei.action_items.forms import ActionItemForm
 from hansei.action_items.models import ActionItem, ActionStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import User
 from hansei.audit.queries import AuditFilter
 from hansei.core import audit

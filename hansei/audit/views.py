@@ -9,7 +9,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
-from hansei.accounts import access
+from hansei import access
 from hansei.audit.forms import AuditFilterForm
 from hansei.audit.queries import events_matching, json_lines
 from hansei.audit.services import note_audit_export

@@ -1,5 +1,5 @@
 """Comment threads over the API: list them (with where their text is now), start one,
-reply, resolve and reopen. The same rules as the pages (``accounts.access``)."""
+reply, resolve and reopen. The same rules as the pages (``hansei.access``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import UserOut
 from hansei.collab import comment_services

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.collab import comment_services
 from hansei.collab.anchors import AnchorRange, locate_threads
 from hansei.collab.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus

@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.http import Http404
 
-from hansei.accounts import access
+from hansei import access
 from hansei.collab import protocol, store
 from hansei.collab.live import events_group
 from hansei.collab.rooms import ROOMS, Room

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.collab.presence import user_color
 from hansei.collab.store import room_name
 from hansei.core.http import AuthedRequest

@@ -55,7 +55,7 @@ def _persist(batch: dict[int, list[tuple[bytes, int]]]) -> dict[int, tuple[set[i
     """Check each writer's permission now, per postmortem, and store the permitted updates of
     every postmortem in one transaction. Returns, per postmortem, the user ids allowed to
     write and the new row ids."""
-    from hansei.accounts import access
+    from hansei import access
     from hansei.accounts.models import User
     from hansei.postmortems.models import Postmortem
 

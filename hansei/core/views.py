@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from hansei import access
 from hansei.action_items.models import ActionItem
 from hansei.core.http import AuthedRequest
-from hansei.incidents.models import Incident, PostmortemPolicy
+from hansei.incidents.models import PostmortemPolicy
 from hansei.incidents.policy import postmortem_requirement
 from hansei.postmortems.models import Postmortem, Status
 from hansei.reviews.models import Decision, Review
@@ -40,7 +41,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     # Visible incidents without a postmortem are exactly the user's teams' (all for admins):
     # the other visibility rules only reach incidents that have a postmortem.
     candidates = (
-        Incident.objects.visible_to(user)
+        access.incidents_visible_to(user)
         .without_postmortem()
         .select_related("severity", "team")[:NEEDS_POSTMORTEM_LIMIT]
     )

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import aware, team_named, user_named, users_named
 from hansei.core.pagination import MAX_OFFSET

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.core.forms import DateInput, DateTimeInput
 from hansei.incidents.models import (

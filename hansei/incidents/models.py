@@ -13,8 +13,6 @@ from hansei.accounts.models import Team
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    from hansei.accounts.models import User
-
 
 class Severity(models.Model):
     """A severity level. Level 1 is the worst; names are configurable (SEV1, P1, Critical...)."""
@@ -73,12 +71,6 @@ MILESTONES: tuple[tuple[str, StrOrPromise], ...] = (
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
-    def visible_to(self, user: User) -> IncidentQuerySet:
-        """Incidents a user may read; the single rule lives in accounts.access."""
-        from hansei.accounts.access import incidents_visible_to
-
-        return incidents_visible_to(user, self)
-
     def without_postmortem(self) -> IncidentQuerySet:
         return self.filter(postmortem__isnull=True)
 

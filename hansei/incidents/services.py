@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.core import audit
 from hansei.core.errors import InvalidState

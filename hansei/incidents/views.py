@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import Team
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text, service_error_text
@@ -23,7 +23,7 @@ from hansei.incidents.forms import (
     SeverityForm,
     StartPostmortemForm,
 )
-from hansei.incidents.models import Incident, PostmortemPolicy, Severity
+from hansei.incidents.models import PostmortemPolicy, Severity
 from hansei.incidents.policy import postmortem_requirement
 from hansei.postmortems.services import create_postmortem, default_due_date, default_template
 
@@ -31,7 +31,7 @@ from hansei.postmortems.services import create_postmortem, default_due_date, def
 @login_required
 def incident_list(request: AuthedRequest) -> HttpResponse:
     incidents = (
-        Incident.objects.visible_to(request.user)
+        access.incidents_visible_to(request.user)
         .select_related("severity", "team", "postmortem")
         .prefetch_related("services")
     )

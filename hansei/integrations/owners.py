@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import User
 from hansei.core.errors import InvalidState
 from hansei.incidents.events import record_event

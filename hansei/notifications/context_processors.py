@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from hansei.accounts import access
+from hansei import access
 
 
 class InboxBadge:

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.core.jobs import enqueue
 from hansei.incidents.models import PostmortemPolicy
 from hansei.notifications.models import Notification, NotificationKind

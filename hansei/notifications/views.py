@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.core.http import AuthedRequest
 from hansei.notifications import services
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.incidents.schemas import IncidentOut
 from hansei.postmortems import analysis_services as analysis

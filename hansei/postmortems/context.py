@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from hansei.accounts import access
+from hansei import access
 from hansei.action_items.forms import ActionItemForm
 from hansei.collab.context import live_context
 from hansei.core.http import AuthedRequest

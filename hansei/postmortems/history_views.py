@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import service_error_text
 from hansei.core.http import AuthedRequest

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.collab.live import broadcast_change
 from hansei.core.errors import InvalidState
 from hansei.lint import (

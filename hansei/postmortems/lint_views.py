@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import service_error_text
 from hansei.core.http import AuthedRequest, is_htmx

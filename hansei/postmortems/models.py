@@ -14,7 +14,7 @@ from hansei.accounts.models import Team
 from hansei.lint import Vocabulary, VocabularyError
 
 if TYPE_CHECKING:
-    from hansei.accounts.models import User
+    pass
 
 MAX_SECTION_CHARS = 100_000
 
@@ -72,11 +72,6 @@ class Status(models.TextChoices):
 
 
 class PostmortemQuerySet(models.QuerySet["Postmortem"]):
-    def visible_to(self, user: User) -> PostmortemQuerySet:
-        from hansei.accounts.access import postmortems_visible_to
-
-        return postmortems_visible_to(user, self)
-
     def published(self) -> PostmortemQuerySet:
         return self.filter(published_at__isnull=False)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import User
 from hansei.accounts.schemas import UserOut
 from hansei.action_items.schemas import ActionItemOut

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import User
 from hansei.collab import store
 from hansei.collab.live import broadcast_change

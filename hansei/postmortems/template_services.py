@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import User
 from hansei.core import audit
 from hansei.postmortems.models import SectionKind, Template, TemplateSection

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hansei.accounts import access
+from hansei import access
 from hansei.core.forms import apply_service_error
 from hansei.core.http import AuthedRequest
 from hansei.postmortems.models import SectionKind, Template

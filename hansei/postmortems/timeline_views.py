@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text, service_error_text
 from hansei.core.http import AuthedRequest, is_htmx

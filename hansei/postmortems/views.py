@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hansei.accounts import access
+from hansei import access
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, service_error_text
 from hansei.core.http import AuthedRequest, is_htmx
@@ -46,7 +46,7 @@ LIST_FILTERS = {
 
 @login_required
 def postmortem_list(request: AuthedRequest) -> HttpResponse:
-    postmortems = Postmortem.objects.visible_to(request.user).select_related("team", "owner")
+    postmortems = access.postmortems_visible_to(request.user).select_related("team", "owner")
     current = request.GET.get("show", "")
     if current in LIST_FILTERS:
         postmortems = LIST_FILTERS[current](postmortems, request.user)

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import users_named
 from hansei.reviews import services

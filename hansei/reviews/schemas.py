@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from hansei.accounts import access
+from hansei import access
 from hansei.reviews.models import Review, ReviewMeetingNote
 
 

@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from hansei.accounts.access import postmortems_visible_to
+from hansei.access import postmortems_visible_to
 from hansei.core.markdown import markdown_to_text
 from hansei.incidents.models import Incident, Severity
 from hansei.postmortems.models import Postmortem, PostmortemQuerySet, Revision

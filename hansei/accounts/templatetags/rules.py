@@ -1,4 +1,4 @@
-"""Template filters that apply the rulebook (``accounts.access``) while a page is rendered."""
+"""Template filters that apply the rulebook (``hansei.access``) while a page is rendered."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from hansei.accounts import access
+from hansei import access
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""The rules of ``accounts/access.py``, written out again as a table of who may do what in
+"""The rules of rulebook (``hansei/access/``), written out again as a table of who may do what in
 which state. The matrix tests compare every endpoint's answers with it, so a rule changed in
 one place only (or an endpoint that forgets one) shows up as a difference.
 

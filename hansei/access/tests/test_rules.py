@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from hansei.accounts import access
+from hansei import access
 from hansei.accounts.models import Membership, User
 from hansei.incidents.models import Incident
 from hansei.postmortems.models import Postmortem
@@ -28,7 +28,7 @@ def _who_sees_postmortem(request: Any, postmortem: Postmortem) -> set[str]:
         name
         for name, user in people.items()
         if access.can_view_postmortem(User.objects.get(pk=user.pk), postmortem)
-        and Postmortem.objects.visible_to(User.objects.get(pk=user.pk))
+        and access.postmortems_visible_to(User.objects.get(pk=user.pk))
         .filter(pk=postmortem.pk)
         .exists()
     }
@@ -39,7 +39,7 @@ def _who_sees_incident(request: Any, incident: Incident) -> set[str]:
     return {
         name
         for name, user in people.items()
-        if Incident.objects.visible_to(User.objects.get(pk=user.pk)).filter(pk=incident.pk).exists()
+        if access.incidents_visible_to(User.objects.get(pk=user.pk)).filter(pk=incident.pk).exists()
     }
 
 
@@ -93,8 +93,8 @@ def test_nobody_signed_out_or_deactivated_sees_anything(published_postmortem, bo
     bob.save()
 
     for user in (AnonymousUser(), bob, None):
-        assert not Postmortem.objects.visible_to(user).exists()
-        assert not Incident.objects.visible_to(user).exists()
+        assert not access.postmortems_visible_to(user).exists()
+        assert not access.incidents_visible_to(user).exists()
         assert not access.can_write_for_team(user, published_postmortem.team)
 
 
@@ -103,7 +103,7 @@ def test_visibility_lists_each_postmortem_once(published_postmortem, make_postmo
 
     Review.objects.create(postmortem=published_postmortem, reviewer=bob, round=5)
 
-    assert list(Postmortem.objects.visible_to(bob)) == [published_postmortem]
+    assert list(access.postmortems_visible_to(bob)) == [published_postmortem]
 
 
 def test_get_postmortem_for_user_returns_what_the_user_may_read(make_postmortem, bob):

@@ -1,0 +1,126 @@
+"""The rulebook: who may see and do what. Every permission-checked read goes through it.
+
+Rules, one per line in each function:
+
+* admins see and manage everything;
+* a team's members see the team's incidents and postmortems; writers (admins, members) edit them;
+* a reviewer named on a postmortem reads it (and its incidents) even outside the team;
+* everyone signed in reads published postmortems that are not restricted, and their incidents;
+* while a published postmortem is amended, only its writers and reviewers read the draft;
+  everyone else reads the latest published revision: its text, title, analysis, timeline and
+  meeting notes as published, its reviews up to that publication, and of its action items
+  those published (they are tracked live), never the ones the draft added;
+* the draft's history (automatic versions) is for its team, its reviewers and admins: readers
+  of a published postmortem outside them see only the published revisions;
+* the owner of an action item sees and updates it, even outside the team, on pages and in the API;
+* only admins read the audit log; nobody changes or deletes its entries.
+
+The rules read every app's models, so the rulebook sits above the models and below the
+services: models never import it, and it imports nothing but models (one module per domain,
+all of them named here, so callers write ``from hansei import access`` and ``access.can_...``).
+"""
+
+from __future__ import annotations
+
+from hansei.access.action_items import (
+    action_items_visible_to,
+    can_update_action_item,
+    get_action_item_for_user,
+)
+from hansei.access.base import (
+    can_administer,
+    can_write_for_team,
+    is_member,
+    is_signed_in,
+    require,
+)
+from hansei.access.comments import (
+    can_comment_on_postmortem,
+    can_comment_on_text,
+    can_resolve_comment_thread,
+    can_view_comment_thread,
+    comment_threads_visible_to,
+    get_comment_thread_for_user,
+)
+from hansei.access.incidents import (
+    can_manage_incident,
+    can_request_postmortem,
+    get_incident_for_user,
+    incidents_visible_to,
+)
+from hansei.access.notifications import get_notification_for_user, notifications_visible_to
+from hansei.access.people import (
+    can_read_audit_log,
+    can_revoke_api_token,
+    get_api_token_for_user,
+    teams_writable_by,
+    writers_of_team,
+)
+from hansei.access.postmortems import (
+    can_dismiss_lint_finding,
+    can_edit_live_text,
+    can_edit_postmortem,
+    can_join_live_document,
+    can_publish_postmortem,
+    can_read_live_content,
+    can_view_lint_findings,
+    can_view_postmortem,
+    can_view_versions,
+    get_postmortem_for_user,
+    live_readers_q,
+    postmortems_visible_to,
+    revision_shown_instead,
+    title_shown_to,
+)
+from hansei.access.reviews import (
+    can_decide_review,
+    get_review_for_user,
+    meeting_notes_visible_to,
+    reviews_visible_to,
+)
+
+__all__ = [
+    "action_items_visible_to",
+    "can_administer",
+    "can_comment_on_postmortem",
+    "can_comment_on_text",
+    "can_decide_review",
+    "can_dismiss_lint_finding",
+    "can_edit_live_text",
+    "can_edit_postmortem",
+    "can_join_live_document",
+    "can_manage_incident",
+    "can_publish_postmortem",
+    "can_read_audit_log",
+    "can_read_live_content",
+    "can_request_postmortem",
+    "can_resolve_comment_thread",
+    "can_revoke_api_token",
+    "can_update_action_item",
+    "can_view_comment_thread",
+    "can_view_lint_findings",
+    "can_view_postmortem",
+    "can_view_versions",
+    "can_write_for_team",
+    "comment_threads_visible_to",
+    "get_action_item_for_user",
+    "get_api_token_for_user",
+    "get_comment_thread_for_user",
+    "get_incident_for_user",
+    "get_notification_for_user",
+    "get_postmortem_for_user",
+    "get_review_for_user",
+    "incidents_visible_to",
+    "is_member",
+    "is_signed_in",
+    "live_readers_q",
+    "meeting_notes_visible_to",
+    "notifications_visible_to",
+    "postmortems_visible_to",
+    "require",
+    "reviews_visible_to",
+    "revision_shown_instead",
+    "teams_writable_by",
+    "title_shown_to",
+    "writers_of_team",
+]

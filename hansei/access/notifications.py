@@ -1,0 +1,24 @@
+"""Whose notifications are whose, and only about what they may still read."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from hansei.access.base import get_or_404, is_signed_in
+from hansei.access.postmortems import postmortems_visible_to
+from hansei.accounts.models import User
+from hansei.notifications.models import Notification, NotificationQuerySet
+
+
+def notifications_visible_to(user: User) -> NotificationQuerySet:
+    """``user``'s notifications about what they may still read."""
+    if not is_signed_in(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).filter(
+        Q(postmortem__isnull=True) | Q(postmortem__in=postmortems_visible_to(user).values("pk"))
+    )
+
+
+def get_notification_for_user(user: User, pk: int | str) -> Notification:
+    notification: Notification = get_or_404(notifications_visible_to(user), pk)
+    return notification
