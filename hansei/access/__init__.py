@@ -12,6 +12,7 @@ Rules, one per line in each function:
   those published (they are tracked live), never the ones the draft added;
 * the draft's history (automatic versions) is for its team, its reviewers and admins: readers
   of a published postmortem outside them see only the published revisions;
+* a postmortem's owner is an active writer of its team;
 * the owner of an action item sees and updates it, even outside the team, on pages and in the API;
 * only admins read the audit log; nobody changes or deletes its entries.
 
@@ -29,6 +30,7 @@ from hansei.access.action_items import (
 )
 from hansei.access.base import (
     can_administer,
+    can_own_postmortems_of,
     can_write_for_team,
     is_member,
     is_signed_in,
@@ -90,6 +92,7 @@ __all__ = [
     "can_edit_postmortem",
     "can_join_live_document",
     "can_manage_incident",
+    "can_own_postmortems_of",
     "can_publish_postmortem",
     "can_read_audit_log",
     "can_read_live_content",

@@ -33,6 +33,11 @@ def can_write_for_team(user: User, team: Team | int | None) -> bool:
     return user.is_admin or is_member(user, team)
 
 
+def can_own_postmortems_of(user: User | None, team: Team | int | None) -> bool:
+    """Who may own a team's postmortem (be chosen, or assigned): an active writer of the team."""
+    return user is not None and user.is_active and can_write_for_team(user, team)
+
+
 def get_or_404(qs: Any, pk: int | str) -> Any:
     """The row ``pk`` of ``qs``; 404 for a missing row and for anything that is not an id."""
     try:

@@ -13,9 +13,17 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import User
+from hansei.action_items.events import (
+    ACTION_ITEM_ADDED,
+    ACTION_ITEM_ASSIGNED,
+    ACTION_ITEM_CLOSED,
+    ACTION_ITEM_DELETED,
+    ACTION_ITEM_UPDATED,
+)
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
-from hansei.collab.live import broadcast_change
+from hansei.core import events
 from hansei.core.errors import InvalidState
+from hansei.postmortems.guard import lock_editable_postmortem
 from hansei.postmortems.models import Postmortem
 
 # The column's size: longer links would fail on PostgreSQL (and be kept whole on SQLite).
@@ -67,8 +75,12 @@ def _validate(data: ActionItemInput, *, previous_due: date | None = None) -> Non
         raise ValidationError(errors)
 
 
-def _apply(item: ActionItem, data: ActionItemInput) -> None:
+def _apply(item: ActionItem, data: ActionItemInput, *, actor: User) -> None:
+    """Save ``data`` into ``item`` and announce what changed: added or updated, and whether
+    it got a new owner or was closed."""
+    added = item.pk is None
     was_closed = item.is_closed if item.pk else False
+    previous_owner = item.owner_id
     item.title = data.title.strip()
     item.kind = data.kind
     item.owner = data.owner
@@ -82,18 +94,20 @@ def _apply(item: ActionItem, data: ActionItemInput) -> None:
     elif not item.is_closed:
         item.completed_at = None
     item.save()
+    ids = {"actor_id": actor.pk, "postmortem_id": item.postmortem_id, "object_id": item.pk}
+    events.emit(ACTION_ITEM_ADDED if added else ACTION_ITEM_UPDATED, **ids)
+    if item.owner_id is not None and item.owner_id != previous_owner:
+        events.emit(ACTION_ITEM_ASSIGNED, **ids)
+    if item.is_closed and not was_closed:
+        events.emit(ACTION_ITEM_CLOSED, **ids)
 
 
 @transaction.atomic
 def add_action_item(*, actor: User, postmortem: Postmortem, data: ActionItemInput) -> ActionItem:
-    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
-    access.require(access.can_edit_postmortem(actor, postmortem))
-    if not postmortem.is_editable:
-        raise InvalidState(_("Action items can be added while the postmortem is a draft."))
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     _validate(data)
     item = ActionItem(postmortem=postmortem, created_by=actor)
-    _apply(item, data)
-    broadcast_change(postmortem.pk, "action_items")
+    _apply(item, data, actor=actor)
     return item
 
 
@@ -102,20 +116,19 @@ def update_action_item(*, actor: User, item: ActionItem, data: ActionItemInput) 
     """Tracking (status, owner, due date, link) continues after publication; so do edits."""
     access.require(access.can_update_action_item(actor, item))
     _validate(data, previous_due=item.due_date)
-    _apply(item, data)
-    broadcast_change(item.postmortem_id, "action_items")
+    _apply(item, data, actor=actor)
     return item
 
 
 @transaction.atomic
 def delete_action_item(*, actor: User, item: ActionItem) -> None:
-    postmortem = Postmortem.objects.select_for_update().get(pk=item.postmortem_id)
-    access.require(access.can_edit_postmortem(actor, postmortem))
-    if not postmortem.is_editable:
-        raise InvalidState(_("Action items can be deleted while the postmortem is a draft."))
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=item.postmortem_id)
     # During an amendment, items already in a published revision stay: they are tracked.
     latest = postmortem.latest_revision()
     if latest is not None and item.created_at <= latest.published_at:
         raise InvalidState(_("Published action items are kept: mark it won't do, with a reason."))
+    item_id = item.pk
     item.delete()
-    broadcast_change(postmortem.pk, "action_items")
+    events.emit(
+        ACTION_ITEM_DELETED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=item_id
+    )

@@ -8,3 +8,10 @@ class CollabConfig(AppConfig):
     name = "hansei.collab"
     label = "collab"
     verbose_name = _("Live collaboration")
+
+    def ready(self) -> None:
+        # Open pages hear of every change.
+        # (Imported here: listeners read models, which exist once every app is loaded.)
+        from hansei.collab import live
+
+        live.register()

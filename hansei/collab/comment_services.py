@@ -1,6 +1,7 @@
 """Discussions on a postmortem: threads (on the whole of it, or on a range of a section's
 text), replies, @mentions, resolving and reopening. Each change is one transaction that
-tells open pages to refresh their comment panel once it commits."""
+announces itself (``collab.events``): open pages refresh their comment panel once it
+commits, and the people mentioned or taking part are told."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from hansei import access
 from hansei.accounts.models import User
 from hansei.collab import anchors
-from hansei.collab.live import broadcast_change
+from hansei.collab.events import COMMENT_POSTED, THREAD_REOPENED, THREAD_RESOLVED
 from hansei.collab.models import (
     MAX_COMMENT_CHARS,
     MAX_QUOTE_CHARS,
@@ -24,8 +25,8 @@ from hansei.collab.models import (
     ThreadStatus,
 )
 from hansei.collab.store import load_doc
+from hansei.core import events
 from hansei.core.errors import InvalidState
-from hansei.notifications.services import notify_comment
 from hansei.postmortems.models import Postmortem, SectionKind
 
 # "@name" not preceded by a name character (so "alice@example.com" mentions nobody).
@@ -74,8 +75,9 @@ def _add_comment(*, actor: User, thread: CommentThread, body: str) -> Comment:
     )
     mentioned = _mentioned_readers(body, thread, actor)
     comment.mentions.set(mentioned)
-    notify_comment(comment=comment, mentioned=mentioned)
-    broadcast_change(thread.postmortem_id, "comments")
+    events.emit(
+        COMMENT_POSTED, actor_id=actor.pk, postmortem_id=thread.postmortem_id, object_id=comment.pk
+    )
     return comment
 
 
@@ -208,7 +210,12 @@ def _set_status(*, actor: User, thread: CommentThread, status: ThreadStatus) -> 
     thread.resolved_at = now if resolving else None
     thread.last_activity_at = now
     thread.save(update_fields=["status", "resolved_by", "resolved_at", "last_activity_at"])
-    broadcast_change(thread.postmortem_id, "comments")
+    events.emit(
+        THREAD_RESOLVED if resolving else THREAD_REOPENED,
+        actor_id=actor.pk,
+        postmortem_id=thread.postmortem_id,
+        object_id=thread.pk,
+    )
     return thread
 
 

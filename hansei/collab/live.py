@@ -4,6 +4,9 @@ Two groups per postmortem: ``collab.room.<id>`` carries Yjs updates between the 
 different server processes; ``collab.events.<id>`` carries "this part changed" events to the
 pages' event sockets, which then re-fetch the part through the ordinary, permission-checked
 page (an event never carries content, so it cannot leak any).
+
+Page events follow the domain events (``core.events``) of every app: each kind says which parts
+of the postmortem page it changes.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-log = logging.getLogger(__name__)
+from hansei.core import events
+from hansei.core.events import Event
 
-# The parts of a postmortem page that update live.
-PARTS = ("timeline", "action_items", "status", "review", "comments", "analysis", "sections")
+log = logging.getLogger(__name__)
 
 
 def room_group(postmortem_id: int) -> str:
@@ -51,13 +54,19 @@ def _send(group: str, message: dict[str, Any]) -> None:
         log.warning("could not send %s to %s", message.get("type"), group, exc_info=True)
 
 
-def broadcast_change(postmortem_id: int, *parts: str) -> None:
-    """After commit, tell open pages of the postmortem that ``parts`` changed."""
-    unknown = set(parts) - set(PARTS)
-    if unknown:
-        raise ValueError(f"unknown live parts: {sorted(unknown)}")
-    message = {"type": "postmortem.changed", "parts": list(parts)}
-    transaction.on_commit(lambda: _send(events_group(postmortem_id), message))
+def tell_open_pages(event: Event) -> None:
+    """Tell the open pages of the event's postmortem which of their parts changed."""
+    if event.postmortem_id is None or not event.kind.parts:
+        return
+    message = {"type": "postmortem.changed", "parts": list(event.kind.parts)}
+    _send(events_group(event.postmortem_id), message)
+
+
+def register() -> None:
+    # After commit: the channel layer is outside the database; a page told too early would
+    # re-fetch the old state, and one told of a change that rolled back would re-fetch for
+    # nothing.
+    events.listen(events.EVERY, tell_open_pages, when=events.AFTER_COMMIT)
 
 
 def broadcast_update(postmortem_id: int, update: bytes) -> None:

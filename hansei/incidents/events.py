@@ -1,50 +1,17 @@
-"""Record what happens to an incident, once. Called by incident services and intake webhooks."""
+"""What can happen to an incident, announced to the apps above (see ``core.events``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from hansei.core import events
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from hansei.accounts.models import User
-from hansei.incidents.models import Incident, IncidentEvent
-
-
-def record_event(
-    *,
-    incident: Incident,
-    kind: str,
-    text: str,
-    occurred_at: datetime | None = None,
-    source: str = "hansei",
-    key: str = "",
-    actor: User | None = None,
-    to_timeline: bool = True,
-) -> IncidentEvent | None:
-    """Add an event to the incident's history; with a ``key``, recording twice does nothing
-    (returns None the second time). ``to_timeline=False`` is for the timeline code itself,
-    which places what it records."""
-    if key and IncidentEvent.objects.filter(incident=incident, key=key).exists():
-        return None
-    try:
-        with transaction.atomic():
-            event = IncidentEvent.objects.create(
-                incident=incident,
-                kind=kind,
-                text=text[:2000],
-                occurred_at=occurred_at or timezone.now(),
-                source=source,
-                key=key[:200],
-                actor=actor,
-            )
-    except IntegrityError:
-        if key:  # recorded concurrently by another request: the same event
-            return None
-        raise
-    if to_timeline:
-        # A draft postmortem of this incident gets the event in its timeline straight away.
-        from hansei.postmortems.timeline_services import add_event_to_timeline
-
-        add_event_to_timeline(event=event)
-    return event
+INCIDENT_RECORDED = events.kind("incident_recorded", "An incident was recorded.")
+INCIDENT_UPDATED = events.kind(
+    "incident_updated", "An incident's details, milestones or people changed."
+)
+INCIDENT_RESOLVED = events.kind("incident_resolved", "An incident was resolved.")
+INCIDENT_EVENT_RECORDED = events.kind(
+    "incident_event_recorded", "Something happened to an incident: its history has a new event."
+)
+POSTMORTEM_REQUESTED = events.kind(
+    "postmortem_requested", "Someone asked for a postmortem of an incident."
+)

@@ -13,14 +13,19 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core import audit
+from hansei.core import audit, events
 from hansei.core.errors import InvalidState
-from hansei.incidents.events import record_event
+from hansei.incidents.events import (
+    INCIDENT_RECORDED,
+    INCIDENT_RESOLVED,
+    INCIDENT_UPDATED,
+    POSTMORTEM_REQUESTED,
+)
+from hansei.incidents.history import record_event
 from hansei.incidents.models import (
     MILESTONES,
     DetectionMethod,
     Incident,
-    IncidentEvent,
     IncidentEventKind,
     Intervention,
     PostmortemPolicy,
@@ -121,6 +126,8 @@ def create_incident(*, actor: User, data: IncidentInput) -> Incident:
     incident = Incident(created_by=actor)
     _apply(incident, data)
     _record_changes(actor, None, incident)
+    events.emit(INCIDENT_RECORDED, actor_id=actor.pk, incident_id=incident.pk)
+    announce_resolution(incident, was_resolved=False, actor=actor)
     return incident
 
 
@@ -140,7 +147,18 @@ def update_incident(*, actor: User, incident: Incident, data: IncidentInput) -> 
     incident.postmortem_id = previous.postmortem_id
     _apply(incident, data)
     _record_changes(actor, previous, incident)
+    events.emit(INCIDENT_UPDATED, actor_id=actor.pk, incident_id=incident.pk)
+    announce_resolution(incident, was_resolved=previous.resolved_at is not None, actor=actor)
     return incident
+
+
+def announce_resolution(incident: Incident, *, was_resolved: bool, actor: User | None) -> None:
+    """Announce ``incident_resolved`` when a change (a page, the API, an intake webhook)
+    resolved it: the moment a postmortem decision is due."""
+    if incident.resolved_at is not None and not was_resolved:
+        events.emit(
+            INCIDENT_RESOLVED, actor_id=actor.pk if actor else None, incident_id=incident.pk
+        )
 
 
 def milestone_event_key(name: str, when: datetime) -> str:
@@ -150,15 +168,10 @@ def milestone_event_key(name: str, when: datetime) -> str:
 
 
 def _record_changes(actor: User, before: Incident | None, after: Incident) -> None:
-    """One event per visible change, then the postmortem draft's timeline catches up."""
-    events: list[IncidentEvent | None] = []
+    """One event in the incident's history per visible change."""
 
     def add(kind: str, text: str, when: datetime | None = None, key: str = "") -> None:
-        events.append(
-            record_event(
-                incident=after, kind=kind, text=text, occurred_at=when, key=key, actor=actor
-            )
-        )
+        record_event(incident=after, kind=kind, text=text, occurred_at=when, key=key, actor=actor)
 
     if before is None:
         add(
@@ -174,16 +187,6 @@ def _record_changes(actor: User, before: Incident | None, after: Incident) -> No
             add(IncidentEventKind.MILESTONE, text, when, milestone_event_key(name, when))
     if before is not None:
         _record_field_changes(add, before, after)
-    if after.postmortem_id:
-        from hansei.postmortems.timeline_services import (
-            add_event_to_timeline,
-            sync_milestones_to_timeline,
-        )
-
-        sync_milestones_to_timeline(incident=after)
-        for event in events:
-            if event is not None and event.kind != IncidentEventKind.MILESTONE:
-                add_event_to_timeline(event=event)
 
 
 def _record_field_changes(add: Any, before: Incident, after: Incident) -> None:
@@ -223,6 +226,7 @@ def request_postmortem(*, actor: User, incident: Incident, reason: str = "") -> 
     incident.postmortem_requested_by = actor
     incident.postmortem_request_reason = reason.strip()
     incident.save(update_fields=["postmortem_requested_by", "postmortem_request_reason"])
+    events.emit(POSTMORTEM_REQUESTED, actor_id=actor.pk, incident_id=incident.pk)
     return incident
 
 

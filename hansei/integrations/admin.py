@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
+from hansei.core.http import absolute_url
 from hansei.incidents.models import Service, Severity
 from hansei.integrations.models import Delivery, Integration
-from hansei.notifications.services import absolute_url
 
 
 def hook_url(integration: Integration) -> str:

@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import User
+from hansei.core import events
 from hansei.core.errors import InvalidState
-from hansei.incidents.events import record_event
+from hansei.incidents.history import record_event
 from hansei.incidents.models import Incident, IncidentEventKind
 from hansei.incidents.policy import postmortem_requirement
 from hansei.integrations.models import Integration, OwnerRule
-
-
-def _can_own(user: User | None, incident: Incident) -> bool:
-    return user is not None and user.is_active and access.can_write_for_team(user, incident.team_id)
+from hansei.postmortems.events import POSTMORTEM_DRAFTED_FOR_OWNER
+from hansei.postmortems.services import create_postmortem
 
 
 def _candidate(rule: str, incident: Incident) -> tuple[User | None, str]:
@@ -31,7 +30,7 @@ def _candidate(rule: str, incident: Incident) -> tuple[User | None, str]:
         missing = _("the team has no lead")
     if user is None:
         return None, missing
-    if not _can_own(user, incident):
+    if not access.can_own_postmortems_of(user, incident.team_id):
         return None, _("%(user)s cannot write for the team") % {"user": user.name}
     return user, ""
 
@@ -50,7 +49,9 @@ def choose_owner(integration: Integration, incident: Incident) -> tuple[User | N
         skipped.append(f"{str(labels[rule]).lower()}: {why_not}")
     else:
         members = incident.team.members.filter(is_active=True).order_by("pk")
-        user = next((m for m in members if _can_own(m, incident)), None)
+        user = next(
+            (m for m in members if access.can_own_postmortems_of(m, incident.team_id)), None
+        )
         how = _("a writer of the team")
     if user is None:
         return None, "; ".join(skipped)
@@ -62,9 +63,6 @@ def choose_owner(integration: Integration, incident: Incident) -> tuple[User | N
 def draft_required_postmortem(*, integration: Integration, incident: Incident) -> None:
     """On resolution: if the policy wants a postmortem and there is none, draft it, assign it by
     the integration's owner rule and tell the owner. Never fails the delivery."""
-    from hansei.notifications.services import notify_postmortem_owner
-    from hansei.postmortems.services import create_postmortem
-
     requirement = postmortem_requirement(incident)
     if not requirement.needed or incident.postmortem_id:
         return
@@ -106,4 +104,9 @@ def draft_required_postmortem(*, integration: Integration, incident: Incident) -
         source=integration.kind,
         key=key,
     )
-    notify_postmortem_owner(postmortem=postmortem, reasons=reasons)
+    events.emit(
+        POSTMORTEM_DRAFTED_FOR_OWNER,
+        actor_id=owner.pk,
+        postmortem_id=postmortem.pk,
+        incident_id=incident.pk,
+    )

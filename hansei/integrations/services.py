@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hansei.accounts.models import User
+from hansei.core import events
 from hansei.core.request_guard import BadInput, check_json_value
-from hansei.incidents.events import record_event
+from hansei.incidents.events import INCIDENT_RECORDED, INCIDENT_UPDATED
+from hansei.incidents.history import record_event
 from hansei.incidents.models import (
     MILESTONES,
     DetectionMethod,
@@ -29,7 +31,7 @@ from hansei.incidents.models import (
     Service,
     Severity,
 )
-from hansei.incidents.services import validate_milestones
+from hansei.incidents.services import announce_resolution, validate_milestones
 from hansei.integrations.intake import (
     ACKNOWLEDGE,
     RESOLVE,
@@ -231,10 +233,8 @@ def apply_intake_event(*, integration: Integration, event: IntakeEvent, event_ke
     link.last_status = event.event_type[:30]
     link.url = link.url or event.url[:500]
     link.save()
-    if incident.postmortem_id and any(getattr(incident, n) != before[n] for n in ORDER):
-        from hansei.postmortems.services import sync_milestones_to_timeline
-
-        sync_milestones_to_timeline(incident=incident)
+    events.emit(INCIDENT_UPDATED, incident_id=incident.pk)
+    announce_resolution(incident, was_resolved=before["resolved_at"] is not None, actor=None)
     if before["resolved_at"] is None and incident.resolved_at is not None:
         draft_required_postmortem(integration=integration, incident=incident)
     return incident
@@ -268,6 +268,7 @@ def _open_incident(integration: Integration, event: IntakeEvent) -> ExternalInci
         source=integration.kind,
         key=f"{integration.kind}:{event.external_id}:opened"[:200],
     )
+    events.emit(INCIDENT_RECORDED, incident_id=incident.pk)
     return link
 
 

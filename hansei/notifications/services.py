@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from hansei import access
+from hansei.accounts.models import User
+from hansei.core.http import absolute_url
 from hansei.core.jobs import enqueue
 from hansei.incidents.models import PostmortemPolicy
 from hansei.notifications.models import Notification, NotificationKind
@@ -22,12 +23,7 @@ from hansei.postmortems.models import Postmortem, Revision
 from hansei.reviews.models import Review
 
 if TYPE_CHECKING:
-    from hansei.accounts.models import User
     from hansei.collab.models import Comment
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.BASE_URL}{path}"
 
 
 def queue_email(
@@ -150,8 +146,6 @@ def _notify(*, recipient: User, comment: Comment, kind: str) -> Notification:
 
 def thread_participants(comment: Comment) -> list[User]:
     """Who took part in the thread before this comment: its author and earlier repliers."""
-    from hansei.accounts.models import User
-
     thread = comment.thread
     earlier = thread.comments.exclude(pk=comment.pk).values("author_id")
     started = Q(pk=thread.created_by_id) if thread.created_by_id else Q(pk__in=[])

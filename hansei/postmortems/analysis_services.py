@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from hansei import access
 from hansei.accounts.models import User
 from hansei.collab import store
-from hansei.collab.live import broadcast_change
+from hansei.core import events
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
 from hansei.postmortems import timeline_services
+from hansei.postmortems.events import ANALYSIS_CHANGED
+from hansei.postmortems.guard import lock_editable_postmortem
 from hansei.postmortems.models import (
     ContributingFactor,
     ContributingFactorCategory,
@@ -28,7 +30,6 @@ from hansei.postmortems.models import (
     Postmortem,
     PostmortemImpact,
     Section,
-    Status,
     WhyChain,
 )
 from hansei.postmortems.services import update_section
@@ -65,20 +66,9 @@ class ImpactInput:
     notes: str = ""
 
 
-def _lock_editable(actor: User, postmortem_id: int) -> Postmortem:
-    """The postmortem, locked, if ``actor`` may change its content now."""
-    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem_id)
-    access.require(access.can_edit_postmortem(actor, postmortem))
-    if not postmortem.is_editable:
-        if postmortem.status == Status.PUBLISHED:
-            raise InvalidState(_("It is published: start an amendment to change it."))
-        raise InvalidState(_("It is in review: it can change again once it is back in draft."))
-    return postmortem
-
-
-def _touch(postmortem: Postmortem) -> None:
+def _touch(postmortem: Postmortem, actor: User) -> None:
     Postmortem.objects.filter(pk=postmortem.pk).update(updated_at=timezone.now())
-    broadcast_change(postmortem.pk, "analysis")
+    events.emit(ANALYSIS_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)
 
 
 # --- impact -------------------------------------------------------------------------------
@@ -109,7 +99,7 @@ def _impact_errors(data: ImpactInput) -> dict[str, str]:
 @transaction.atomic
 def update_impact(*, actor: User, postmortem: Postmortem, data: ImpactInput) -> PostmortemImpact:
     """Replace the impact figures; nothing is saved if one of them is refused."""
-    postmortem = _lock_editable(actor, postmortem.pk)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     data.revenue_currency = data.revenue_currency.strip().upper()
     data.notes = data.notes.strip().replace("\r\n", "\n")
     errors = _impact_errors(data)
@@ -121,7 +111,7 @@ def update_impact(*, actor: User, postmortem: Postmortem, data: ImpactInput) -> 
         setattr(impact, field.name, getattr(data, field.name))
     impact.updated_by = actor
     impact.save()
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return impact
 
 
@@ -193,7 +183,7 @@ def add_contributing_factor(
     category: ContributingFactorCategory | None,
     description: str,
 ) -> ContributingFactor:
-    postmortem = _lock_editable(actor, postmortem.pk)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     description = description.strip().replace("\r\n", "\n")
     errors: dict[str, str] = {}
     if not description:
@@ -207,15 +197,15 @@ def add_contributing_factor(
     factor = ContributingFactor.objects.create(
         postmortem=postmortem, category=category, description=description, created_by=actor
     )
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return factor
 
 
 @transaction.atomic
 def remove_contributing_factor(*, actor: User, factor: ContributingFactor) -> None:
-    postmortem = _lock_editable(actor, factor.postmortem_id)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=factor.postmortem_id)
     factor.delete()
-    _touch(postmortem)
+    _touch(postmortem, actor)
 
 
 # --- 5 whys -------------------------------------------------------------------------------
@@ -244,31 +234,31 @@ def _clean_whys(whys: list[str]) -> list[str]:
 def start_why_chain(
     *, actor: User, postmortem: Postmortem, problem: str, whys: list[str] | None = None
 ) -> WhyChain:
-    postmortem = _lock_editable(actor, postmortem.pk)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     chain = WhyChain.objects.create(
         postmortem=postmortem,
         problem=_clean_problem(problem),
         whys=_clean_whys(whys or []),
         created_by=actor,
     )
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return chain
 
 
 @transaction.atomic
 def update_why_chain(*, actor: User, chain: WhyChain, problem: str, whys: list[str]) -> WhyChain:
     """Replace the problem and the answers (empty answers are dropped: that removes them)."""
-    postmortem = _lock_editable(actor, chain.postmortem_id)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=chain.postmortem_id)
     chain.problem = _clean_problem(problem)
     chain.whys = _clean_whys(whys)
     chain.save(update_fields=["problem", "whys", "updated_at"])
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return chain
 
 
 @transaction.atomic
 def add_why(*, actor: User, chain: WhyChain, answer: str) -> WhyChain:
-    postmortem = _lock_editable(actor, chain.postmortem_id)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=chain.postmortem_id)
     chain = WhyChain.objects.select_for_update().get(pk=chain.pk)
     answer = " ".join(answer.split())
     if not answer:
@@ -281,28 +271,28 @@ def add_why(*, actor: User, chain: WhyChain, answer: str) -> WhyChain:
         raise ValidationError({"answer": _("At most %(n)s characters.") % {"n": MAX_WHY_CHARS}})
     chain.whys = [*chain.whys, answer]
     chain.save(update_fields=["whys", "updated_at"])
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return chain
 
 
 @transaction.atomic
 def remove_why(*, actor: User, chain: WhyChain, index: int) -> WhyChain:
     """Remove the answer at ``index`` (0-based); the later ones move up."""
-    postmortem = _lock_editable(actor, chain.postmortem_id)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=chain.postmortem_id)
     chain = WhyChain.objects.select_for_update().get(pk=chain.pk)
     if not 0 <= index < len(chain.whys):
         raise ValidationError({"index": _("There is no such answer in this chain.")})
     chain.whys = [w for i, w in enumerate(chain.whys) if i != index]
     chain.save(update_fields=["whys", "updated_at"])
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return chain
 
 
 @transaction.atomic
 def delete_why_chain(*, actor: User, chain: WhyChain) -> None:
-    postmortem = _lock_editable(actor, chain.postmortem_id)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=chain.postmortem_id)
     chain.delete()
-    _touch(postmortem)
+    _touch(postmortem, actor)
 
 
 def why_chain_markdown(chain: WhyChain) -> str:
@@ -320,7 +310,7 @@ def root_cause_section(postmortem: Postmortem) -> Section | None:
 @transaction.atomic
 def copy_why_chain_to_root_causes(*, actor: User, chain: WhyChain) -> Section:
     """Append the chain as Markdown to the root causes section (once: copying again is a no-op)."""
-    postmortem = _lock_editable(actor, chain.postmortem_id)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=chain.postmortem_id)
     chain = WhyChain.objects.get(pk=chain.pk)
     if not chain.whys:
         raise ValidationError({"whys": _("Answer “why?” at least once before copying the chain.")})
@@ -343,7 +333,7 @@ def copy_why_chain_to_root_causes(*, actor: User, chain: WhyChain) -> Section:
 @transaction.atomic
 def link_incident(*, actor: User, postmortem: Postmortem, incident: Incident) -> Incident:
     """Let ``postmortem`` cover ``incident`` too (a related incident of the same team)."""
-    postmortem = _lock_editable(actor, postmortem.pk)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     access.require(
         access.can_manage_incident(actor, incident),
         _("Only the incident's team can link it to a postmortem."),
@@ -360,14 +350,14 @@ def link_incident(*, actor: User, postmortem: Postmortem, incident: Incident) ->
     incident.postmortem = postmortem
     incident.save(update_fields=["postmortem", "updated_at"])
     timeline_services.copy_incident_events(incident=incident)
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return incident
 
 
 @transaction.atomic
 def unlink_incident(*, actor: User, postmortem: Postmortem, incident: Incident) -> Incident:
     """Stop covering ``incident``; its automatic timeline entries go with it."""
-    postmortem = _lock_editable(actor, postmortem.pk)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.postmortem_id != postmortem.pk:
         raise ValidationError({"incident": _("This incident is not covered by this postmortem.")})
@@ -379,7 +369,7 @@ def unlink_incident(*, actor: User, postmortem: Postmortem, incident: Incident) 
     postmortem.timeline.filter(
         Q(source__in=copied) | Q(source__startswith=f"incident:{incident.pk}:")
     ).delete()
-    _touch(postmortem)
+    _touch(postmortem, actor)
     return incident
 
 

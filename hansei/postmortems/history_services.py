@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pycrdt import Doc
 
-from hansei import access
 from hansei.accounts.models import User
 from hansei.collab import store
-from hansei.collab.live import broadcast_change
-from hansei.core.errors import InvalidState
-from hansei.postmortems.models import Postmortem, Section, SectionKind, Status, Version
+from hansei.core import events
+from hansei.postmortems.events import SECTIONS_CHANGED
+from hansei.postmortems.guard import lock_editable_postmortem
+from hansei.postmortems.models import Postmortem, Section, SectionKind, Version
 from hansei.postmortems.models import VersionReason as Reason
 
 
@@ -116,23 +116,11 @@ def _restorable_section(postmortem: Postmortem, version: Version, key: str) -> S
     return section
 
 
-def _require_draft(postmortem: Postmortem) -> None:
-    if postmortem.status == Status.PUBLISHED:
-        raise InvalidState(_("It is published: start an amendment to change it."))
-    if not postmortem.is_editable:
-        raise InvalidState(
-            _("It is in review: a section can be restored once it is back in draft.")
-        )
-
-
 @transaction.atomic
 def restore_section(*, actor: User, postmortem: Postmortem, version: Version, key: str) -> Version:
     """Put one section's text back as it was in ``version``: written into the live document
     (open editors see it at once) and into the database, and kept as a "restored" version."""
-    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
-    access.require(access.can_edit_postmortem(actor, postmortem))
-    _require_draft(postmortem)
-    access.require(access.can_edit_live_text(actor, postmortem))
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     section = _restorable_section(postmortem, version, key)
     text = version.sections[key]
     store.materialize_sections(postmortem.pk)  # compare with the live text, not a stale copy
@@ -145,7 +133,7 @@ def restore_section(*, actor: User, postmortem: Postmortem, version: Version, ke
     store.replace_section_text(postmortem_id=postmortem.pk, key=key, text=text)
     store.materialize_sections(postmortem.pk)
     Section.objects.filter(pk=section.pk).update(updated_by=actor)
-    broadcast_change(postmortem.pk, "sections")
+    events.emit(SECTIONS_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     note = _("Restored “%(title)s” from version %(n)s") % {
         "title": section.title,
         "n": version.number,

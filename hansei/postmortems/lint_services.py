@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hansei import access
-from hansei.collab.live import broadcast_change
-from hansei.core.errors import InvalidState
+from hansei.accounts.models import User
+from hansei.core import events
 from hansei.lint import (
     ActionItemInput,
     Finding,
@@ -35,6 +35,8 @@ from hansei.lint import (
     rules,
 )
 from hansei.lint import fingerprint as finding_fingerprint
+from hansei.postmortems.events import WRITING_CHECK_CHANGED
+from hansei.postmortems.guard import lock_editable_postmortem
 from hansei.postmortems.models import (
     LintDismissal,
     LintVocabulary,
@@ -45,7 +47,7 @@ from hansei.postmortems.models import (
 )
 
 if TYPE_CHECKING:
-    from hansei.accounts.models import Team, User
+    from hansei.accounts.models import Team
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +155,6 @@ def postmortem_input(postmortem: Postmortem) -> PostmortemInput:
 def people_of(postmortem: Postmortem) -> list[str]:
     """Names and @usernames of the team's members and the owner: the linter then knows them
     as people ("Kestrel broke the deploy" blames someone; "Redis broke" does not)."""
-    from hansei.accounts.models import User
-
     users = User.objects.filter(
         Q(memberships__team=postmortem.team_id) | Q(pk=postmortem.owner_id)
     ).distinct()
@@ -264,13 +264,13 @@ def lint_section_text(
 # --- dismissals -----------------------------------------------------------------------------
 
 
-def _require_dismissable(actor: User, postmortem: Postmortem) -> None:
-    access.require(
-        access.can_dismiss_lint_finding(actor, postmortem),
-        _("Only the postmortem's writers can dismiss writing-check findings."),
+def _lock_dismissable(actor: User, postmortem_id: int) -> Postmortem:
+    return lock_editable_postmortem(
+        actor=actor,
+        postmortem_id=postmortem_id,
+        rule=access.can_dismiss_lint_finding,
+        refusal=_("Only the postmortem's writers can dismiss writing-check findings."),
     )
-    if not postmortem.is_editable:
-        raise InvalidState(_("Findings are dismissed while the postmortem is a draft."))
 
 
 def _clean_dismissal(
@@ -309,8 +309,7 @@ def dismiss_finding(
     reason: str,
 ) -> LintDismissal:
     """Record that a finding is acceptable, and why. Dismissing it again changes the reason."""
-    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
-    _require_dismissable(actor, postmortem)
+    postmortem = _lock_dismissable(actor, postmortem.pk)
     key, reason = _clean_dismissal(
         given=fingerprint, rule_id=rule_id, section_key=section_key, text=text, reason=reason
     )
@@ -329,14 +328,13 @@ def dismiss_finding(
             "created_at": timezone.now(),
         },
     )
-    broadcast_change(postmortem.pk, "review")
+    events.emit(WRITING_CHECK_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return dismissal
 
 
 @transaction.atomic
 def restore_finding(*, actor: User, dismissal: LintDismissal) -> None:
     """Withdraw a dismissal: the finding is open again."""
-    postmortem = Postmortem.objects.select_for_update().get(pk=dismissal.postmortem_id)
-    _require_dismissable(actor, postmortem)
+    postmortem = _lock_dismissable(actor, dismissal.postmortem_id)
     LintDismissal.objects.filter(pk=dismissal.pk).delete()
-    broadcast_change(postmortem.pk, "review")
+    events.emit(WRITING_CHECK_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)

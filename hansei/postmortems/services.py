@@ -14,11 +14,19 @@ from django.utils.translation import ngettext
 from hansei import access
 from hansei.accounts.models import User
 from hansei.collab import store
-from hansei.collab.live import broadcast_change
-from hansei.core import audit
+from hansei.core import audit, events
 from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident, PostmortemPolicy, Severity
+from hansei.postmortems.events import (
+    AMENDMENT_STARTED,
+    POSTMORTEM_CREATED,
+    POSTMORTEM_PUBLISHED,
+    POSTMORTEM_UPDATED,
+    SECTIONS_CHANGED,
+    TIMELINE_CHANGED,
+)
+from hansei.postmortems.guard import lock_editable_postmortem
 from hansei.postmortems.history_services import record_version
 from hansei.postmortems.models import (
     MAX_SECTION_CHARS,
@@ -50,7 +58,7 @@ def default_template(language: str = "en") -> Template | None:
 
 
 def _validate_owner(owner: User, team_id: int) -> None:
-    if not owner.is_active or not access.can_write_for_team(owner, team_id):
+    if not access.can_own_postmortems_of(owner, team_id):
         raise ValidationError(
             {
                 "owner": _("%(user)s cannot own it: the owner must be a writer on the team.")
@@ -122,39 +130,22 @@ def create_postmortem(
         )
     incident.postmortem = postmortem
     incident.save(update_fields=["postmortem"])
-    from hansei.postmortems.timeline_services import copy_incident_events
-
-    copy_incident_events(incident=incident)
     record_version(postmortem=postmortem, reason=VersionReason.CREATED, actor=actor)
+    events.emit(
+        POSTMORTEM_CREATED, actor_id=actor.pk, postmortem_id=postmortem.pk, incident_id=incident.pk
+    )
     return postmortem
 
 
 def state_changed(*, postmortem: Postmortem, reason: str, actor: User) -> None:
     """After a state change (text already brought up to date from the live document): keep
-    a version of the text and tell open pages. Called inside the change's transaction."""
+    a version of the text. Called inside the change's transaction, which announces it."""
     record_version(postmortem=postmortem, reason=reason, actor=actor)
-    broadcast_change(postmortem.pk, "status", "review", "sections")
-
-
-def sync_milestones_to_timeline(*, incident: Incident) -> None:
-    """Keep one automatic, key timeline entry per incident milestone (see timeline_services)."""
-    from hansei.postmortems import timeline_services
-
-    timeline_services.sync_milestones_to_timeline(incident=incident)
-
-
-def _require_editable(actor: User, postmortem: Postmortem) -> None:
-    access.require(access.can_edit_postmortem(actor, postmortem))
-    if not postmortem.is_editable:
-        if postmortem.status == Status.PUBLISHED:
-            raise InvalidState(_("It is published: start an amendment to change it."))
-        raise InvalidState(_("It is in review: it can change again once it is back in draft."))
 
 
 @transaction.atomic
 def update_section(*, actor: User, section: Section, body: str) -> Section:
-    postmortem = Postmortem.objects.select_for_update().get(pk=section.postmortem_id)
-    _require_editable(actor, postmortem)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=section.postmortem_id)
     if len(body) > MAX_SECTION_CHARS:
         raise ValidationError(
             {
@@ -169,6 +160,7 @@ def update_section(*, actor: User, section: Section, body: str) -> Section:
     section.updated_by = actor
     section.save(update_fields=["body", "updated_by", "updated_at"])
     Postmortem.objects.filter(pk=postmortem.pk).update(updated_at=timezone.now())
+    events.emit(SECTIONS_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return section
 
 
@@ -204,6 +196,7 @@ def update_postmortem(
         change = {"restricted": audit.change(current.restricted, restricted)}
         audit.record("postmortem.restriction_changed", actor=actor, target=current, changes=change)
     postmortem.save(update_fields=["title", "owner", "due_date", "restricted", "updated_at"])
+    events.emit(POSTMORTEM_UPDATED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return postmortem
 
 
@@ -249,12 +242,11 @@ def add_timeline_entry(
     is_key_event: bool = False,
     link_url: str = "",
 ) -> TimelineEntry:
-    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
-    _require_editable(actor, postmortem)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     text = _clean_timeline(occurred_at, text, kind)
     link_url = _clean_link(link_url)
     assert occurred_at is not None  # _clean_timeline refused a missing time
-    broadcast_change(postmortem.pk, "timeline")
+    events.emit(TIMELINE_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return TimelineEntry.objects.create(
         postmortem=postmortem,
         occurred_at=occurred_at,
@@ -278,7 +270,7 @@ def update_timeline_entry(
     link_url: str | None = None,
 ) -> TimelineEntry:
     """``link_url=None`` keeps the entry's link."""
-    _require_editable(actor, Postmortem.objects.select_for_update().get(pk=entry.postmortem_id))
+    lock_editable_postmortem(actor=actor, postmortem_id=entry.postmortem_id)
     entry.text = _clean_timeline(occurred_at, text, kind)
     if link_url is not None:
         entry.link_url = _clean_link(link_url)
@@ -286,15 +278,15 @@ def update_timeline_entry(
     entry.kind = kind
     entry.is_key_event = is_key_event
     entry.save()
-    broadcast_change(entry.postmortem_id, "timeline")
+    events.emit(TIMELINE_CHANGED, actor_id=actor.pk, postmortem_id=entry.postmortem_id)
     return entry
 
 
 @transaction.atomic
 def delete_timeline_entry(*, actor: User, entry: TimelineEntry) -> None:
-    _require_editable(actor, Postmortem.objects.select_for_update().get(pk=entry.postmortem_id))
+    lock_editable_postmortem(actor=actor, postmortem_id=entry.postmortem_id)
     entry.delete()
-    broadcast_change(entry.postmortem_id, "timeline")
+    events.emit(TIMELINE_CHANGED, actor_id=actor.pk, postmortem_id=entry.postmortem_id)
 
 
 def _publish_blockers(postmortem: Postmortem, policy: PostmortemPolicy) -> list[str]:
@@ -332,9 +324,7 @@ def publish_blockers(postmortem: Postmortem) -> list[str]:
 @transaction.atomic
 def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str = "") -> Revision:
     """Freeze a revision, put it in the archive and announce it. Never without review."""
-    from hansei.notifications.services import announce_publication
     from hansei.postmortems.snapshot import build_snapshot
-    from hansei.search.services import index_postmortem
 
     postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     access.require(access.can_publish_postmortem(actor, postmortem))
@@ -362,15 +352,16 @@ def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str 
         published_by=actor,
         published_at=now,
     )
-    index_postmortem(postmortem)
     audit.record(
         "postmortem.published",
         actor=actor,
         target=postmortem,
         detail=f"revision {number}" + (f": {revision.change_note}" if revision.change_note else ""),
     )
-    announce_publication(revision=revision)
     state_changed(postmortem=postmortem, reason=VersionReason.PUBLISHED, actor=actor)
+    events.emit(
+        POSTMORTEM_PUBLISHED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=revision.pk
+    )
     return revision
 
 
@@ -385,6 +376,7 @@ def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
     postmortem.save(update_fields=["status", "updated_at"])
     audit.record("postmortem.amendment_started", actor=actor, target=postmortem)
     state_changed(postmortem=postmortem, reason=VersionReason.AMENDMENT, actor=actor)
+    events.emit(AMENDMENT_STARTED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return postmortem
 
 

@@ -12,16 +12,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hansei.accounts.models import User
-from hansei.collab.live import broadcast_change
-from hansei.incidents.events import record_event
+from hansei.core import events
+from hansei.incidents.history import record_event
 from hansei.incidents.models import (
     MILESTONES,
     Incident,
     IncidentEvent,
     IncidentEventKind,
 )
+from hansei.incidents.services import milestone_event_key
+from hansei.postmortems.events import TIMELINE_CHANGED
+from hansei.postmortems.guard import lock_editable_postmortem
 from hansei.postmortems.models import Postmortem, TimelineEntry, TimelineKind
-from hansei.postmortems.services import MAX_TIMELINE_TEXT, _require_editable
+from hansei.postmortems.services import MAX_TIMELINE_TEXT
 
 MAX_IMPORT_ENTRIES = 2000
 
@@ -58,12 +61,10 @@ def sync_milestones_to_timeline(*, incident: Incident) -> None:
     """One key timeline entry per milestone the incident has now, from its milestone event
     (recorded here if missing), updated in place when the milestone moves, removed when it
     is cleared. Older drafts' "incident:<id>:<milestone>" entries are taken over."""
-    from hansei.incidents.services import milestone_event_key
-
     postmortem = _editable_draft(incident)
     if postmortem is None:
         return
-    broadcast_change(postmortem.pk, "timeline")
+    events.emit(TIMELINE_CHANGED, postmortem_id=postmortem.pk, incident_id=incident.pk)
     milestone_events = list(
         IncidentEvent.objects.filter(
             incident=incident, kind=IncidentEventKind.MILESTONE, key__startswith="milestone:"
@@ -90,7 +91,6 @@ def sync_milestones_to_timeline(*, incident: Incident) -> None:
                 text=text,
                 occurred_at=when,
                 key=key,
-                to_timeline=False,
             )
         assert event is not None  # not found above, so recorded now
         for entry in entries[1:]:
@@ -120,7 +120,7 @@ def add_event_to_timeline(*, event: IncidentEvent) -> TimelineEntry | None:
     postmortem = _editable_draft(event.incident)
     if postmortem is None or postmortem.timeline.filter(source=event_source(event)).exists():
         return None
-    broadcast_change(postmortem.pk, "timeline")
+    events.emit(TIMELINE_CHANGED, postmortem_id=postmortem.pk, incident_id=event.incident_id)
     return TimelineEntry.objects.create(
         postmortem=postmortem,
         occurred_at=event.occurred_at,
@@ -155,8 +155,7 @@ def import_timeline_entries(
     *, actor: User, postmortem: Postmortem, entries: Sequence[ImportedEntry], source: str = ""
 ) -> list[TimelineEntry]:
     """Add many entries at once (a chat history): all of them or, on any error, none."""
-    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
-    _require_editable(actor, postmortem)
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     if not entries:
         raise ValidationError(_("Choose at least one line to import."))
     if len(entries) > MAX_IMPORT_ENTRIES:
@@ -175,7 +174,7 @@ def import_timeline_entries(
             _("Entries %(lines)s need a time and a text of 1 to %(n)s characters.")
             % {"lines": ", ".join(bad[:20]), "n": MAX_TIMELINE_TEXT}
         )
-    broadcast_change(postmortem.pk, "timeline")
+    events.emit(TIMELINE_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     created = TimelineEntry.objects.bulk_create(
         TimelineEntry(
             postmortem=postmortem,

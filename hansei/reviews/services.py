@@ -14,11 +14,19 @@ from django.utils.translation import ngettext
 from hansei import access
 from hansei.accounts.models import User
 from hansei.collab import store
-from hansei.collab.live import broadcast_change
+from hansei.core import events
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.models import Postmortem, Status, VersionReason
 from hansei.postmortems.services import state_changed
+from hansei.reviews.events import (
+    MEETING_NOTE_RECORDED,
+    POSTMORTEM_APPROVED,
+    POSTMORTEM_SENT_BACK,
+    POSTMORTEM_SUBMITTED,
+    REVIEW_DECIDED,
+    REVIEW_REQUESTED,
+)
 from hansei.reviews.models import CHECKLIST, CHECKLIST_KEYS, Decision, Review, ReviewMeetingNote
 
 
@@ -26,8 +34,6 @@ from hansei.reviews.models import CHECKLIST, CHECKLIST_KEYS, Decision, Review, R
 def submit_for_review(
     *, actor: User, postmortem: Postmortem, reviewers: Iterable[User]
 ) -> list[Review]:
-    from hansei.notifications.services import notify_review_requested
-
     postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     access.require(access.can_edit_postmortem(actor, postmortem))
     if postmortem.status != Status.DRAFT:
@@ -64,8 +70,12 @@ def submit_for_review(
         )
         for reviewer in chosen
     ]
-    notify_review_requested(reviews=reviews)
     state_changed(postmortem=postmortem, reason=VersionReason.SUBMITTED, actor=actor)
+    events.emit(POSTMORTEM_SUBMITTED, actor_id=actor.pk, postmortem_id=postmortem.pk)
+    for review in reviews:
+        events.emit(
+            REVIEW_REQUESTED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=review.pk
+        )
     return reviews
 
 
@@ -105,6 +115,7 @@ def approve_review(
             }
         )
     _decide(review, Decision.APPROVED, answers, comment)
+    events.emit(REVIEW_DECIDED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=review.pk)
     policy = PostmortemPolicy.current()
     current = Review.objects.filter(postmortem=postmortem, round=postmortem.review_round)
     approved = sum(1 for r in current if r.decision == Decision.APPROVED and r.checklist_complete)
@@ -112,8 +123,7 @@ def approve_review(
         postmortem.status = Status.APPROVED
         postmortem.save(update_fields=["status", "updated_at"])
         state_changed(postmortem=postmortem, reason=VersionReason.APPROVED, actor=actor)
-    else:
-        broadcast_change(postmortem.pk, "review")
+        events.emit(POSTMORTEM_APPROVED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return review
 
 
@@ -122,16 +132,15 @@ def request_changes(
     *, actor: User, review: Review, comment: str, checklist: Mapping[str, object] | None = None
 ) -> Review:
     """Send it back to draft; the comment is the reason shown to the author."""
-    from hansei.notifications.services import notify_changes_requested
-
     review, postmortem = _lock_current(actor, review)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to change.")})
     _decide(review, Decision.CHANGES_REQUESTED, _clean_checklist(checklist or {}), comment)
     postmortem.status = Status.DRAFT
     postmortem.save(update_fields=["status", "updated_at"])
-    notify_changes_requested(review=review)
     state_changed(postmortem=postmortem, reason=VersionReason.CHANGES_REQUESTED, actor=actor)
+    events.emit(REVIEW_DECIDED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=review.pk)
+    events.emit(POSTMORTEM_SENT_BACK, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return review
 
 
@@ -163,11 +172,14 @@ def record_meeting_note(
         errors["held_on"] = _("The meeting cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    broadcast_change(postmortem.pk, "review")
-    return ReviewMeetingNote.objects.create(
+    note = ReviewMeetingNote.objects.create(
         postmortem=postmortem,
         held_on=held_on,
         attendees=attendees.strip(),
         notes=notes.strip(),
         recorded_by=actor,
     )
+    events.emit(
+        MEETING_NOTE_RECORDED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=note.pk
+    )
+    return note

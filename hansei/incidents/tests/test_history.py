@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hansei.incidents.events import record_event
+from hansei.incidents.history import record_event
 from hansei.incidents.models import Incident, IncidentEvent, IncidentEventKind
 from hansei.incidents.services import update_incident
 from hansei.incidents.tests.test_services import _input

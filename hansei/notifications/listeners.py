@@ -1,0 +1,56 @@
+"""Who is told what, when something happens. Registered by ``NotificationsConfig.ready``."""
+
+from __future__ import annotations
+
+from hansei.collab.events import COMMENT_POSTED
+from hansei.collab.models import Comment
+from hansei.core import events
+from hansei.core.events import Event
+from hansei.incidents.models import Incident
+from hansei.incidents.policy import postmortem_requirement
+from hansei.notifications import services
+from hansei.postmortems.events import POSTMORTEM_DRAFTED_FOR_OWNER, POSTMORTEM_PUBLISHED
+from hansei.postmortems.models import Postmortem, Revision
+from hansei.reviews.events import REVIEW_DECIDED, REVIEW_REQUESTED
+from hansei.reviews.models import Decision, Review
+
+
+def announce_publication(event: Event) -> None:
+    services.announce_publication(revision=Revision.objects.get(pk=event.id_of("object_id")))
+
+
+def tell_reviewer(event: Event) -> None:
+    services.notify_review_requested(reviews=[Review.objects.get(pk=event.id_of("object_id"))])
+
+
+def tell_owner_of_requested_changes(event: Event) -> None:
+    review = Review.objects.get(pk=event.id_of("object_id"))
+    if review.decision == Decision.CHANGES_REQUESTED:
+        services.notify_changes_requested(review=review)
+
+
+def tell_mentioned_and_participants(event: Event) -> None:
+    comment = Comment.objects.select_related("thread__postmortem", "author").get(
+        pk=event.id_of("object_id")
+    )
+    services.notify_comment(comment=comment, mentioned=comment.mentions.all())
+
+
+def tell_owner_of_intake_draft(event: Event) -> None:
+    requirement = postmortem_requirement(Incident.objects.get(pk=event.id_of("incident_id")))
+    services.notify_postmortem_owner(
+        postmortem=Postmortem.objects.get(pk=event.id_of("postmortem_id")),
+        reasons=[reason.text for reason in requirement.reasons],
+    )
+
+
+def register() -> None:
+    # Inside the transaction: the inbox rows and the e-mails queued for the worker (the
+    # outbox) commit with the change, so nobody hears of a change that was rolled back and
+    # a crash after commit loses no message. The worker sends e-mail after commit.
+    listen = events.listen
+    listen(POSTMORTEM_PUBLISHED, announce_publication, when=events.IN_TRANSACTION)
+    listen(REVIEW_REQUESTED, tell_reviewer, when=events.IN_TRANSACTION)
+    listen(REVIEW_DECIDED, tell_owner_of_requested_changes, when=events.IN_TRANSACTION)
+    listen(COMMENT_POSTED, tell_mentioned_and_participants, when=events.IN_TRANSACTION)
+    listen(POSTMORTEM_DRAFTED_FOR_OWNER, tell_owner_of_intake_draft, when=events.IN_TRANSACTION)

@@ -1,0 +1,20 @@
+"""The archive's index follows publications. Registered by ``SearchConfig.ready``."""
+
+from __future__ import annotations
+
+from hansei.core import events
+from hansei.core.events import Event
+from hansei.postmortems.events import POSTMORTEM_PUBLISHED
+from hansei.postmortems.models import Postmortem
+from hansei.search.services import index_postmortem
+
+
+def index_publication(event: Event) -> None:
+    index_postmortem(Postmortem.objects.get(pk=event.id_of("postmortem_id")))
+
+
+def register() -> None:
+    # Inside the transaction: the index lives in the same database, and a published
+    # revision that search cannot find (or a found one that was never published) would
+    # break the archive's promise. Reindexing is idempotent (``hansei reindex``).
+    events.listen(POSTMORTEM_PUBLISHED, index_publication, when=events.IN_TRANSACTION)
