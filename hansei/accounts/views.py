@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hansei import access
 from hansei.accounts.forms import PreferencesForm, SignInForm, TokenForm
-from hansei.accounts.services import update_preferences
+from hansei.accounts.services import create_api_token, revoke_api_token, update_preferences
 from hansei.accounts.sso.config import provider_name, sso_enabled
 from hansei.accounts.sso.provider import provider_logout_url
 from hansei.accounts.throttling import throttled_username
@@ -161,8 +161,6 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def create_token(request: AuthedRequest) -> HttpResponse:
-    from hansei.accounts.services import create_api_token
-
     form = TokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the token a name (at most 100 characters)."))
@@ -180,8 +178,6 @@ def create_token(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delete_token(request: AuthedRequest, token_id: int) -> HttpResponse:
-    from hansei.accounts.services import revoke_api_token
-
     token = access.get_api_token_for_user(request.user, token_id)
     revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))

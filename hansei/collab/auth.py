@@ -16,7 +16,10 @@ from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import close_old_connections
 from django.http.request import split_domain_port, validate_host
+
+from hansei.accounts.auth import user_for_token
 
 CLOSE_FORBIDDEN = 4403
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -33,10 +36,6 @@ def _token_of(scope: dict[str, Any]) -> str:
 
 
 def _user_for_token(raw: str) -> Any:
-    from django.db import close_old_connections
-
-    from hansei.accounts.auth import user_for_token
-
     close_old_connections()
     return user_for_token(raw) or AnonymousUser()
 

@@ -28,6 +28,7 @@ from pycrdt import Doc, merge_updates
 from hansei.collab import presence, protocol, store
 from hansei.collab.live import room_group
 from hansei.collab.writer import WRITER, Client, in_thread, is_crdt_failure
+from hansei.postmortems.history_services import record_periodic_version
 
 if TYPE_CHECKING:
     from hansei.accounts.models import User
@@ -40,8 +41,6 @@ CATCHUP_SETTLE = timedelta(seconds=10)  # rows older than this are assumed commi
 
 
 def _materialize(postmortem_id: int) -> None:
-    from hansei.postmortems.history_services import record_periodic_version
-
     if store.materialize_sections(postmortem_id):
         record_periodic_version(postmortem_id)
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
+from hansei.collab.live import broadcast_update
 from hansei.collab.models import MaterializedText, YUpdate
 from hansei.postmortems.models import Postmortem, Section, SectionKind
 
@@ -137,8 +138,6 @@ def replace_section_text(*, postmortem_id: int, key: str, text: str) -> bytes | 
     """Write ``text`` into the live document's section ``key`` (forms, the API, restores) and
     broadcast the change to open rooms after commit. Returns the update, or None if nothing
     changed."""
-    from hansei.collab.live import broadcast_update
-
     # Loading seeds the document under a lock on the postmortem row, held until this
     # transaction ends: two writers cannot diff against the same stale text.
     doc, _ = load_doc(postmortem_id)

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, transaction
 
+from hansei import access
+from hansei.accounts.models import User
 from hansei.collab import store
+from hansei.postmortems.models import Postmortem
 
 if TYPE_CHECKING:
     from hansei.collab.rooms import Room
@@ -55,10 +58,6 @@ def _persist(batch: dict[int, list[tuple[bytes, int]]]) -> dict[int, tuple[set[i
     """Check each writer's permission now, per postmortem, and store the permitted updates of
     every postmortem in one transaction. Returns, per postmortem, the user ids allowed to
     write and the new row ids."""
-    from hansei import access
-    from hansei.accounts.models import User
-    from hansei.postmortems.models import Postmortem
-
     postmortems = Postmortem.objects.in_bulk(list(batch))
     users = User.objects.in_bulk(list({uid for items in batch.values() for _, uid in items}))
     allowed: dict[int, set[int]] = {}

@@ -11,16 +11,19 @@ end: history is not news.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
+from hansei.accounts.models import Membership, Team, User
+from hansei.core.models import Job
+from hansei.demo.clock import simulated_clock
 from hansei.demo.model import Story
 from hansei.demo.people import DEMO_PASSWORD, SERVICES, TEAMS, USERNAMES, USERS
+from hansei.demo.replay import play_story
+from hansei.demo.stories import STORIES
+from hansei.incidents.models import Service
 
 HISTORY_DAYS = 100
 
@@ -29,38 +32,13 @@ class DemoConflict(Exception):
     """The database holds data that the demo would collide with."""
 
 
-class SimulatedClock:
-    def __init__(self, real_now: datetime) -> None:
-        self.real_now = real_now
-        self.current = real_now
-
-    def set(self, moment: datetime) -> None:
-        self.current = min(moment, self.real_now - timedelta(minutes=1))
-
-    def now(self) -> datetime:
-        return self.current
-
-
-@contextmanager
-def simulated_clock() -> Iterator[SimulatedClock]:
-    clock = SimulatedClock(timezone.now())
-    real_now = timezone.now
-    setattr(timezone, "now", clock.now)  # noqa: B010 - mypy refuses assigning to a function
-    try:
-        yield clock
-    finally:
-        setattr(timezone, "now", real_now)  # noqa: B010
-
-
 def demo_is_loaded() -> bool:
-    from hansei.accounts.models import User
 
     return User.objects.filter(username__in=USERNAMES).count() == len(USERNAMES)
 
 
 def demo_logins() -> list[str]:
     """One line per demo user: username, password, role and teams. Empty without the demo."""
-    from hansei.accounts.models import User
 
     if not demo_is_loaded():
         return []
@@ -78,8 +56,6 @@ def demo_logins() -> list[str]:
 
 
 def _check_conflicts() -> None:
-    from hansei.accounts.models import Team, User
-    from hansei.incidents.models import Service
 
     clashes = [
         *(
@@ -109,9 +85,6 @@ def _check_conflicts() -> None:
 
 def load_demo() -> bool:
     """Create the demo teams, people and history. False when it is already loaded."""
-    from hansei.core.models import Job
-    from hansei.demo.replay import play_story
-    from hansei.demo.stories import STORIES
 
     if demo_is_loaded():
         return False
@@ -130,8 +103,6 @@ def load_demo() -> bool:
 def _create_people(joined: datetime) -> dict[str, Any]:
     # Seed data written directly, like a fixture: accounts.services.create_user validates a
     # password and cannot back-date date_joined, which the demo's history needs.
-    from hansei.accounts.models import Membership, Team, User
-
     teams = {
         slug: Team.objects.create(slug=slug, name=name, description=description)
         for slug, name, description in TEAMS
@@ -156,8 +127,6 @@ def _create_people(joined: datetime) -> dict[str, Any]:
 
 
 def _create_services() -> dict[str, Any]:
-    from hansei.accounts.models import Team
-    from hansei.incidents.models import Service
 
     teams = {team.slug: team for team in Team.objects.all()}
     return {

@@ -7,8 +7,26 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from hansei.demo.data import SimulatedClock
-from hansei.demo.model import Action, Amendment, Story, Writeup
+from hansei.action_items.services import ActionItemInput, add_action_item, update_action_item
+from hansei.demo.clock import SimulatedClock
+from hansei.demo.model import Action, Amendment, ReviewStep, Story, Writeup
+from hansei.incidents.models import Severity
+from hansei.incidents.services import IncidentInput, create_incident, request_postmortem
+from hansei.postmortems.models import Template
+from hansei.postmortems.services import (
+    add_timeline_entry,
+    create_postmortem,
+    publish_postmortem,
+    start_amendment,
+    update_section,
+)
+from hansei.reviews.models import CHECKLIST_KEYS
+from hansei.reviews.services import (
+    approve_review,
+    record_meeting_note,
+    request_changes,
+    submit_for_review,
+)
 
 # How long after publication an action item reached the status it has today.
 PROGRESS_DAYS = {"in_progress": 2, "done": 9, "wont_do": 12}
@@ -17,9 +35,6 @@ PROGRESS_DAYS = {"in_progress": 2, "done": 9, "wont_do": 12}
 def play_story(
     story: Story, *, clock: SimulatedClock, people: dict[str, Any], services: dict[str, Any]
 ) -> Any:
-    from hansei.incidents.models import Severity
-    from hansei.incidents.services import IncidentInput, create_incident, request_postmortem
-
     hour, minute = story.starts_at_utc
     day = (clock.real_now - timedelta(days=story.days_ago)).replace(
         hour=hour, minute=minute, second=0, microsecond=0, tzinfo=UTC
@@ -61,10 +76,6 @@ def play_story(
 def _write(
     w: Writeup, incident: Any, resolved: datetime, clock: SimulatedClock, people: dict[str, Any]
 ) -> Any:
-    from hansei.postmortems.models import Template
-    from hansei.postmortems.services import create_postmortem, publish_postmortem
-    from hansei.reviews.services import record_meeting_note
-
     author = people[w.author]
     moment = resolved + timedelta(days=w.started_after_days)
     clock.set(moment)
@@ -98,8 +109,6 @@ def _write(
 
 
 def _fill(postmortem: Any, w: Writeup, author: Any, incident: Any, people: dict[str, Any]) -> None:
-    from hansei.postmortems.services import add_timeline_entry, update_section
-
     sections = {s.key: s for s in postmortem.sections.all()}
     for key, body in w.sections.items():
         update_section(actor=author, section=sections[key], body=body.strip() + "\n")
@@ -118,8 +127,6 @@ def _fill(postmortem: Any, w: Writeup, author: Any, incident: Any, people: dict[
 def _add_actions(
     postmortem: Any, actions: tuple[Action, ...], author: Any, people: dict[str, Any]
 ) -> list[Any]:
-    from hansei.action_items.services import ActionItemInput, add_action_item
-
     today = timezone.localdate()
     return [
         add_action_item(
@@ -146,8 +153,6 @@ def _review_round(
     clock: SimulatedClock,
     people: dict[str, Any],
 ) -> datetime:
-    from hansei.reviews.services import approve_review, request_changes, submit_for_review
-
     clock.set(moment)
     postmortem.refresh_from_db()
     reviews = submit_for_review(
@@ -176,8 +181,6 @@ def _progress_actions(
     clock: SimulatedClock,
     people: dict[str, Any],
 ) -> None:
-    from hansei.action_items.services import ActionItemInput, update_action_item
-
     for item, action in sorted(
         zip(items, actions, strict=True), key=lambda pair: PROGRESS_DAYS.get(pair[1].status, 0)
     ):
@@ -206,9 +209,6 @@ def _amend(
     clock: SimulatedClock,
     people: dict[str, Any],
 ) -> None:
-    from hansei.demo.model import ReviewStep
-    from hansei.postmortems.services import publish_postmortem, start_amendment, update_section
-
     moment = published + timedelta(days=amendment.after_days)
     clock.set(moment)
     start_amendment(actor=author, postmortem=postmortem)
@@ -225,6 +225,4 @@ def _amend(
 
 def _full_checklist() -> dict[str, bool]:
     """Demo reviewers confirm every item of the review checklist."""
-    from hansei.reviews.models import CHECKLIST_KEYS
-
     return dict.fromkeys(CHECKLIST_KEYS, True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.core.forms import DateInput, DateTimeInput
+from hansei.postmortems.importers import MAX_BYTES
 from hansei.postmortems.models import TimelineKind
 
 
@@ -67,8 +68,6 @@ class TimelineImportForm(forms.Form):
     window_end = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())
 
     def clean(self) -> dict[str, Any]:
-        from hansei.postmortems.importers import MAX_BYTES
-
         data = super().clean() or {}
         upload, pasted = data.get("upload"), data.get("pasted", "")
         if not upload and not pasted.strip():

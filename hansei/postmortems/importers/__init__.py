@@ -10,9 +10,9 @@ from hansei.postmortems.importers.common import (
     ParseError,
     Window,
     apply_roles,
-    parse,
     suggest_roles,
 )
+from hansei.postmortems.importers.reading import parse
 
 __all__ = [
     "MAX_BYTES",

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hansei.postmortems.importers import ParseError, Window, apply_roles, parse, suggest_roles
-from hansei.postmortems.importers.common import detect, replace_names
+from hansei.postmortems.importers.common import replace_names
+from hansei.postmortems.importers.reading import detect
 
 SAMPLES = Path(__file__).parent / "samples"
 PARIS = ZoneInfo("Europe/Paris")

@@ -1,0 +1,92 @@
+"""Every module imports only from its own app or a lower layer (see ``layers.py``)."""
+
+from __future__ import annotations
+
+from hansei.tests import layers
+
+# Imports that still break the layers, each to be fixed by issue 10 ("One-way layers"); the
+# list only shrinks: a new break fails, and so does an entry here that no longer breaks.
+KNOWN_BREAKS = frozenset(
+    {
+        "hansei.core.views -> hansei.action_items.models",
+        "hansei.core.views -> hansei.incidents.models",
+        "hansei.core.views -> hansei.incidents.policy",
+        "hansei.core.views -> hansei.postmortems.models",
+        "hansei.core.views -> hansei.reviews.models",
+        "hansei.incidents.api -> hansei.postmortems.models",
+        "hansei.incidents.api -> hansei.postmortems.schemas",
+        "hansei.incidents.api -> hansei.postmortems.services",
+        "hansei.incidents.forms -> hansei.postmortems.models",
+        "hansei.incidents.views -> hansei.postmortems.services",
+        "hansei.postmortems.analysis_services -> hansei.collab.store",
+        "hansei.postmortems.context -> hansei.action_items.forms",
+        "hansei.postmortems.context -> hansei.collab.comment_views",
+        "hansei.postmortems.context -> hansei.collab.context",
+        "hansei.postmortems.context -> hansei.reviews.forms",
+        "hansei.postmortems.context -> hansei.reviews.models",
+        "hansei.postmortems.history_services -> hansei.collab.store",
+        "hansei.postmortems.lint_views -> hansei.postmortems.context",
+        "hansei.postmortems.schemas -> hansei.action_items.schemas",
+        "hansei.postmortems.schemas -> hansei.collab.store",
+        "hansei.postmortems.schemas -> hansei.reviews.schemas",
+        "hansei.postmortems.services -> hansei.collab.store",
+        "hansei.postmortems.services -> hansei.postmortems.snapshot",
+        "hansei.postmortems.services -> hansei.reviews.models",
+        "hansei.postmortems.snapshot -> hansei.action_items.models",
+        "hansei.postmortems.snapshot -> hansei.collab.store",
+        "hansei.postmortems.snapshot -> hansei.postmortems.models",
+        "hansei.reviews.services -> hansei.collab.store",
+    }
+)
+
+
+def _key(found: layers.Import) -> str:
+    return f"{found.importer} -> {'.'.join(found.imported.split('.')[:3])}"
+
+
+def test_no_module_imports_upwards_or_inside_a_function() -> None:
+    new = [
+        f"{found.where()}: {found.imported}: {why}"
+        for found, why in layers.broken_imports()
+        if _key(found) not in KNOWN_BREAKS
+    ]
+    assert not new, "imports that break the layers:\n" + "\n".join(new)
+
+
+def test_the_list_of_known_breaks_only_shrinks() -> None:
+    still = {_key(found) for found, _why in layers.broken_imports()}
+    assert not KNOWN_BREAKS - still, f"fixed, remove from KNOWN_BREAKS: {KNOWN_BREAKS - still}"
+
+
+def test_every_app_and_top_level_module_has_a_layer() -> None:
+    named = {name for layer in layers.LAYERS for name in layer} | {layers.RULEBOOK, "tests"}
+    found = {
+        path.stem if path.is_file() else path.name
+        for path in layers.PACKAGE.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__" and path.stem != "conftest")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert found <= named, f"not in any layer: {sorted(found - named)}"
+
+
+def test_it_finds_an_upward_import() -> None:
+    upward = layers.Import(
+        "hansei.incidents.services", "hansei.postmortems.services.x", layers.PACKAGE, 1, True
+    )
+    assert "imports postmortems" in (layers.breaks(upward) or "")
+
+
+def test_it_finds_an_import_inside_a_function_and_a_model_reading_the_rulebook() -> None:
+    hidden = layers.Import("hansei.search.services", "hansei.core.jobs", layers.PACKAGE, 1, False)
+    model = layers.Import("hansei.postmortems.models", "hansei.access.x", layers.PACKAGE, 1, True)
+    assert layers.breaks(hidden) == "imported inside a function"
+    assert layers.breaks(model) == "a model module reads the rulebook"
+
+
+def test_the_rulebook_reads_models_only() -> None:
+    reads = layers.Import(
+        "hansei.access.x", "hansei.reviews.models.Review", layers.PACKAGE, 1, True
+    )
+    calls = layers.Import("hansei.access.x", "hansei.reviews.services.y", layers.PACKAGE, 1, True)
+    assert layers.breaks(reads) is None
+    assert layers.breaks(calls) == "the rulebook reads more than models"
