@@ -24,9 +24,9 @@ from hansei.collab.models import (
     CommentThread,
     ThreadStatus,
 )
-from hansei.collab.store import load_doc
 from hansei.core import events
 from hansei.core.errors import InvalidState
+from hansei.postmortems.live_text import load_doc
 from hansei.postmortems.models import Postmortem, SectionKind
 
 # "@name" not preceded by a name character (so "alice@example.com" mentions nobody).

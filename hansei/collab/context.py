@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hansei import access
+from hansei.collab.live import room_name
 from hansei.collab.presence import user_color
-from hansei.collab.store import room_name
 from hansei.core.http import AuthedRequest
 from hansei.postmortems.models import Postmortem
 

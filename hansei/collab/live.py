@@ -18,12 +18,31 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 
 from hansei.core import events
 from hansei.core.events import Event
+from hansei.postmortems.events import LIVE_TEXT_WRITTEN
+from hansei.postmortems.models import YUpdate
 
 log = logging.getLogger(__name__)
+
+
+ROOM_PREFIX = "postmortem-"
+# An update that carries nothing (no new items, no deletions): what a client with no local
+# changes sends back during sync.
+EMPTY_UPDATE = b"\x00\x00"
+
+
+def room_name(postmortem_id: int) -> str:
+    return f"{ROOM_PREFIX}{postmortem_id}"
+
+
+def postmortem_id_of(room: str) -> int | None:
+    if not room.startswith(ROOM_PREFIX):
+        return None
+    number = room.removeprefix(ROOM_PREFIX)
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    return int(number) if number.isascii() and number.isdigit() and len(number) < 19 else None
 
 
 def room_group(postmortem_id: int) -> str:
@@ -62,15 +81,19 @@ def tell_open_pages(event: Event) -> None:
     _send(events_group(event.postmortem_id), message)
 
 
+def hand_update_to_rooms(event: Event) -> None:
+    """Hand a Yjs update written outside a room (a form, the API, a restore) to the rooms open
+    in every process. A row already compacted away is in the merged row, which the rooms'
+    catch-up reads."""
+    data = YUpdate.objects.filter(pk=event.id_of("object_id")).values_list("data", flat=True)
+    for update in data:
+        message = {"type": "room.update", "update": bytes(update), "origin": "db"}
+        _send(room_group(event.id_of("postmortem_id")), message)
+
+
 def register() -> None:
-    # After commit: the channel layer is outside the database; a page told too early would
-    # re-fetch the old state, and one told of a change that rolled back would re-fetch for
-    # nothing.
+    # After commit: the channel layer is outside the database. A page told too early would
+    # re-fetch the old state, one told of a change that rolled back would re-fetch for
+    # nothing, and a room must never apply text that was not stored.
     events.listen(events.EVERY, tell_open_pages, when=events.AFTER_COMMIT)
-
-
-def broadcast_update(postmortem_id: int, update: bytes) -> None:
-    """After commit, hand a Yjs update written outside a room (a form, the API, a restore) to
-    the rooms open in every process."""
-    message = {"type": "room.update", "update": update, "origin": "db"}
-    transaction.on_commit(lambda: _send(room_group(postmortem_id), message))
+    events.listen(LIVE_TEXT_WRITTEN, hand_update_to_rooms, when=events.AFTER_COMMIT)

@@ -25,9 +25,10 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, merge_updates
 
-from hansei.collab import presence, protocol, store
+from hansei.collab import live, presence, protocol
 from hansei.collab.live import room_group
 from hansei.collab.writer import WRITER, Client, in_thread, is_crdt_failure
+from hansei.postmortems import live_text
 from hansei.postmortems.history_services import record_periodic_version
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ CATCHUP_SETTLE = timedelta(seconds=10)  # rows older than this are assumed commi
 
 
 def _materialize(postmortem_id: int) -> None:
-    if store.materialize_sections(postmortem_id):
+    if live_text.materialize_sections(postmortem_id):
         record_periodic_version(postmortem_id)
 
 
@@ -84,8 +85,8 @@ class Room:
 
     @staticmethod
     def _load(postmortem_id: int) -> list[tuple[int, bytes, Any]]:
-        store.ensure_seeded(postmortem_id)
-        return store.rows_after(postmortem_id)
+        live_text.ensure_seeded(postmortem_id)
+        return live_text.rows_after(postmortem_id)
 
     async def close(self) -> None:
         self.closed = True
@@ -98,7 +99,7 @@ class Room:
             self.save_handle.cancel()
         await in_thread(_materialize)(self.postmortem_id)
         if self.rows_since_compaction > 1:
-            await in_thread(store.compact)(self.postmortem_id)
+            await in_thread(live_text.compact)(self.postmortem_id)
 
     # --- clients --------------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ class Room:
         await client.send_frame(protocol.sync_step1(self.doc.get_state()))
 
     def submit(self, client: Client, update: bytes) -> None:
-        if update != store.EMPTY_UPDATE:
+        if update != live.EMPTY_UPDATE:
             WRITER.submit(self, update, client)
 
     async def stored(self, updates: dict[bytes, Client], allowed: set[int], ids: list[int]) -> None:
@@ -200,7 +201,7 @@ class Room:
         try:
             await in_thread(_materialize)(self.postmortem_id)
             if self.rows_since_compaction >= settings.COLLAB_COMPACT_AFTER:
-                await in_thread(store.compact)(self.postmortem_id)
+                await in_thread(live_text.compact)(self.postmortem_id)
                 self.rows_since_compaction = 1
         except Exception:
             log.exception("could not save the text of postmortem %s", self.postmortem_id)
@@ -280,7 +281,7 @@ class Room:
 
     async def catch_up(self) -> int:
         """Apply rows other processes stored that no message brought; how many."""
-        rows = await in_thread(store.rows_after)(self.postmortem_id, self.catchup_floor)
+        rows = await in_thread(live_text.rows_after)(self.postmortem_id, self.catchup_floor)
         fresh = [(pk, data) for pk, data, _ in rows if pk not in self.applied_ids]
         for pk, data in fresh:
             self.doc.apply_update(data)

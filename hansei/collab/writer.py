@@ -16,7 +16,7 @@ from django.db import close_old_connections, transaction
 
 from hansei import access
 from hansei.accounts.models import User
-from hansei.collab import store
+from hansei.postmortems import live_text
 from hansei.postmortems.models import Postmortem
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _persist(batch: dict[int, list[tuple[bytes, int]]]) -> dict[int, tuple[set[i
         }
         permitted[postmortem_id] = [u for u, uid in items if uid in allowed[postmortem_id]]
     with transaction.atomic():
-        ids = store.append_batch(permitted)  # one INSERT for every room
+        ids = live_text.append_batch(permitted)  # one INSERT for every room
     results = {pk: (allowed[pk], ids.get(pk, [])) for pk in batch}
     return results
 

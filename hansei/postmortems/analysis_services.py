@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import User
-from hansei.collab import store
 from hansei.core import events
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
-from hansei.postmortems import timeline_services
+from hansei.postmortems import live_text, timeline_services
 from hansei.postmortems.events import ANALYSIS_CHANGED
 from hansei.postmortems.guard import lock_editable_postmortem
 from hansei.postmortems.models import (
@@ -314,7 +313,7 @@ def copy_why_chain_to_root_causes(*, actor: User, chain: WhyChain) -> Section:
     chain = WhyChain.objects.get(pk=chain.pk)
     if not chain.whys:
         raise ValidationError({"whys": _("Answer “why?” at least once before copying the chain.")})
-    store.materialize_sections(postmortem.pk)  # append to what people typed live
+    live_text.materialize_sections(postmortem.pk)  # append to what people typed live
     section = root_cause_section(postmortem)
     if section is None:
         raise InvalidState(_("This postmortem has no root causes section to copy into."))

@@ -35,6 +35,11 @@ POSTMORTEM_PUBLISHED = events.kind(
 AMENDMENT_STARTED = events.kind(
     "amendment_started", "A published postmortem was reopened to be amended.", parts=STATE_PARTS
 )
+LIVE_TEXT_WRITTEN = events.kind(
+    "live_text_written",
+    "Text was written into a postmortem's live document outside a live room (a form, the "
+    "API, a restore): open rooms apply the stored update (object: its row).",
+)
 POSTMORTEM_DRAFTED_FOR_OWNER = events.kind(
     "postmortem_drafted_for_owner",
     "A draft was started without anyone asking (an alerting tool resolved an incident the "

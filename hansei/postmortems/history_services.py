@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from pycrdt import Doc
 
 from hansei.accounts.models import User
-from hansei.collab import store
 from hansei.core import events
+from hansei.postmortems import live_text
 from hansei.postmortems.events import SECTIONS_CHANGED
 from hansei.postmortems.guard import lock_editable_postmortem
 from hansei.postmortems.models import Postmortem, Section, SectionKind, Version
@@ -33,7 +33,7 @@ def record_version(
     *, postmortem: Postmortem, reason: str, actor: User | None = None, note: str = ""
 ) -> Version:
     """Snapshot the title and every section's text as they are in the database now (callers
-    bring the live text into the database first, see ``collab.store.materialize_sections``)."""
+    bring the live text into the database first, see ``collab.live_text.materialize_sections``)."""
     last = Version.objects.filter(postmortem=postmortem).aggregate(n=Max("number"))["n"] or 0
     return Version.objects.create(
         postmortem=postmortem,
@@ -92,15 +92,15 @@ def current_text(postmortem: Postmortem) -> CurrentText:
     text for the sections it holds (the database copy may be a few seconds behind it).
     Reads only: nothing is written, seeded or locked."""
     sections = _text_in_database(postmortem)
-    updates = store.stored_updates(postmortem.pk)
+    updates = live_text.stored_updates(postmortem.pk)
     if updates:
         doc: Doc = Doc()
         for _pk, data in updates:
             doc.apply_update(data)
         live_keys = set(doc.keys())
-        for section in store.text_sections(postmortem.pk):
+        for section in live_text.text_sections(postmortem.pk):
             if section.key in live_keys:
-                sections[section.key] = store.section_text(doc, section.key)
+                sections[section.key] = live_text.section_text(doc, section.key)
     return CurrentText(title=postmortem.title, sections=sections)
 
 
@@ -123,15 +123,15 @@ def restore_section(*, actor: User, postmortem: Postmortem, version: Version, ke
     postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
     section = _restorable_section(postmortem, version, key)
     text = version.sections[key]
-    store.materialize_sections(postmortem.pk)  # compare with the live text, not a stale copy
+    live_text.materialize_sections(postmortem.pk)  # compare with the live text, not a stale copy
     section.refresh_from_db(fields=["body"])
     if section.body == text:
         raise ValidationError(
             _("“%(title)s” already reads as in version %(n)s: nothing to restore.")
             % {"title": section.title, "n": version.number}
         )
-    store.replace_section_text(postmortem_id=postmortem.pk, key=key, text=text)
-    store.materialize_sections(postmortem.pk)
+    live_text.replace_section_text(postmortem_id=postmortem.pk, key=key, text=text)
+    live_text.materialize_sections(postmortem.pk)
     Section.objects.filter(pk=section.pk).update(updated_by=actor)
     events.emit(SECTIONS_CHANGED, actor_id=actor.pk, postmortem_id=postmortem.pk)
     note = _("Restored “%(title)s” from version %(n)s") % {

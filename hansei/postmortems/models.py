@@ -444,3 +444,43 @@ class LintVocabulary(models.Model):
             self.vocabulary()
         except VocabularyError as error:
             raise ValidationError({"data": str(error)}) from None
+
+
+# --- the live text: one Yjs document per postmortem (see ``live_text``) ----------------------
+
+
+class YUpdate(models.Model):
+    """One raw Yjs update of a postmortem's live document, stored append-only.
+
+    The document is the ordered merge of its rows. Compaction replaces many rows by one
+    (their merge) in a single transaction; nothing else deletes rows.
+    """
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "collab_yupdate"  # created by collab, which wrote the live text first
+        indexes = [models.Index(fields=["postmortem", "id"], name="collab_yupdate_room")]
+
+    def __str__(self) -> str:
+        return f"update {self.pk} of postmortem {self.postmortem_id}"
+
+
+class MaterializedText(models.Model):
+    """How far the sections' ``body`` column has caught up with the live document: the id of
+    the last stored update their text includes. A document with rows above it is stale (its
+    room's process died before saving) and is brought up to date on the next read, at worker
+    start and by the worker's periodic sweep (``live_text.materialize_stale``)."""
+
+    postmortem = models.OneToOneField(
+        Postmortem, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    through_update = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "collab_materializedtext"
+
+    def __str__(self) -> str:
+        return f"postmortem {self.postmortem_id} text through update {self.through_update}"

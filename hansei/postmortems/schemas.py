@@ -11,10 +11,9 @@ from hansei import access
 from hansei.accounts.models import User
 from hansei.accounts.schemas import UserOut
 from hansei.action_items.schemas import ActionItemOut
-from hansei.collab import store
 from hansei.core.schemas import PatchSchema
 from hansei.incidents.schemas import IncidentOut
-from hansei.postmortems import published
+from hansei.postmortems import live_text, published
 from hansei.postmortems.models import Postmortem, Revision, Status, Template, TemplateSection
 from hansei.postmortems.services import publish_blockers, sections_missing_content
 from hansei.reviews.schemas import MeetingNoteOut, ReviewOut
@@ -102,7 +101,7 @@ class PostmortemDetailOut(PostmortemFields):
 
 def postmortem_detail(user: User, postmortem: Postmortem) -> dict[str, Any]:
     """Everything the postmortem page shows, as one document."""
-    store.ensure_text_saved(postmortem.pk)  # never a stale copy of the live text
+    live_text.ensure_text_saved(postmortem.pk)  # never a stale copy of the live text
     postmortem.refresh_from_db()
     latest = postmortem.latest_revision()
     base = PostmortemOut.from_orm(postmortem).model_dump()

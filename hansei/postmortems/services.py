@@ -13,11 +13,11 @@ from django.utils.translation import ngettext
 
 from hansei import access
 from hansei.accounts.models import User
-from hansei.collab import store
 from hansei.core import audit, events
 from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident, PostmortemPolicy, Severity
+from hansei.postmortems import live_text
 from hansei.postmortems.events import (
     AMENDMENT_STARTED,
     POSTMORTEM_CREATED,
@@ -41,6 +41,7 @@ from hansei.postmortems.models import (
     VersionReason,
 )
 from hansei.postmortems.prefill import prefilled_body
+from hansei.postmortems.snapshot import build_snapshot
 
 MAX_TIMELINE_TEXT = 2000
 
@@ -156,7 +157,9 @@ def update_section(*, actor: User, section: Section, body: str) -> Section:
     section.body = body.replace("\r\n", "\n")
     if section.kind == SectionKind.MARKDOWN:
         # The live document is the text's source of truth: write there, and to open pages.
-        store.replace_section_text(postmortem_id=postmortem.pk, key=section.key, text=section.body)
+        live_text.replace_section_text(
+            postmortem_id=postmortem.pk, key=section.key, text=section.body
+        )
     section.updated_by = actor
     section.save(update_fields=["body", "updated_by", "updated_at"])
     Postmortem.objects.filter(pk=postmortem.pk).update(updated_at=timezone.now())
@@ -324,11 +327,9 @@ def publish_blockers(postmortem: Postmortem) -> list[str]:
 @transaction.atomic
 def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str = "") -> Revision:
     """Freeze a revision, put it in the archive and announce it. Never without review."""
-    from hansei.postmortems.snapshot import build_snapshot
-
     postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
     access.require(access.can_publish_postmortem(actor, postmortem))
-    store.materialize_sections(postmortem.pk)
+    live_text.materialize_sections(postmortem.pk)
     if postmortem.status != Status.APPROVED:
         raise InvalidState(_("Only an approved postmortem can be published."))
     blockers = _publish_blockers(postmortem, PostmortemPolicy.current())

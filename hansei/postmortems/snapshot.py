@@ -8,9 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hansei.collab import store
 from hansei.core.dates import format_duration
-from hansei.postmortems.models import ImpactUnit, Postmortem, PostmortemImpact, SectionKind
+from hansei.postmortems import live_text
+from hansei.postmortems.models import ImpactUnit, Postmortem, PostmortemImpact, SectionKind, Status
 
 
 def _iso(value: Any) -> str | None:
@@ -44,7 +44,7 @@ def _incident_data(incident: Any) -> dict[str, Any]:
 
 
 def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
-    store.ensure_text_saved(postmortem.pk)  # never a stale copy of the live text
+    live_text.ensure_text_saved(postmortem.pk)  # never a stale copy of the live text
     incidents = postmortem.incidents.select_related("severity").prefetch_related("services")
     return {
         "id": postmortem.pk,
@@ -221,8 +221,6 @@ def analysis_lines(data: dict[str, Any]) -> list[str]:
 
 def snapshot_to_markdown(data: dict[str, Any]) -> str:
     """Markdown of a postmortem, with its labels in the postmortem's own language."""
-    from hansei.postmortems.models import Status
-
     with translation.override(data.get("language") or "en"):
         lines = [f"# {data['title']}", ""]
         lines.append(f"- {_('Team')}: {data['team']}")

@@ -13,10 +13,10 @@ from django.utils.translation import ngettext
 
 from hansei import access
 from hansei.accounts.models import User
-from hansei.collab import store
 from hansei.core import events
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import PostmortemPolicy
+from hansei.postmortems import live_text
 from hansei.postmortems.models import Postmortem, Status, VersionReason
 from hansei.postmortems.services import state_changed
 from hansei.reviews.events import (
@@ -38,7 +38,7 @@ def submit_for_review(
     access.require(access.can_edit_postmortem(actor, postmortem))
     if postmortem.status != Status.DRAFT:
         raise InvalidState(_("Only a draft can be submitted for review."))
-    store.materialize_sections(postmortem.pk)
+    live_text.materialize_sections(postmortem.pk)
     chosen = list(dict.fromkeys(reviewers))
     policy = PostmortemPolicy.current()
     errors = []

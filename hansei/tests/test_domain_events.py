@@ -13,8 +13,8 @@ from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.collab import live
 from hansei.collab.comment_services import start_comment_thread
 from hansei.core import events
-from hansei.core.models import Job
 from hansei.core.events import Event
+from hansei.core.models import Job
 from hansei.incidents.models import Incident, PostmortemPolicy
 from hansei.notifications.models import Notification
 from hansei.postmortems.services import publish_postmortem, start_amendment

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from pycrdt import Assoc, Doc, StickyIndex, Text
 
-from hansei.collab import anchors, store
+from hansei.collab import anchors
 from hansei.collab.anchors import AnchorError, decode_anchor, encode_anchor, utf16_to_index
+from hansei.postmortems import live_text
 from hansei.postmortems.services import update_section
 
 FRONTEND = Path(__file__).resolve().parents[3] / "frontend"
@@ -95,7 +96,7 @@ def run_yjs(doc_update: bytes, key: str, **request: Any) -> dict[str, Any]:
 
 def select_with_yjs(postmortem_id: int, key: str, part: str) -> tuple[str, str]:
     """The anchors a browser sends for selecting ``part`` of section ``key``'s live text."""
-    doc, _ = store.load_doc(postmortem_id)
+    doc, _ = live_text.load_doc(postmortem_id)
     [(start, end)] = run_yjs(doc.get_update(), key, select=[part])["selections"]
     return start, end
 
@@ -103,9 +104,9 @@ def select_with_yjs(postmortem_id: int, key: str, part: str) -> tuple[str, str]:
 def edit_with_yjs(postmortem_id: int, key: str, edits: list[dict[str, Any]]) -> str:
     """Edit the live document as a Yjs client does (its update stored like a room stores
     it); the section's text after the edits, as Yjs sees it."""
-    doc, _ = store.load_doc(postmortem_id)
+    doc, _ = live_text.load_doc(postmortem_id)
     answer = run_yjs(doc.get_update(), key, edits=edits)
-    store.append_updates(postmortem_id, [base64.b64decode(answer["update"])])
+    live_text.append_updates(postmortem_id, [base64.b64decode(answer["update"])])
     text: str = answer["text"]
     return text
 
@@ -119,7 +120,7 @@ def draft(make_postmortem: Any, alice: Any) -> Any:
 
 
 def _resolve(postmortem: Any, key: str, start: str, end: str) -> anchors.AnchorRange | None:
-    doc, _ = store.load_doc(postmortem.pk)
+    doc, _ = live_text.load_doc(postmortem.pk)
     return anchors.resolve(doc, key, start, end)
 
 
@@ -177,7 +178,7 @@ def test_the_anchor_follows_the_text_as_people_edit_around_it(
     assert located is not None and located.text == "pushed a bad config"
     assert seen_by_yjs[located.start : located.end] == "pushed a bad config"
     # Node agrees on the (UTF-16) offsets.
-    doc, _ = store.load_doc(draft.pk)
+    doc, _ = live_text.load_doc(draft.pk)
     offsets = run_yjs(doc.get_update(), "trigger", resolve=[start, end])["resolved"]
     assert [utf16_to_index(seen_by_yjs, o) for o in offsets] == [located.start, located.end]
 
@@ -192,11 +193,11 @@ def test_a_range_whose_text_is_deleted_is_orphaned_and_stays_so_after_compaction
 
     located = _resolve(draft, "trigger", start, end)
     assert located is not None and located.orphaned and located.text == ""
-    doc, _ = store.load_doc(draft.pk)
+    doc, _ = live_text.load_doc(draft.pk)
     left, right = run_yjs(doc.get_update(), "trigger", resolve=[start, end])["resolved"]
     assert left == right  # the browser sees it orphaned too
 
-    store.compact(draft.pk)
+    live_text.compact(draft.pk)
     assert _resolve(draft, "trigger", start, end).orphaned  # type: ignore[union-attr]
 
 
@@ -206,8 +207,8 @@ def test_it_reads_documents_holding_every_kind_of_content(db: Any, draft: Any) -
     # an embed in another text, and every other kind of content elsewhere in the document.
     edit_with_yjs(draft.pk, "trigger", [{"at": 1, "bold": 4}])
     edit_with_yjs(draft.pk, "summary", [{"at": 0, "embed": {"image": "graph.png"}}])
-    doc, _ = store.load_doc(draft.pk)
-    store.append_updates(
+    doc, _ = live_text.load_doc(draft.pk)
+    live_text.append_updates(
         draft.pk, [base64.b64decode(run_yjs(doc.get_update(), "x", otherContent=True)["update"])]
     )
 
@@ -217,8 +218,8 @@ def test_it_reads_documents_holding_every_kind_of_content(db: Any, draft: Any) -
 
 
 def test_positions_at_the_very_start_and_end_of_a_section_resolve(db: Any, draft: Any) -> None:
-    doc, _ = store.load_doc(draft.pk)
-    body = store.section_text(doc, "trigger")
+    doc, _ = live_text.load_doc(draft.pk)
+    body = live_text.section_text(doc, "trigger")
     length = len(body.encode("utf-16-le")) // 2
     # Start at 0 with assoc -1 and end past the last character with assoc 0 are the two
     # positions Yjs encodes by the type's name, not by an item.
@@ -262,7 +263,7 @@ def test_it_accepts_a_valid_position() -> None:
 
 def test_it_locates_new_anchors_only_in_their_own_section(db: Any, draft: Any) -> None:
     start, end = select_with_yjs(draft.pk, "trigger", "pushed")
-    doc, _ = store.load_doc(draft.pk)
+    doc, _ = live_text.load_doc(draft.pk)
     live = anchors.LiveText(doc)
     located = live.locate_new("trigger", decode_anchor(start), decode_anchor(end))
     assert located.text == "pushed"

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from hansei.collab import store
+from hansei.collab import live
 from hansei.conftest import signed_in_page
+from hansei.postmortems import live_text
 from hansei.postmortems.models import Section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,7 +123,7 @@ def test_a_node_client_and_a_browser_edit_together(
     postmortem = make_postmortem()
     server = servers()
     page = _open(browser, server, alice, postmortem)
-    node = yclients(server, store.room_name(postmortem.pk), token_for(bob))
+    node = yclients(server, live.room_name(postmortem.pk), token_for(bob))
     assert node("synced", timeout=15000)["ok"]
     node("insert", key="summary", index=0, text="From Node. ")
     page.wait_for_function(
@@ -271,7 +272,7 @@ def test_a_browser_keeps_writing_through_a_server_crash(
     _type_at_end(page, " Written while the server was down.")
     servers(port=server.port)
     page.wait_for_selector("#collab-status[data-state='saved']", timeout=30000)
-    doc, _ = store.load_doc(postmortem.pk)
-    text = store.section_text(doc, "summary")
+    doc, _ = live_text.load_doc(postmortem.pk)
+    text = live_text.section_text(doc, "summary")
     assert text == _doc_text(page)
     assert text.endswith(" Before the crash. Written while the server was down.")

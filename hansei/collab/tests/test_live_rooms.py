@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from pycrdt import Doc, Text
 
-from hansei.collab import store
-from hansei.collab.models import YUpdate
-from hansei.postmortems.models import Section
+from hansei.collab import live
+from hansei.postmortems import live_text
+from hansei.postmortems.models import Section, YUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +19,7 @@ def test_clients_on_two_server_processes_converge(
     make_postmortem: Any, alice: Any, bob: Any, servers: Any, yclients: Any, token_for: Any
 ) -> None:
     postmortem = make_postmortem()
-    room = store.room_name(postmortem.pk)
+    room = live.room_name(postmortem.pk)
     first, second = servers(), servers()
     a = yclients(first, room, token_for(alice))
     b = yclients(second, room, token_for(bob))
@@ -37,13 +37,13 @@ def test_a_room_catches_up_from_the_database_when_a_relay_message_is_lost(
 ) -> None:
     postmortem = make_postmortem()
     server = servers()
-    client = yclients(server, store.room_name(postmortem.pk), token_for(alice))
+    client = yclients(server, live.room_name(postmortem.pk), token_for(alice))
     assert client("synced", timeout=15000)["ok"]
     # Another process stored an update but its message never arrived: write the row only.
-    doc, _ = store.load_doc(postmortem.pk)
+    doc, _ = live_text.load_doc(postmortem.pk)
     before = doc.get_state()
     doc.get("summary", type=Text).insert(0, "Stored elsewhere. ")
-    store.append_updates(postmortem.pk, [doc.get_update(before)])
+    live_text.append_updates(postmortem.pk, [doc.get_update(before)])
     assert client("wait_text", key="summary", contains="Stored elsewhere.", timeout=10000)["ok"]
 
 
@@ -59,7 +59,7 @@ def test_a_section_saved_by_the_form_reaches_open_editors(
 
     postmortem = make_postmortem()
     server = servers()
-    editor = yclients(server, store.room_name(postmortem.pk), token_for(bob))
+    editor = yclients(server, live.room_name(postmortem.pk), token_for(bob))
     assert editor("synced", timeout=15000)["ok"]
     editor("insert", key="summary", index=0, text="Typed live. ")
     assert editor("wait_acked", timeout=10000)["ok"]
@@ -92,7 +92,7 @@ def test_submitting_for_review_makes_open_editors_read_only(
 
     postmortem = make_postmortem()
     server = servers()
-    editor = yclients(server, store.room_name(postmortem.pk), token_for(alice))
+    editor = yclients(server, live.room_name(postmortem.pk), token_for(alice))
     assert editor("synced", timeout=15000)["ok"]
     editor("insert", key="summary", index=0, text="Final words. ")
     assert editor("wait_acked", timeout=10000)["ok"]
@@ -109,44 +109,44 @@ def test_submitting_for_review_makes_open_editors_read_only(
 
 def test_compaction_keeps_the_document_and_rows_added_meanwhile(make_postmortem: Any) -> None:
     postmortem = make_postmortem()
-    doc, _ = store.load_doc(postmortem.pk)
+    doc, _ = live_text.load_doc(postmortem.pk)
     text = doc.get("summary", type=Text)
     for word in ["one ", "two ", "three "]:
         before = doc.get_state()
         text.insert(len(text), word)
-        store.append_updates(postmortem.pk, [doc.get_update(before)])
-    assert store.compact(postmortem.pk) == 4  # the seed and three edits
+        live_text.append_updates(postmortem.pk, [doc.get_update(before)])
+    assert live_text.compact(postmortem.pk) == 4  # the seed and three edits
     assert YUpdate.objects.filter(postmortem=postmortem).count() == 1
-    reloaded, _ = store.load_doc(postmortem.pk)
-    assert store.section_text(reloaded, "summary") == str(text)
+    reloaded, _ = live_text.load_doc(postmortem.pk)
+    assert live_text.section_text(reloaded, "summary") == str(text)
 
 
 def test_seeding_happens_once_even_when_asked_twice(make_postmortem: Any) -> None:
     postmortem = make_postmortem()
     Section.objects.filter(postmortem=postmortem, key="summary").update(body="Once.")
-    store.ensure_seeded(postmortem.pk)
-    store.ensure_seeded(postmortem.pk)
+    live_text.ensure_seeded(postmortem.pk)
+    live_text.ensure_seeded(postmortem.pk)
     assert YUpdate.objects.filter(postmortem=postmortem).count() == 1
-    doc, _ = store.load_doc(postmortem.pk)
-    assert store.section_text(doc, "summary") == "Once."
+    doc, _ = live_text.load_doc(postmortem.pk)
+    assert live_text.section_text(doc, "summary") == "Once."
 
 
 def test_replacing_text_keeps_unchanged_text_and_handles_any_script(make_postmortem: Any) -> None:
     postmortem = make_postmortem()
     Section.objects.filter(postmortem=postmortem, key="summary").update(body="障害は😀午後に発生")
-    store.replace_section_text(
+    live_text.replace_section_text(
         postmortem_id=postmortem.pk, key="summary", text="障害は😀午前に発生した"
     )
-    doc, _ = store.load_doc(postmortem.pk)
-    assert store.section_text(doc, "summary") == "障害は😀午前に発生した"
+    doc, _ = live_text.load_doc(postmortem.pk)
+    assert live_text.section_text(doc, "summary") == "障害は😀午前に発生した"
     assert (
-        store.replace_section_text(
+        live_text.replace_section_text(
             postmortem_id=postmortem.pk, key="summary", text="障害は😀午前に発生した"
         )
         is None
     )
     # Only the changed characters were rewritten: an independent copy merges cleanly.
     other: Doc = Doc()
-    for _, data in store.stored_updates(postmortem.pk):
+    for _, data in live_text.stored_updates(postmortem.pk):
         other.apply_update(data)
-    assert store.section_text(other, "summary") == "障害は😀午前に発生した"
+    assert live_text.section_text(other, "summary") == "障害は😀午前に発生した"

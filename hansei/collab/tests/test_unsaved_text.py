@@ -13,9 +13,9 @@ import pytest
 from django.test import Client
 
 from hansei.accounts.tests.test_api import ApiClient
-from hansei.collab import store
-from hansei.collab.models import MaterializedText
-from hansei.postmortems.models import Section
+from hansei.collab import live
+from hansei.postmortems import live_text
+from hansei.postmortems.models import MaterializedText, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPO = Path(__file__).resolve().parents[3]
@@ -25,7 +25,7 @@ def _killed_while_typing(postmortem: Any, servers: Any, yclients: Any, token: st
     """A server that never gets to save (its debounce is an hour) is killed after the client's
     edit was acknowledged: the update is stored, the section's body is not."""
     server = servers(HANSEI_COLLAB_SAVE_DELAY="3600")
-    writer = yclients(server, store.room_name(postmortem.pk), token)
+    writer = yclients(server, live.room_name(postmortem.pk), token)
     assert writer("synced", timeout=15000)["ok"]
     writer("type", key="summary", text="Stored before the crash.")
     assert writer("wait_acked", timeout=10000)["ok"]
@@ -33,7 +33,7 @@ def _killed_while_typing(postmortem: Any, servers: Any, yclients: Any, token: st
     server.kill()
     assert text.endswith("Stored before the crash.")
     assert Section.objects.get(postmortem=postmortem, key="summary").body != text
-    assert store.has_unsaved_text(postmortem.pk)
+    assert live_text.has_unsaved_text(postmortem.pk)
     return text
 
 
@@ -51,7 +51,7 @@ def test_the_api_and_exports_read_text_a_killed_server_left_unsaved(
     [summary] = [s for s in body["sections"] if s["key"] == "summary"]
     assert summary["body"] == text
     assert _summary(postmortem) == text
-    assert not store.has_unsaved_text(postmortem.pk)
+    assert not live_text.has_unsaved_text(postmortem.pk)
 
 
 def test_an_export_reads_text_a_killed_server_left_unsaved(
@@ -87,10 +87,10 @@ def test_a_starting_worker_saves_every_document_left_unsaved(
 
 def test_the_sweep_leaves_documents_a_room_is_still_about_to_save(make_postmortem: Any) -> None:
     postmortem = make_postmortem()
-    store.replace_section_text(postmortem_id=postmortem.pk, key="summary", text="Just typed.")
-    assert store.has_unsaved_text(postmortem.pk)
-    store.sweep_unsaved_text()  # younger than the save delay: the room's own save is due
-    assert store.has_unsaved_text(postmortem.pk)
-    assert store.materialize_stale() == 1
+    live_text.replace_section_text(postmortem_id=postmortem.pk, key="summary", text="Just typed.")
+    assert live_text.has_unsaved_text(postmortem.pk)
+    live_text.sweep_unsaved_text()  # younger than the save delay: the room's own save is due
+    assert live_text.has_unsaved_text(postmortem.pk)
+    assert live_text.materialize_stale() == 1
     assert _summary(postmortem) == "Just typed."
-    assert store.materialize_stale() == 0
+    assert live_text.materialize_stale() == 0

@@ -70,14 +70,16 @@ def test_it_runs_after_commit_listeners_only_once_the_change_is_committed(
     heard: list[Event] = []
     events.listen(happened, heard.append, when=events.AFTER_COMMIT)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            events.emit(happened, postmortem_id=7, actor_id=3)
-            assert heard == []
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            events.emit(happened, postmortem_id=8)
-            raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        events.emit(happened, postmortem_id=7, actor_id=3)
+        assert heard == []
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        events.emit(happened, postmortem_id=8)
+        raise RuntimeError("rolled back")
 
     assert heard == [Event(happened, actor_id=3, postmortem_id=7)]
 
@@ -90,10 +92,13 @@ def test_a_failing_after_commit_listener_is_logged_and_the_change_stays(
 
     events.listen(happened, broken, when=events.AFTER_COMMIT)
 
-    with caplog.at_level(logging.ERROR, logger="hansei.core.events"):
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            _make_team("change")
-            events.emit(happened)
+    with (
+        caplog.at_level(logging.ERROR, logger="hansei.core.events"),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        _make_team("change")
+        events.emit(happened)
 
     assert Team.objects.filter(slug="change").exists()
     assert "the channel layer is down" in caplog.text

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from hansei.collab import store
-from hansei.collab.models import YUpdate
+from hansei.postmortems import live_text
 from hansei.postmortems.history_services import record_version
 from hansei.postmortems.models import (
     Postmortem,
@@ -17,6 +16,7 @@ from hansei.postmortems.models import (
     Template,
     Version,
     VersionReason,
+    YUpdate,
 )
 from hansei.postmortems.services import start_amendment, update_section
 from hansei.reviews.services import request_changes, submit_for_review
@@ -207,7 +207,7 @@ def test_it_compares_a_version_with_the_live_text(
     client: Any, alice: Any, make_postmortem: Any
 ) -> None:
     postmortem = make_postmortem()
-    store.replace_section_text(postmortem_id=postmortem.pk, key="summary", text="Typed live.")
+    live_text.replace_section_text(postmortem_id=postmortem.pk, key="summary", text="Typed live.")
     client.force_login(alice)
 
     html = _compare(client, postmortem, 1, "current").content.decode()
@@ -264,8 +264,8 @@ def test_it_restores_a_section_from_a_version(
     ]
     assert "Restored “Summary” from version 1." in response.content.decode()
     assert _body(postmortem) == ORIGINAL
-    doc, _last = store.load_doc(postmortem.pk)
-    assert store.section_text(doc, "summary") == ORIGINAL
+    doc, _last = live_text.load_doc(postmortem.pk)
+    assert live_text.section_text(doc, "summary") == ORIGINAL
     latest = Version.objects.filter(postmortem=postmortem).order_by("-number").first()
     assert latest is not None
     assert (latest.number, latest.reason, latest.actor) == (3, VersionReason.RESTORED, bob)

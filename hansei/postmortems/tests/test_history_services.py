@@ -10,16 +10,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from hansei.collab import store
-from hansei.collab.models import YUpdate
 from hansei.conftest import FULL_CHECKLIST
 from hansei.core.errors import InvalidState
+from hansei.postmortems import live_text
 from hansei.postmortems.history_services import (
     current_text,
     record_periodic_version,
     restore_section,
 )
-from hansei.postmortems.models import Postmortem, Section, Version, VersionReason
+from hansei.postmortems.models import Postmortem, Section, Version, VersionReason, YUpdate
 from hansei.postmortems.services import publish_postmortem, start_amendment, update_section
 from hansei.reviews.services import approve_review, request_changes, submit_for_review
 
@@ -124,7 +123,7 @@ def test_the_current_text_reads_the_live_document_without_writing(
     assert current_text(postmortem).sections["summary"].startswith("Payments failed")
     assert not YUpdate.objects.filter(postmortem_id=postmortem.pk).exists()  # nothing seeded
 
-    store.replace_section_text(postmortem_id=postmortem.pk, key="summary", text="Live words.")
+    live_text.replace_section_text(postmortem_id=postmortem.pk, key="summary", text="Live words.")
 
     assert _summary(postmortem).body.startswith("Payments failed")  # not materialized yet
     assert current_text(postmortem).sections["summary"] == "Live words."
@@ -142,8 +141,8 @@ def test_it_restores_a_section_into_the_live_document_and_the_database(
     original = "Payments failed for 50 minutes after a config push."
     assert _summary(postmortem).body == original
     assert _summary(postmortem).updated_by == bob
-    doc, _last = store.load_doc(postmortem.pk)
-    assert store.section_text(doc, "summary") == original
+    doc, _last = live_text.load_doc(postmortem.pk)
+    assert live_text.section_text(doc, "summary") == original
     assert version.number == 2
     assert version.reason == VersionReason.RESTORED
     assert version.actor == bob

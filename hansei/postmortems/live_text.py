@@ -1,5 +1,10 @@
-"""A postmortem's live document: one Yjs document per postmortem, one ``Y.Text`` per Markdown
+"""A postmortem's live text: one Yjs document per postmortem, one ``Y.Text`` per Markdown
 section (named by the section key), stored as raw Yjs updates appended to ``YUpdate``.
+
+It is the text's source of truth: the sections' ``body`` column is its materialized copy,
+brought up to date (debounced by live rooms, and always before a state change, a revision, an
+export or an API answer) so that nothing reads a stale copy. Live editing (``collab``) is one
+way of writing it; forms, the API and restores write it here too.
 
 The database is the only durable copy: rooms in server processes are caches of it. Loading
 applies the rows in order; compaction replaces rows by their merge in one transaction.
@@ -20,28 +25,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
-from hansei.collab.live import broadcast_update
-from hansei.collab.models import MaterializedText, YUpdate
-from hansei.postmortems.models import Postmortem, Section, SectionKind
+from hansei.core import events
+from hansei.postmortems.events import LIVE_TEXT_WRITTEN
+from hansei.postmortems.models import MaterializedText, Postmortem, Section, SectionKind, YUpdate
 
 log = logging.getLogger(__name__)
-
-ROOM_PREFIX = "postmortem-"
-# An update that carries nothing (no new items, no deletions): what a client with no local
-# changes sends back during sync.
-EMPTY_UPDATE = b"\x00\x00"
-
-
-def room_name(postmortem_id: int) -> str:
-    return f"{ROOM_PREFIX}{postmortem_id}"
-
-
-def postmortem_id_of(room: str) -> int | None:
-    if not room.startswith(ROOM_PREFIX):
-        return None
-    number = room.removeprefix(ROOM_PREFIX)
-    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
-    return int(number) if number.isascii() and number.isdigit() and len(number) < 19 else None
 
 
 def text_sections(postmortem_id: int) -> list[Section]:
@@ -136,8 +124,7 @@ def diff_into(ytext: Text, old: str, new: str) -> None:
 @transaction.atomic
 def replace_section_text(*, postmortem_id: int, key: str, text: str) -> bytes | None:
     """Write ``text`` into the live document's section ``key`` (forms, the API, restores) and
-    broadcast the change to open rooms after commit. Returns the update, or None if nothing
-    changed."""
+    announce it, so open rooms apply it. Returns the update, or None if nothing changed."""
     # Loading seeds the document under a lock on the postmortem row, held until this
     # transaction ends: two writers cannot diff against the same stale text.
     doc, _ = load_doc(postmortem_id)
@@ -149,8 +136,8 @@ def replace_section_text(*, postmortem_id: int, key: str, text: str) -> bytes | 
     with doc.transaction():
         diff_into(ytext, old, text)
     update = doc.get_update(before)
-    append_updates(postmortem_id, [update])
-    broadcast_update(postmortem_id, update)
+    [row_id] = append_updates(postmortem_id, [update])
+    events.emit(LIVE_TEXT_WRITTEN, postmortem_id=postmortem_id, object_id=row_id)
     return update
 
 
