@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "hansei.collab",
     "hansei.integrations",
     "hansei.audit",
+    "hansei.home",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +177,7 @@ REDIS_PREFIX = _installation_prefix()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:my_work"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # django-axes first: it refuses a locked-out user name before any password is checked.
 AUTHENTICATION_BACKENDS = [

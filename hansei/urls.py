@@ -14,6 +14,7 @@ admin.site.index_template = "audit/admin_index.html"  # adds a link to the audit
 
 urlpatterns = [
     path("", include("hansei.core.urls")),
+    path("", include("hansei.home.urls")),
     path("accounts/", include("hansei.accounts.urls")),
     path("incidents/", include("hansei.incidents.urls")),
     path("postmortems/", include("hansei.postmortems.urls")),

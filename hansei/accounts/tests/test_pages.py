@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_it_signs_in_and_out(client: Any, alice: Any) -> None:
     response = client.post(reverse("accounts:login"), {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:my_work")).status_code == 200
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:my_work")).status_code == 302
 
 
 def test_it_saves_language_and_time_zone(client: Any, alice: Any) -> None:

@@ -117,7 +117,7 @@ def test_a_restore_brings_back_every_table_row_by_row(full_site: None, tmp_path:
     signed_in = Client().post(
         reverse("accounts:login"), {"username": "emma", "password": DEMO_PASSWORD}
     )
-    assert signed_in.status_code == 302 and signed_in.url == reverse("core:home")
+    assert signed_in.status_code == 302 and signed_in.url == reverse("home:my_work")
     newest = Team.objects.order_by("-pk").values_list("pk", flat=True).first()
     assert Team.objects.create(name="After", slug="after").pk > newest  # sequences moved on
 

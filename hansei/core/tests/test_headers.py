@@ -140,7 +140,7 @@ def test_pages_carry_the_nonce_on_every_script_and_nothing_inline(
     postmortem = make_postmortem(incident=incident)
     assert_page_obeys_its_policy(client.get(reverse("accounts:login")))
     client.force_login(alice)
-    assert_page_obeys_its_policy(client.get(reverse("core:home")))
+    assert_page_obeys_its_policy(client.get(reverse("home:my_work")))
     assert_page_obeys_its_policy(client.get(reverse("incidents:detail", args=[incident.pk])))
     live = client.get(reverse("postmortems:detail", args=[postmortem.pk]))
     assert_page_obeys_its_policy(live)
@@ -223,7 +223,7 @@ def test_pages_of_a_signed_in_person_are_never_stored(
     postmortem = make_postmortem()
     client.force_login(alice)
 
-    assert_not_stored(client.get(reverse("core:home")))
+    assert_not_stored(client.get(reverse("home:my_work")))
     assert_not_stored(client.get(reverse("postmortems:detail", args=[postmortem.pk])))
     missing = client.get("/postmortems/999999/")
     assert missing.status_code == 404

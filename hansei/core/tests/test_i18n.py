@@ -90,7 +90,7 @@ def test_it_shows_japanese_navigation_to_a_browser_that_asks_for_japanese(
     postmortem = make_postmortem()
     client.force_login(alice)
     pages = {
-        reverse("core:home"): "今あなたの対応が必要なもの。",
+        reverse("home:my_work"): "今あなたの対応が必要なもの。",
         reverse("incidents:list"): "すべてのチーム",
         reverse("postmortems:detail", args=[postmortem.pk]): "レビューに提出",
         reverse("incidents:policy"): "ポストモーテムが必要になる条件",
@@ -109,7 +109,7 @@ def test_it_sets_the_html_lang_attribute_to_japanese(
     client: Client, alice: Any, japanese_browser: dict[str, str]
 ) -> None:
     client.force_login(alice)
-    body = page(client, reverse("core:home"), **japanese_browser)
+    body = page(client, reverse("home:my_work"), **japanese_browser)
     assert '<html lang="ja">' in body
 
 
@@ -141,7 +141,7 @@ def test_it_shows_japanese_to_a_user_who_chose_japanese_even_with_an_english_bro
 def test_it_stays_english_by_default(client: Client, alice: Any) -> None:
     client.force_login(alice)
     for headers in ({}, {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}):
-        body = page(client, reverse("core:home"), **headers)
+        body = page(client, reverse("home:my_work"), **headers)
         assert '<html lang="en">' in body
         for label in ENGLISH_NAV:
             assert label in body

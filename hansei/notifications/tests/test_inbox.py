@@ -31,7 +31,7 @@ def test_it_lists_my_notifications_and_counts_the_unread_in_the_top_bar(
 ) -> None:
     client.force_login(bob)
 
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:my_work")).content.decode()
     assert BADGE.format(n=2) in home and 'href="/notifications/"' in home
 
     page = client.get(reverse("notifications:inbox"))
@@ -53,13 +53,13 @@ def test_it_marks_one_then_all_read(client: Any, bob: Any, mentioned: list[Notif
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.read_at is not None and second.read_at is None
-    assert BADGE.format(n=1) in client.get(reverse("core:home")).content.decode()
+    assert BADGE.format(n=1) in client.get(reverse("home:my_work")).content.decode()
 
     client.post(reverse("notifications:read_all"))
     assert not Notification.objects.filter(recipient=bob, read_at__isnull=True).exists()
     html = client.get(reverse("notifications:inbox")).content.decode()
     assert "0 unread" in html and "Mark all as read" not in html
-    assert "unread</span>" not in client.get(reverse("core:home")).content.decode()
+    assert "unread</span>" not in client.get(reverse("home:my_work")).content.decode()
 
 
 def test_it_hides_notifications_about_what_i_can_no_longer_read(

@@ -54,7 +54,7 @@ PK = ("pk",)
 TIMELINE = {"occurred_at": NOW, "text": "Paged the team.", "kind": "event"}
 ITEM = {"title": "Add a canary", "kind": "prevent", "priority": "P2", "status": "open"}
 PAGES: dict[str, Page] = {
-    "core:home": Page(rules.signed_in),
+    "home:my_work": Page(rules.signed_in),
     "core:healthz": Page(anyone),
     "accounts:login": Page(anyone),
     # Signing out always ends on the sign-in page, which is what a refusal looks like.
