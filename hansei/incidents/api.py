@@ -31,11 +31,7 @@ from hansei.incidents.schemas import (
     ServiceOut,
     SeverityOut,
     SeverityPatch,
-    StartPostmortemIn,
 )
-from hansei.postmortems.models import Template
-from hansei.postmortems.schemas import PostmortemDetailOut, postmortem_detail
-from hansei.postmortems.services import create_postmortem
 
 router = Router(tags=["incidents"])
 
@@ -181,33 +177,6 @@ def get_requirement(request: HttpRequest, incident_id: int) -> dict[str, Any]:
         "needed": requirement.needed,
         "reasons": [{"code": r.code, "text": r.text} for r in requirement.reasons],
     }
-
-
-@router.post(
-    "/incidents/{int:incident_id}/postmortem",
-    response={201: PostmortemDetailOut},
-    summary="Start the incident's postmortem",
-)
-def start_postmortem(
-    request: HttpRequest, incident_id: int, payload: StartPostmortemIn
-) -> Status[dict[str, Any]]:
-    actor = actor_of(request)
-    incident = access.get_incident_for_user(actor, incident_id)
-    template = None
-    if payload.template is not None:
-        template = Template.objects.filter(pk=payload.template).first()
-        if template is None:
-            raise ValidationError({"template": f"Unknown template: {payload.template}."})
-    owner = user_named(payload.owner, field="owner") if payload.owner else None
-    postmortem = create_postmortem(
-        actor=actor,
-        incident=incident,
-        template=template,
-        owner=owner,
-        due_date=payload.due_date,
-        title=payload.title,
-    )
-    return Status(201, postmortem_detail(actor, postmortem))
 
 
 @router.get("/severities", response=list[SeverityOut], summary="Severity levels")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core.forms import DateInput, DateTimeInput
+from hansei.core.forms import DateTimeInput
 from hansei.incidents.models import (
     DetectionMethod,
     Intervention,
@@ -16,7 +16,6 @@ from hansei.incidents.models import (
     Severity,
 )
 from hansei.incidents.services import IncidentInput
-from hansei.postmortems.models import Template
 
 
 class IncidentForm(forms.Form):
@@ -90,16 +89,6 @@ class RequestPostmortemForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class StartPostmortemForm(forms.Form):
-    template = forms.ModelChoiceField(Template.objects.all(), label=_("Template"), empty_label=None)
-    owner = forms.ModelChoiceField(User.objects.none(), label=_("Owner"), empty_label=None)
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-
-    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = access.writers_of_team(team)  # type: ignore[attr-defined]
 
 
 class PolicyForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ninja import Field, Schema
 
@@ -202,13 +202,6 @@ class RequirementOut(Schema):
     requested: bool
     needed: bool
     reasons: list[ReasonOut]
-
-
-class StartPostmortemIn(Schema):
-    title: str = ""
-    owner: str | None = Field(None, description="A username; default: commander or you.")
-    due_date: date | None = None
-    template: int | None = Field(None, description="A template id; default: your language's.")
 
 
 class PolicyOut(Schema):

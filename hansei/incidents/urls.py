@@ -13,5 +13,4 @@ urlpatterns = [
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/edit/", views.incident_edit, name="edit"),
     path("<int:pk>/request-postmortem/", views.request_postmortem, name="request_postmortem"),
-    path("<int:pk>/postmortem/", views.start_postmortem, name="start_postmortem"),
 ]

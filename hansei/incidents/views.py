@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from hansei import access
 from hansei.accounts.models import Team
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error, form_error_text, service_error_text
+from hansei.core.forms import apply_service_error, service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.incidents import services
 from hansei.incidents.forms import (
@@ -21,11 +21,9 @@ from hansei.incidents.forms import (
     PolicyForm,
     RequestPostmortemForm,
     SeverityForm,
-    StartPostmortemForm,
 )
 from hansei.incidents.models import PostmortemPolicy, Severity
 from hansei.incidents.policy import postmortem_requirement
-from hansei.postmortems.services import create_postmortem, default_due_date, default_template
 
 
 @login_required
@@ -97,17 +95,6 @@ def incident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for_user(request.user, pk)
     requirement = postmortem_requirement(incident)
     can_manage = access.can_manage_incident(request.user, incident)
-    start_form = None
-    if can_manage and not incident.postmortem_id:
-        template = default_template(request.user.language or request.LANGUAGE_CODE)
-        start_form = StartPostmortemForm(
-            team=incident.team,
-            initial={
-                "template": template or default_template(),
-                "owner": incident.commander or request.user,
-                "due_date": default_due_date(incident.severity),
-            },
-        )
     return render(
         request,
         "incidents/detail.html",
@@ -115,7 +102,6 @@ def incident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "requirement": requirement,
             "can_manage": can_manage,
-            "start_form": start_form,
             "request_form": RequestPostmortemForm(),
             "postmortem_visible": incident.postmortem is not None
             and access.can_view_postmortem(request.user, incident.postmortem),
@@ -139,27 +125,6 @@ def request_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Postmortem requested. The team will see it."))
     else:
         messages.error(request, _("The reason is too long (at most 500 characters)."))
-    return redirect("incidents:detail", pk=incident.pk)
-
-
-@login_required
-@require_POST
-def start_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for_user(request.user, pk)
-    access.require(access.can_manage_incident(request.user, incident))
-    form = StartPostmortemForm(request.POST, team=incident.team)
-    if form.is_valid():
-        try:
-            postmortem = create_postmortem(
-                actor=request.user, incident=incident, **form.cleaned_data
-            )
-        except (ValidationError, InvalidState) as error:
-            messages.error(request, service_error_text(error))
-        else:
-            messages.success(request, _("Draft created. Write it together, then submit it."))
-            return redirect("postmortems:detail", pk=postmortem.pk)
-    else:
-        messages.error(request, form_error_text(form))
     return redirect("incidents:detail", pk=incident.pk)
 
 

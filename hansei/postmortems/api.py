@@ -26,6 +26,7 @@ from hansei.postmortems.schemas import (
     RevisionOut,
     SectionIn,
     SectionOut,
+    StartPostmortemIn,
     TemplateIn,
     TemplateOut,
     TimelineEntryIn,
@@ -287,3 +288,30 @@ def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
 def update_template(request: HttpRequest, template_id: int, payload: TemplateIn) -> Any:
     template = get_object_or_404(Template, pk=template_id)
     return _save_template(request, template, payload)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/postmortem",
+    response={201: PostmortemDetailOut},
+    summary="Start the incident's postmortem",
+)
+def start_postmortem(
+    request: HttpRequest, incident_id: int, payload: StartPostmortemIn
+) -> Status[dict[str, Any]]:
+    actor = actor_of(request)
+    incident = access.get_incident_for_user(actor, incident_id)
+    template = None
+    if payload.template is not None:
+        template = Template.objects.filter(pk=payload.template).first()
+        if template is None:
+            raise ValidationError({"template": f"Unknown template: {payload.template}."})
+    owner = user_named(payload.owner, field="owner") if payload.owner else None
+    postmortem = services.create_postmortem(
+        actor=actor,
+        incident=incident,
+        template=template,
+        owner=owner,
+        due_date=payload.due_date,
+        title=payload.title,
+    )
+    return Status(201, postmortem_detail(actor, postmortem))

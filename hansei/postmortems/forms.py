@@ -9,7 +9,7 @@ from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.core.forms import DateInput, DateTimeInput
 from hansei.postmortems.importers import MAX_BYTES
-from hansei.postmortems.models import TimelineKind
+from hansei.postmortems.models import Template, TimelineKind
 
 
 class DetailsForm(forms.Form):
@@ -82,3 +82,13 @@ class TimelineImportForm(forms.Form):
         if start and end and start >= end:
             self.add_error("window_end", _("The end of the window must be after its start."))
         return data
+
+
+class StartPostmortemForm(forms.Form):
+    template = forms.ModelChoiceField(Template.objects.all(), label=_("Template"), empty_label=None)
+    owner = forms.ModelChoiceField(User.objects.none(), label=_("Owner"), empty_label=None)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.writers_of_team(team)  # type: ignore[attr-defined]

@@ -250,3 +250,10 @@ class TemplateIn(Schema):
     description: str = ""
     is_default: bool = False
     sections: list[TemplateSectionIn]
+
+
+class StartPostmortemIn(Schema):
+    title: str = ""
+    owner: str | None = Field(None, description="A username; default: commander or you.")
+    due_date: date | None = None
+    template: int | None = Field(None, description="A template id; default: your language's.")

@@ -8,6 +8,7 @@ app_name = "postmortems"
 urlpatterns = [
     path("", views.postmortem_list, name="list"),
     path("preview/", views.preview, name="preview"),
+    path("start/<int:incident_id>/", views.start_postmortem, name="start"),
     path("templates/", template_views.template_list, name="templates"),
     path("templates/new/", template_views.template_edit, name="template_new"),
     path("templates/<int:template_id>/", template_views.template_edit, name="template_edit"),

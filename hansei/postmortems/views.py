@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from hansei import access
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error, service_error_text
+from hansei.core.forms import apply_service_error, form_error_text, service_error_text
 from hansei.core.http import AuthedRequest, is_htmx
 from hansei.core.markdown import render_markdown
 from hansei.postmortems import services
 from hansei.postmortems.context import detail_context
-from hansei.postmortems.forms import DetailsForm, PublishForm
+from hansei.postmortems.forms import DetailsForm, PublishForm, StartPostmortemForm
 from hansei.postmortems.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
 from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
 
@@ -233,3 +233,25 @@ def _export_data(request: AuthedRequest, postmortem: Postmortem) -> dict[str, An
     if latest and (postmortem.status == Status.PUBLISHED or not live):
         return dict(latest.snapshot, revision=latest.number)
     return build_snapshot(postmortem)
+
+
+@login_required
+@require_POST
+def start_postmortem(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    """Start the draft of an incident's postmortem (the form is on the incident's page)."""
+    incident = access.get_incident_for_user(request.user, incident_id)
+    access.require(access.can_manage_incident(request.user, incident))
+    form = StartPostmortemForm(request.POST, team=incident.team)
+    if form.is_valid():
+        try:
+            postmortem = services.create_postmortem(
+                actor=request.user, incident=incident, **form.cleaned_data
+            )
+        except (ValidationError, InvalidState) as error:
+            messages.error(request, service_error_text(error))
+        else:
+            messages.success(request, _("Draft created. Write it together, then submit it."))
+            return redirect("postmortems:detail", pk=postmortem.pk)
+    else:
+        messages.error(request, form_error_text(form))
+    return redirect("incidents:detail", pk=incident.pk)

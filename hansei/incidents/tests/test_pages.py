@@ -101,7 +101,7 @@ def test_it_starts_a_draft_from_the_incident_page(
     page = client.get(reverse("incidents:detail", args=[incident.pk]))
     form = page.context["start_form"]
     response = client.post(
-        reverse("incidents:start_postmortem", args=[incident.pk]),
+        reverse("postmortems:start", args=[incident.pk]),
         {
             "template": form.initial["template"].pk,
             "owner": alice.pk,
@@ -120,7 +120,7 @@ def test_it_refuses_a_draft_due_in_the_past(client: Any, alice: Any, make_incide
     client.force_login(alice)
     page = client.get(reverse("incidents:detail", args=[incident.pk]))
     response = client.post(
-        reverse("incidents:start_postmortem", args=[incident.pk]),
+        reverse("postmortems:start", args=[incident.pk]),
         {
             "template": page.context["start_form"].initial["template"].pk,
             "owner": alice.pk,

@@ -73,7 +73,7 @@ PAGES: dict[str, Page] = {
     "incidents:request_postmortem": Page(
         rules.reads, "POST", {"reason": "Customers asked."}, args=("pk=incident_id",)
     ),
-    "incidents:start_postmortem": Page(rules.team_writer, "POST", {}, args=("pk=incident_id",)),
+    "postmortems:start": Page(rules.team_writer, "POST", {}, args=("incident_id",)),
     "postmortems:list": Page(rules.signed_in),
     "postmortems:preview": Page(rules.signed_in, "POST", {"body": "**Bold**"}),
     "postmortems:templates": Page(rules.admin),
