@@ -19,6 +19,7 @@ from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems.context import action_items_context
+from hansei.postmortems.models import Postmortem
 
 
 @login_required
@@ -43,8 +44,12 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _back(item_or_pm: int) -> HttpResponse:
-    return redirect(reverse("postmortems:detail", args=[item_or_pm]) + "#action-items")
+def _back(request: AuthedRequest, postmortem: Postmortem) -> HttpResponse:
+    """Back to the postmortem's action items; for an item's owner who may not read the
+    postmortem (outside its team), back to their action items."""
+    if not access.can_view_postmortem(request.user, postmortem):
+        return redirect("action_items:list")
+    return redirect(reverse("postmortems:detail", args=[postmortem.pk]) + "#action-items")
 
 
 @login_required
@@ -67,7 +72,7 @@ def add(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     if not ok:
         messages.error(request, form_error_text(form))
-    return _back(pk)
+    return _back(request, postmortem)
 
 
 def _get_item(request: AuthedRequest, item_id: int) -> ActionItem:
@@ -99,7 +104,7 @@ def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
             next_url = request.POST.get("next", "")
             if next_url == "list":
                 return redirect("action_items:list")
-            return _back(item.postmortem_id)
+            return _back(request, item.postmortem)
     return render(
         request,
         "action_items/edit.html",
@@ -120,4 +125,4 @@ def delete(request: AuthedRequest, item_id: int) -> HttpResponse:
     if is_htmx(request):
         context = action_items_context(request, postmortem)
         return render(request, "postmortems/_action_items.html", {"ai": context})
-    return _back(postmortem.pk)
+    return _back(request, postmortem)

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from hansei.accounts.tests.test_api import ApiClient
+from hansei.action_items.models import ActionItem
 from hansei.action_items.services import ActionItemInput, add_action_item
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,33 @@ def test_it_hides_items_of_other_teams(client: Any, charlie: Any, item: Any) -> 
         "Cap retries"
         not in client.get(reverse("action_items:list") + "?show=open").content.decode()
     )
+
+
+def test_an_owner_outside_the_team_tracks_their_item_on_the_pages_as_in_the_api(
+    client: Any, alice: Any, charlie: Any, make_postmortem: Any
+) -> None:
+    item = add_action_item(
+        actor=alice,
+        postmortem=make_postmortem(),
+        data=ActionItemInput(title="Add a retry budget to search", owner=charlie),
+    )
+    client.force_login(charlie)
+
+    listed = client.get(reverse("action_items:list")).content.decode()
+    edit_page = client.get(reverse("action_items:edit", args=[item.pk]))
+    saved = client.post(
+        reverse("action_items:edit", args=[item.pk]), _edit_data(item, status="in_progress")
+    )
+    api = ApiClient(charlie).patch(f"/action-items/{item.pk}", {"status": "done"})
+
+    assert "Add a retry budget to search" in listed
+    assert reverse("postmortems:detail", args=[item.postmortem_id]) not in listed
+    assert edit_page.status_code == 200
+    assert (
+        reverse("postmortems:detail", args=[item.postmortem_id]) not in edit_page.content.decode()
+    )
+    # Saved, and sent back to their own items: the postmortem itself is not theirs to read.
+    assert saved.status_code == 302 and saved.headers["Location"] == reverse("action_items:list")
+    assert client.get(saved.headers["Location"]).status_code == 200
+    assert api.status_code == 200
+    assert ActionItem.objects.get(pk=item.pk).status == "done"
