@@ -193,16 +193,29 @@ def full_checklist() -> dict[str, bool]:
     return dict(FULL_CHECKLIST)
 
 
-@pytest.fixture
-def approved_postmortem(make_postmortem: Any, alice: Any, rita: Any) -> Any:
-    """A postmortem Rita has approved, ready to publish."""
+def _approved(postmortem: Any, alice: Any, rita: Any) -> Any:
     from hansei.reviews.services import approve_review, submit_for_review
 
-    postmortem = make_postmortem()
     [review] = submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
     approve_review(actor=rita, review=review, checklist=FULL_CHECKLIST, comment="Thorough.")
     postmortem.refresh_from_db()
     return postmortem
+
+
+@pytest.fixture
+def approved_postmortem(make_postmortem: Any, alice: Any, rita: Any) -> Any:
+    """A postmortem Rita has approved, ready to publish."""
+    return _approved(make_postmortem(), alice, rita)
+
+
+@pytest.fixture
+def restricted_approved_postmortem(make_postmortem: Any, alice: Any, rita: Any) -> Any:
+    """Restricted to its team while a draft (who reads it is reviewed too), then approved."""
+    from hansei.postmortems.services import update_postmortem
+
+    postmortem = make_postmortem()
+    update_postmortem(actor=alice, postmortem=postmortem, restricted=True)
+    return _approved(postmortem, alice, rita)
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ from hansei.access.comments import (
 )
 from hansei.access.incidents import (
     can_manage_incident,
+    can_record_incidents,
     can_request_postmortem,
     get_incident_for_user,
     incidents_visible_to,
@@ -59,8 +60,8 @@ from hansei.access.people import (
     writers_of_team,
 )
 from hansei.access.postmortems import (
+    can_change_draft,
     can_dismiss_lint_finding,
-    can_edit_live_text,
     can_edit_postmortem,
     can_join_live_document,
     can_publish_postmortem,
@@ -84,11 +85,11 @@ from hansei.access.reviews import (
 __all__ = [
     "action_items_visible_to",
     "can_administer",
+    "can_change_draft",
     "can_comment_on_postmortem",
     "can_comment_on_text",
     "can_decide_review",
     "can_dismiss_lint_finding",
-    "can_edit_live_text",
     "can_edit_postmortem",
     "can_join_live_document",
     "can_manage_incident",
@@ -96,6 +97,7 @@ __all__ = [
     "can_publish_postmortem",
     "can_read_audit_log",
     "can_read_live_content",
+    "can_record_incidents",
     "can_request_postmortem",
     "can_resolve_comment_thread",
     "can_revoke_api_token",

@@ -23,6 +23,12 @@ def get_incident_for_user(user: User, pk: int | str) -> Incident:
     return incident
 
 
+def can_record_incidents(user: User) -> bool:
+    """Writers (admins, and team members who are not reviewers) record incidents, for the
+    teams they may write for (``teams_writable_by``)."""
+    return is_signed_in(user) and user.can_write
+
+
 def can_manage_incident(user: User, incident: Incident) -> bool:
     return can_write_for_team(user, incident.team_id)
 

@@ -124,8 +124,10 @@ def can_join_live_document(user: User, postmortem: Postmortem) -> bool:
     )
 
 
-def can_edit_live_text(user: User, postmortem: Postmortem) -> bool:
-    """May type into the live document now: someone who edits it, while it is a draft."""
+def can_change_draft(user: User, postmortem: Postmortem) -> bool:
+    """May change the draft now (type into its live document, its timeline, action items and
+    analysis): someone who edits it, while it is a draft. The services' guard
+    (``postmortems.guard``) says why not, when not."""
     return postmortem.is_editable and can_edit_postmortem(user, postmortem)
 
 

@@ -28,7 +28,7 @@ def _live_access(user: Any, postmortem_id: int) -> tuple[bool, bool]:
     except Http404:
         return False, False
     joined = access.can_join_live_document(user, postmortem)
-    return joined, joined and access.can_edit_live_text(user, postmortem)
+    return joined, joined and access.can_change_draft(user, postmortem)
 
 
 def _may_watch(user: Any, postmortem_id: int) -> bool:

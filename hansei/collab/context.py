@@ -38,7 +38,7 @@ def live_strings() -> dict[str, str]:
 def live_context(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
     if not access.can_join_live_document(request.user, postmortem):
         return {"enabled": False}
-    can_write = access.can_edit_live_text(request.user, postmortem)
+    can_write = access.can_change_draft(request.user, postmortem)
     return {
         "enabled": True,
         "can_write": can_write,

@@ -69,7 +69,7 @@ def _persist(batch: dict[int, list[tuple[bytes, int]]]) -> dict[int, tuple[set[i
             for uid in {uid for _, uid in items}
             if postmortem is not None
             and uid in users
-            and access.can_edit_live_text(users[uid], postmortem)
+            and access.can_change_draft(users[uid], postmortem)
         }
         permitted[postmortem_id] = [u for u, uid in items if uid in allowed[postmortem_id]]
     with transaction.atomic():

@@ -63,6 +63,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "items": items,
             "needing": needing,
             "today": today,
+            "can_record": access.can_record_incidents(user),
             "overdue_count": sum(1 for p in owned if p.is_overdue(today))
             + sum(1 for i in items if i.is_overdue(today)),
         },

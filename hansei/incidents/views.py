@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
@@ -52,15 +52,16 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
             "severities": Severity.objects.all(),
             "team": team,
             "severity": severity,
-            "can_record": request.user.can_write,
+            "can_record": access.can_record_incidents(request.user),
         },
     )
 
 
 @login_required
 def incident_new(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can_write:
-        raise PermissionDenied(_("Reviewers cannot record incidents."))
+    access.require(
+        access.can_record_incidents(request.user), _("Reviewers cannot record incidents.")
+    )
     form = IncidentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

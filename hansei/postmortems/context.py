@@ -62,7 +62,7 @@ def timeline_context(
         "entry_count": len(entries),
         "key_count": sum(1 for e in entries if e.is_key_event),
         "show_all": show_all,
-        "editing": postmortem.is_editable and access.can_edit_postmortem(request.user, postmortem),
+        "editing": access.can_change_draft(request.user, postmortem),
         "timeline_form": extra.pop("timeline_form", None)
         or TimelineEntryForm(initial={"occurred_at": timezone.localtime().replace(second=0)}),
         **extra,
@@ -75,7 +75,7 @@ def action_items_context(
     return {
         "postmortem": postmortem,
         "items": list(postmortem.action_items.select_related("owner")),
-        "editing": postmortem.is_editable and access.can_edit_postmortem(request.user, postmortem),
+        "editing": access.can_change_draft(request.user, postmortem),
         "action_form": extra.pop("action_form", None) or ActionItemForm(),
         "today": timezone.localdate(),
         **extra,
@@ -90,7 +90,7 @@ def impact_context(request: AuthedRequest, postmortem: Postmortem, **extra: Any)
         "impact": impact,
         "figures": impact_figures(impact),
         "suggested_minutes": suggested,
-        "editing": _editing(request, postmortem),
+        "editing": access.can_change_draft(request.user, postmortem),
         "impact_form": extra.pop("impact_form", None) or ImpactForm.for_impact(impact, suggested),
         **extra,
     }
@@ -105,7 +105,7 @@ def factors_context(request: AuthedRequest, postmortem: Postmortem, **extra: Any
         "postmortem": postmortem,
         "groups": list(groups.items()),
         "count": len(factors),
-        "editing": _editing(request, postmortem),
+        "editing": access.can_change_draft(request.user, postmortem),
         "factor_form": extra.pop("factor_form", None) or ContributingFactorForm(),
         **extra,
     }
@@ -127,7 +127,7 @@ def why_chains_context(
         "chains": list(postmortem.why_chains.all()),
         "max_whys": MAX_WHYS,
         "root_section": root,
-        "editing": _editing(request, postmortem),
+        "editing": access.can_change_draft(request.user, postmortem),
         "chain_form": extra.pop("chain_form", None) or WhyChainForm(),
         "answer_form": WhyAnswerForm(),
         **extra,
@@ -142,7 +142,7 @@ def incidents_context(
         .prefetch_related("services")
         .order_by("started_at")
     )
-    editing = _editing(request, postmortem)
+    editing = access.can_change_draft(request.user, postmortem)
     candidates = linkable_incidents(request.user, postmortem) if editing else None
     return {
         "postmortem": postmortem,
@@ -152,10 +152,6 @@ def incidents_context(
         or (LinkIncidentForm(candidates=candidates) if editing else None),
         **extra,
     }
-
-
-def _editing(request: AuthedRequest, postmortem: Postmortem) -> bool:
-    return postmortem.is_editable and access.can_edit_postmortem(request.user, postmortem)
 
 
 def analysis_anchors(sections: list[Any]) -> dict[str, str]:
@@ -195,7 +191,7 @@ def detail_context(
         "incidents": incidents,
         "incident": incidents[0] if incidents else None,
         "can_edit": can_edit,
-        "editing": can_edit and postmortem.is_editable,
+        "editing": access.can_change_draft(user, postmortem),
         "steps": status_steps(postmortem),
         "current_reviews": current,
         "past_reviews": [r for r in reviews if r.round != postmortem.review_round],

@@ -20,9 +20,15 @@ class DetailsForm(forms.Form):
         label=_("Restricted: only the team, its reviewers and admins can read it"), required=False
     )
 
-    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+    # What reviewers approve besides the text: fixed once it is in review.
+    REVIEWED = ("title", "owner", "restricted")
+
+    def __init__(self, *args: Any, team: Team, in_review: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = access.writers_of_team(team)  # type: ignore[attr-defined]
+        for name in self.REVIEWED if in_review else ():
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("Reviewed: it changes once the draft is back.")
 
 
 class PublishForm(forms.Form):

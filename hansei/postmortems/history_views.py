@@ -103,7 +103,7 @@ def version_detail(request: AuthedRequest, pk: int, number: int) -> HttpResponse
             "version": version,
             "sections": sections,
             "title_changed": version.title != now.title,
-            "can_restore": access.can_edit_live_text(request.user, postmortem),
+            "can_restore": access.can_change_draft(request.user, postmortem),
             "can_edit": access.can_edit_postmortem(request.user, postmortem),
             "previous": numbers.filter(number__lt=number).order_by("-number").first(),
             "next": numbers.filter(number__gt=number).order_by("number").first(),

@@ -183,6 +183,15 @@ def update_postmortem(
     access.require(access.can_edit_postmortem(actor, current))
     if current.status == Status.PUBLISHED:
         raise InvalidState(_("It is published: start an amendment to change it."))
+    reviewed = (
+        (title is not None and title.strip() != current.title)
+        or (owner is not None and owner.pk != current.owner_id)
+        or (restricted is not None and restricted != current.restricted)
+    )
+    if reviewed and not current.is_editable:
+        # Reviewers approve what it says, who answers for it and who will read it
+        # (the checklist asks whether it is shared with the right people).
+        lock_editable_postmortem(actor=actor, postmortem_id=current.pk)
     if title is not None:
         title = title.strip()
         if not title or len(title) > 200:

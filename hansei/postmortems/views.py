@@ -111,6 +111,7 @@ def edit_details(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DetailsForm(
         request.POST or None,
         team=postmortem.team,
+        in_review=not postmortem.is_editable,
         initial={
             "title": postmortem.title,
             "owner": postmortem.owner,

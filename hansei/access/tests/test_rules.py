@@ -10,7 +10,6 @@ from hansei import access
 from hansei.accounts.models import Membership, User
 from hansei.incidents.models import Incident
 from hansei.postmortems.models import Postmortem
-from hansei.postmortems.services import update_postmortem
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +57,11 @@ def test_a_published_postmortem_is_seen_by_everyone_signed_in(request, published
 
 
 def test_a_restricted_published_postmortem_stays_with_the_team_and_its_reviewers(
-    request, approved_postmortem, alice
+    request, restricted_approved_postmortem, alice
 ):
     from hansei.postmortems.services import publish_postmortem
 
-    update_postmortem(actor=alice, postmortem=approved_postmortem, restricted=True)
+    approved_postmortem = restricted_approved_postmortem
     publish_postmortem(actor=alice, postmortem=approved_postmortem)
     other_reviewer = User.objects.create_user("vera", "vera@example.com", role="reviewer")
 

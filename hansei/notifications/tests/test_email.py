@@ -13,7 +13,7 @@ from hansei.core.jobs import run_pending
 from hansei.core.models import Job
 from hansei.incidents.services import update_policy
 from hansei.postmortems.models import Revision
-from hansei.postmortems.services import publish_postmortem, start_amendment, update_postmortem
+from hansei.postmortems.services import publish_postmortem, start_amendment
 from hansei.reviews.services import approve_review, request_changes, submit_for_review
 
 pytestmark = pytest.mark.django_db
@@ -73,14 +73,14 @@ def test_the_worker_delivers_the_announcement_over_smtp(
 
 
 def test_a_restricted_postmortem_is_announced_to_its_team_only(
-    approved_postmortem, alice, bob, announce_list, smtp_server
+    restricted_approved_postmortem, alice, bob, announce_list, smtp_server
 ):
+    approved_postmortem = restricted_approved_postmortem
     from hansei.accounts.models import User
 
     Job.objects.all().delete()
     gone = User.objects.create_user("gone", "gone@example.com", is_active=False)
     gone.memberships.create(team=approved_postmortem.team)
-    update_postmortem(actor=alice, postmortem=approved_postmortem, restricted=True)
 
     publish_postmortem(actor=alice, postmortem=approved_postmortem)
     run_pending()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -225,3 +226,23 @@ def test_it_lists_revisions_and_shows_one(
     response = client.get(reverse("postmortems:revision", args=[published_postmortem.pk, 1]))
     assert response.status_code == 200
     assert published_postmortem.title in response.content.decode()
+
+
+def test_the_details_page_keeps_what_reviewers_approve_fixed_in_review(
+    client: Any, alice: Any, bob: Any, approved_postmortem: Any
+) -> None:
+    client.force_login(alice)
+    url = reverse("postmortems:edit_details", args=[approved_postmortem.pk])
+    later = approved_postmortem.due_date + timedelta(days=3)
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"title": "Renamed", "owner": bob.pk, "due_date": later.isoformat(), "restricted": "on"},
+    )
+
+    assert 'name="title"' in page and "disabled" in page.split('name="title"')[1][:200]
+    assert response.status_code == 302
+    approved_postmortem.refresh_from_db()
+    assert approved_postmortem.title != "Renamed" and approved_postmortem.owner == alice
+    assert not approved_postmortem.restricted and approved_postmortem.due_date == later

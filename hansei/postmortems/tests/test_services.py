@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -350,11 +351,12 @@ def test_saving_details_from_a_stale_copy_does_not_undo_a_submission(make_postmo
     postmortem = make_postmortem()
     stale = Postmortem.objects.get(pk=postmortem.pk)
     submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
+    later = postmortem.due_date + timedelta(days=2)
 
-    update_postmortem(actor=alice, postmortem=stale, title="Checkout outage")
+    update_postmortem(actor=alice, postmortem=stale, due_date=later)
 
     stored = Postmortem.objects.get(pk=postmortem.pk)
-    assert stored.title == "Checkout outage"
+    assert stored.due_date == later
     assert stored.status == Status.IN_REVIEW
     assert stored.review_round == 1
 
@@ -500,3 +502,32 @@ def test_it_refuses_timeline_changes_while_in_review(make_postmortem, alice, rit
         delete_timeline_entry(actor=alice, entry=entry)
 
     assert TimelineEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "change", [{"title": "Another title"}, {"restricted": True}, {"owner": "bob"}]
+)
+def test_it_keeps_what_reviewers_approve_while_in_review_but_lets_the_due_date_move(
+    request: Any, approved_postmortem: Any, alice: Any, change: dict[str, Any]
+) -> None:
+    if "owner" in change:
+        change = {"owner": request.getfixturevalue(change["owner"])}
+    before = (
+        approved_postmortem.title,
+        approved_postmortem.owner_id,
+        approved_postmortem.restricted,
+    )
+
+    with pytest.raises(InvalidState, match="in review"):
+        update_postmortem(actor=alice, postmortem=approved_postmortem, **change)
+    later = approved_postmortem.due_date + timedelta(days=7)
+    update_postmortem(actor=alice, postmortem=approved_postmortem, due_date=later)
+
+    approved_postmortem.refresh_from_db()
+    after = (
+        approved_postmortem.title,
+        approved_postmortem.owner_id,
+        approved_postmortem.restricted,
+    )
+    assert after == before
+    assert approved_postmortem.due_date == later
