@@ -19,7 +19,7 @@ from hansei.action_items.schemas import (
     ActionItemPage,
     ActionItemPatch,
 )
-from hansei.core.pagination import MAX_OFFSET
+from hansei.core.pagination import api_page, offset_param
 
 router = Router(tags=["action items"])
 
@@ -42,7 +42,7 @@ def list_action_items(
     status: str = Query("", description="open, in_progress, done, wont_do or 'unfinished'"),
     overdue: bool | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    offset: int = offset_param(),
 ) -> dict[str, Any]:
     actor = actor_of(request)
     items = access.action_items_visible_to(actor).select_related("owner", "postmortem")
@@ -59,14 +59,7 @@ def list_action_items(
     if overdue is not None:
         late = items.overdue().values("pk")
         items = items.filter(pk__in=late) if overdue else items.exclude(pk__in=late)
-    items = items.order_by("due_date", "priority", "id")
-    total = items.count()
-    return {
-        "items": list(items[offset : offset + limit]),
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-    }
+    return api_page(items.order_by("due_date", "priority", "id"), limit=limit, offset=offset)
 
 
 @router.get(

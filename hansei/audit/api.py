@@ -13,7 +13,7 @@ from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.audit.queries import AuditFilter, as_record, events_matching, json_lines
 from hansei.audit.services import note_audit_export
-from hansei.core.pagination import MAX_OFFSET
+from hansei.core.pagination import api_page, offset_param
 
 router = Router(tags=["audit"])
 
@@ -64,16 +64,11 @@ def list_audit_events(
     request: HttpRequest,
     filters: Query[AuditFilterIn],
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    offset: int = offset_param(),
 ) -> dict[str, Any]:
     _require_reader(request)
     events = events_matching(filters.to_filter())
-    return {
-        "items": [as_record(e) for e in events[offset : offset + limit]],
-        "total": events.count(),
-        "limit": limit,
-        "offset": offset,
-    }
+    return api_page(events, limit=limit, offset=offset, each=as_record)
 
 
 @router.get(

@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import aware, team_named, user_named, users_named
-from hansei.core.pagination import MAX_OFFSET
+from hansei.core.pagination import api_page, offset_param
 from hansei.incidents import services
 from hansei.incidents.models import Incident, PostmortemPolicy, Service, Severity
 from hansei.incidents.policy import postmortem_requirement
@@ -93,7 +93,7 @@ def list_incidents(
     started_from: date | None = None,
     started_to: date | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    offset: int = offset_param(),
 ) -> dict[str, Any]:
     qs = (
         access.incidents_visible_to(actor_of(request))
@@ -120,13 +120,7 @@ def list_incidents(
         qs = qs.filter(started_at__date__gte=started_from)
     if started_to:
         qs = qs.filter(started_at__date__lte=started_to)
-    total = qs.count()
-    return {
-        "items": list(qs[offset : offset + limit]),
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-    }
+    return api_page(qs, limit=limit, offset=offset)
 
 
 @router.post("/incidents", response={201: IncidentOut}, summary="Record an incident")

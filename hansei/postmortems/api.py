@@ -13,7 +13,7 @@ from ninja import Query, Router, Status
 from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import aware, user_named
-from hansei.core.pagination import MAX_OFFSET
+from hansei.core.pagination import api_page, offset_param
 from hansei.postmortems import services
 from hansei.postmortems.models import Revision, Template, TimelineEntry
 from hansei.postmortems.models import Status as PostmortemStatus
@@ -48,7 +48,7 @@ def list_postmortems(
     team: str = "",
     overdue: bool | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    offset: int = offset_param(),
 ) -> dict[str, Any]:
     qs = access.postmortems_visible_to(actor_of(request)).select_related("team", "owner")
     if status:
@@ -61,13 +61,7 @@ def list_postmortems(
     if overdue is not None:
         overdue_ids = qs.overdue().values("pk")
         qs = qs.filter(pk__in=overdue_ids) if overdue else qs.exclude(pk__in=overdue_ids)
-    total = qs.count()
-    return {
-        "items": list(qs[offset : offset + limit]),
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-    }
+    return api_page(qs, limit=limit, offset=offset)
 
 
 @router.get("/postmortems/{int:pk}", response=PostmortemDetailOut, summary="A postmortem")

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hansei import access
@@ -24,15 +23,7 @@ from hansei.postmortems import services
 from hansei.postmortems.context import detail_context
 from hansei.postmortems.forms import DetailsForm, PublishForm, StartPostmortemForm
 from hansei.postmortems.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
-from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
-
-FIGURE_LABELS = {
-    "time_to_detect": gettext_lazy("Time to detect"),
-    "time_to_acknowledge": gettext_lazy("Time to acknowledge"),
-    "time_to_mitigate": gettext_lazy("Time to mitigate"),
-    "time_to_resolve": gettext_lazy("Time to resolve"),
-    "impact_duration": gettext_lazy("Impact time"),
-}
+from hansei.postmortems.snapshot import FIGURE_LABELS, build_snapshot, snapshot_to_markdown
 
 LIST_FILTERS = {
     "mine": lambda qs, user: qs.filter(owner=user).open(),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from hansei.accounts.auth import actor_of
-from hansei.core.pagination import MAX_OFFSET
+from hansei.core.pagination import offset_param
 from hansei.search import services
 
 router = Router(tags=["search"])
@@ -43,7 +43,7 @@ def search(
     date_from: date | None = None,
     date_to: date | None = None,
     limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    offset: int = offset_param(),
 ) -> dict[str, Any]:
     page = services.search_postmortems(
         user=actor_of(request),

@@ -53,6 +53,9 @@ def _record_incident(page: Page, base: str) -> None:
 
 
 def _write_draft(page: Page) -> None:
+    # htmx (a deferred script) listens for typing only once the page has loaded; the status
+    # badge is there before that.
+    page.wait_for_load_state()
     summary = page.locator("#section-summary")
     summary.get_by_role("textbox").fill("Cards were **declined** for 40 minutes.")
     # The preview is rendered by the server after a pause in typing: slower on a busy machine.
