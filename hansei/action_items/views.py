@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from hansei import access
 from hansei.action_items import services
 from hansei.action_items.forms import ActionItemForm
+from hansei.action_items.fragments import panel_context
 from hansei.action_items.models import ActionItem, ActionStatus
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest, is_htmx
-from hansei.postmortems.context import action_items_context
 from hansei.postmortems.models import Postmortem
 
 
@@ -66,9 +66,9 @@ def add(request: AuthedRequest, pk: int) -> HttpResponse:
             apply_service_error(form, error)
     ok = not form.errors
     if is_htmx(request):
-        context = action_items_context(request, postmortem, action_form=None if ok else form)
+        panel = panel_context(request.user, postmortem, action_form=None if ok else form)
         return render(
-            request, "postmortems/_action_items.html", {"ai": context}, status=200 if ok else 400
+            request, "action_items/_panel.html", {"panel": panel}, status=200 if ok else 400
         )
     if not ok:
         messages.error(request, form_error_text(form))
@@ -123,6 +123,6 @@ def delete(request: AuthedRequest, item_id: int) -> HttpResponse:
     except InvalidState as error:
         messages.error(request, error.message)
     if is_htmx(request):
-        context = action_items_context(request, postmortem)
-        return render(request, "postmortems/_action_items.html", {"ai": context})
+        panel = panel_context(request.user, postmortem)
+        return render(request, "action_items/_panel.html", {"panel": panel})
     return _back(request, postmortem)

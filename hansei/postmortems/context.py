@@ -7,7 +7,6 @@ from typing import Any
 from django.utils import timezone
 
 from hansei import access
-from hansei.action_items.forms import ActionItemForm
 from hansei.collab.context import live_context
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
@@ -65,19 +64,6 @@ def timeline_context(
         "editing": access.can_change_draft(request.user, postmortem),
         "timeline_form": extra.pop("timeline_form", None)
         or TimelineEntryForm(initial={"occurred_at": timezone.localtime().replace(second=0)}),
-        **extra,
-    }
-
-
-def action_items_context(
-    request: AuthedRequest, postmortem: Postmortem, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "postmortem": postmortem,
-        "items": list(postmortem.action_items.select_related("owner")),
-        "editing": access.can_change_draft(request.user, postmortem),
-        "action_form": extra.pop("action_form", None) or ActionItemForm(),
-        "today": timezone.localdate(),
         **extra,
     }
 
@@ -210,7 +196,6 @@ def detail_context(
         "whys": why_chains_context(request, postmortem),
         "linked": incidents_context(request, postmortem),
         "anchors": analysis_anchors(sections),
-        "actions": action_items_context(request, postmortem),
         "kinds": SectionKind,
         "live": live_context(request, postmortem),
         "comment_panel": _comment_panel(request, postmortem),

@@ -1,0 +1,20 @@
+"""``{% load action_item_fragments %}``: the action-items panel, for pages below this app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from hansei.action_items.fragments import panel_context
+from hansei.postmortems.models import Postmortem
+
+register = template.Library()
+
+
+@register.inclusion_tag("action_items/_panel.html", takes_context=True)
+def action_items_panel(context: dict[str, Any], postmortem: Postmortem) -> dict[str, Any]:
+    return {
+        "panel": panel_context(context["request"].user, postmortem),
+        "csrf_token": context.get("csrf_token"),
+    }
