@@ -1,8 +1,8 @@
 """The comment panel: threads on a postmortem, as an htmx fragment or a page of its own (so
 it works without JavaScript too), and the forms that start, answer, resolve and reopen them.
 
-The postmortem page shows the same panel: ``context.update(comment_panel_context(request,
-postmortem))`` then ``{% include "collab/_comment_panel.html" %}``.
+The postmortem page shows the same panel with ``{% load comment_fragments %}{% comment_panel
+postmortem %}``.
 """
 
 from __future__ import annotations

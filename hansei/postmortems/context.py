@@ -198,13 +198,5 @@ def detail_context(
         "anchors": analysis_anchors(sections),
         "kinds": SectionKind,
         "live": live_context(request, postmortem),
-        "comment_panel": _comment_panel(request, postmortem),
         "lint_panel": lint_panel_context(request, postmortem),
     }
-
-
-def _comment_panel(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
-    from hansei.collab import comment_views
-
-    panel: dict[str, Any] = comment_views.comment_panel_context(request, postmortem)
-    return panel["comment_panel"]
