@@ -81,11 +81,12 @@ def test_two_people_write_the_same_section_and_see_each_other(
     _type_at_end(a, "Payments were slow for 20 minutes.")
     _type_at_start(b, "Nobody was paged. ")
     assert "Nobody was paged." in _doc_text(b)  # typed into the editor, not elsewhere
+    # Every character of both, the trailing space included, has reached both documents.
     for page in (a, b):
         page.wait_for_function(
             "() => { const t = window.hanseiCollab.doc.getText('summary').toString();"
             " return t.includes('Payments were slow for 20 minutes.')"
-            " && t.includes('Nobody was paged.'); }"
+            " && t.includes('Nobody was paged. '); }"
         )
     assert _doc_text(a) == _doc_text(b)
     assert "Nobody was paged." in _editor(a).inner_text()
