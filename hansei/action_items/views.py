@@ -37,10 +37,17 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(items.order_by("priority", "due_date", "id"), 30).get_page(
         request.GET.get("page")
     )
+    # The owner of an item may not read its postmortem: link only those they may (one query).
+    shown = {item.postmortem_id for item in page}
+    readable = set(
+        access.postmortems_visible_to(request.user)
+        .filter(pk__in=shown)
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "action_items/list.html",
-        {"page": page, "show": show, "today": timezone.localdate()},
+        {"page": page, "show": show, "today": timezone.localdate(), "readable": readable},
     )
 
 
@@ -108,7 +115,12 @@ def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
     return render(
         request,
         "action_items/edit.html",
-        {"form": form, "item": item, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "item": item,
+            "next": request.GET.get("next", ""),
+            "postmortem_readable": access.can_view_postmortem(request.user, item.postmortem),
+        },
         status=400 if form.errors else 200,
     )
 

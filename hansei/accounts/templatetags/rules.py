@@ -16,10 +16,3 @@ def title_for(postmortem: Any, user: Any) -> str:
     """``{{ postmortem|title_for:request.user }}``: the title ``user`` may read (the published
     one while an amendment they may not read is drafted)."""
     return access.title_shown_to(user, postmortem)
-
-
-@register.filter
-def readable_by(postmortem: Any, user: Any) -> bool:
-    """``{% if postmortem|readable_by:request.user %}``: may ``user`` open the postmortem (the
-    owner of one of its action items may not)."""
-    return access.can_view_postmortem(user, postmortem)
