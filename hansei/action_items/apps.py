@@ -7,3 +7,9 @@ class ActionItemsConfig(AppConfig):
     name = "hansei.action_items"
     label = "action_items"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hansei.action_items import document
+        from hansei.postmortems import parts
+
+        parts.add_snapshot_part(document.SNAPSHOT_PART)

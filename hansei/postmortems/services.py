@@ -9,15 +9,14 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from hansei import access
 from hansei.accounts.models import User
 from hansei.core import audit, events
 from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
-from hansei.incidents.models import Incident, PostmortemPolicy, Severity
-from hansei.postmortems import live_text
+from hansei.incidents.models import Incident, Severity
+from hansei.postmortems import live_text, parts
 from hansei.postmortems.events import (
     AMENDMENT_STARTED,
     POSTMORTEM_CREATED,
@@ -301,36 +300,11 @@ def delete_timeline_entry(*, actor: User, entry: TimelineEntry) -> None:
     events.emit(TIMELINE_CHANGED, actor_id=actor.pk, postmortem_id=entry.postmortem_id)
 
 
-def _publish_blockers(postmortem: Postmortem, policy: PostmortemPolicy) -> list[str]:
-    from hansei.reviews.models import Decision, Review
-
-    current = Review.objects.filter(postmortem=postmortem, round=postmortem.review_round)
-    approvals = [r for r in current if r.decision == Decision.APPROVED and r.checklist_complete]
-    # An amendment reopens the last round's content: approvals given before the latest
-    # publication reviewed the old text and do not count for the new one.
-    latest = postmortem.latest_revision()
-    if latest is not None:
-        approvals = [r for r in approvals if r.decided_at and r.decided_at > latest.published_at]
-    blockers = []
-    if postmortem.review_round == 0 or len(approvals) < policy.required_approvals:
-        blockers.append(
-            ngettext(
-                "It needs %(need)s approval with every checklist item confirmed; it has %(have)s.",
-                "It needs %(need)s approvals with every checklist item confirmed; it has %(have)s.",
-                policy.required_approvals,
-            )
-            % {"need": policy.required_approvals, "have": len(approvals)}
-        )
-    if any(r.decision == Decision.CHANGES_REQUESTED for r in current):
-        blockers.append(_("A reviewer requested changes."))
-    return blockers
-
-
 def publish_blockers(postmortem: Postmortem) -> list[str]:
     """Why it cannot be published now (empty when it can)."""
     if postmortem.status != Status.APPROVED:
         return [_("Only an approved postmortem can be published.")]
-    return _publish_blockers(postmortem, PostmortemPolicy.current())
+    return [reason for check in parts.publish_checks() for reason in check(postmortem)]
 
 
 @transaction.atomic
@@ -341,7 +315,7 @@ def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str 
     live_text.materialize_sections(postmortem.pk)
     if postmortem.status != Status.APPROVED:
         raise InvalidState(_("Only an approved postmortem can be published."))
-    blockers = _publish_blockers(postmortem, PostmortemPolicy.current())
+    blockers = publish_blockers(postmortem)
     if blockers:
         raise InvalidState(" ".join(blockers))
     if len(change_note) > 500:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hansei.core.dates import format_duration
-from hansei.postmortems import live_text
+from hansei.postmortems import live_text, parts
 from hansei.postmortems.models import ImpactUnit, Postmortem, PostmortemImpact, SectionKind, Status
 
 
@@ -73,23 +73,6 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
             }
             for e in postmortem.timeline.all()
         ],
-        "action_items": [
-            {
-                "id": a.pk,
-                "title": a.title,
-                "type": a.kind,
-                "owner": a.owner.name if a.owner else None,
-                "priority": a.priority,
-                "due_date": _iso(a.due_date),
-                "status": a.status,
-                "tracking_url": a.tracking_url,
-            }
-            for a in postmortem.action_items.select_related("owner")
-        ],
-        "review_meeting_notes": [
-            {"id": n.pk, "held_on": _iso(n.held_on), "attendees": n.attendees, "notes": n.notes}
-            for n in postmortem.meeting_notes.all()
-        ],
         "impact": _impact_data(postmortem),
         "contributing_factors": [
             {
@@ -110,6 +93,7 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
             }
             for c in postmortem.why_chains.all()
         ],
+        **{part.key: part.data(postmortem) for part in parts.snapshot_parts()},
     }
 
 
@@ -146,35 +130,8 @@ FIGURE_LABELS = {
 }
 
 
-def _label(choices: Any, value: str) -> str:
+def choice_label(choices: Any, value: str) -> str:
     return str(dict(choices.choices).get(value, value))
-
-
-def _action_rows(data: dict[str, Any]) -> list[str]:
-    from hansei.action_items.models import ActionKind, ActionStatus
-
-    header = [
-        _("Priority"),
-        _("Type"),
-        _("Action"),
-        _("Owner"),
-        _("Due"),
-        _("Status"),
-        _("Tracking issue"),
-    ]
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for a in data["action_items"]:
-        cells = [
-            a["priority"],
-            _label(ActionKind, a["type"]),
-            a["title"],
-            a["owner"] or "",
-            a["due_date"] or "",
-            _label(ActionStatus, a["status"]),
-            a["tracking_url"],
-        ]
-        rows.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    return rows
 
 
 IMPACT_KEYS = ("impact", "eikyou")
@@ -185,7 +142,7 @@ def impact_lines(impact: dict[str, Any] | None) -> list[str]:
     """The impact figures as a Markdown list (empty when none was recorded)."""
     if not impact:
         return []
-    unit = _label(ImpactUnit, impact.get("affected_unit") or "users")
+    unit = choice_label(ImpactUnit, impact.get("affected_unit") or "users")
     figures = [
         (_("Affected"), impact.get("affected_count"), f" {unit}"),
         (_("Requests failed"), impact.get("requests_failed_percent"), " %"),
@@ -221,11 +178,17 @@ def analysis_lines(data: dict[str, Any]) -> list[str]:
 
 def snapshot_to_markdown(data: dict[str, Any]) -> str:
     """Markdown of a postmortem, with its labels in the postmortem's own language."""
+    shown = [part for part in parts.snapshot_parts() if part.markdown is not None]
+    in_section: dict[str, list[parts.SnapshotPart]] = {}
+    for part in shown:
+        if part.section_kind is not None:
+            in_section.setdefault(part.section_kind, []).append(part)
+    after_sections = [part for part in shown if part.section_kind is None]
     with translation.override(data.get("language") or "en"):
         lines = [f"# {data['title']}", ""]
         lines.append(f"- {_('Team')}: {data['team']}")
         lines.append(f"- {_('Owner')}: {data['owner']}")
-        lines.append(f"- {_('Status')}: {_label(Status, data['status'])}")
+        lines.append(f"- {_('Status')}: {choice_label(Status, data['status'])}")
         for incident in data["incidents"]:
             lines.append(
                 f"- {_('Incident')} #{incident['id']}: {incident['title']} ({incident['severity']})"
@@ -245,8 +208,8 @@ def snapshot_to_markdown(data: dict[str, Any]) -> str:
                     + (f" <{e['link_url']}>" if e.get("link_url") else "")
                     for e in data["timeline"]
                 ]
-            elif section["kind"] == SectionKind.ACTION_ITEMS:
-                lines += _action_rows(data)
+            for part in in_section.get(section["kind"], []):
+                lines += part.markdown(data.get(part.key, part.empty))  # type: ignore[misc]
             if section["body"].strip():
                 if section["kind"] in (SectionKind.TIMELINE, SectionKind.ACTION_ITEMS):
                     lines.append("")
@@ -258,8 +221,6 @@ def snapshot_to_markdown(data: dict[str, Any]) -> str:
                 lines += analysis_lines(data)
         if not keys & set(ROOT_CAUSE_KEYS):
             lines += analysis_lines(data)
-        if data["review_meeting_notes"]:
-            lines += [f"## {_('Review meeting notes')}", ""]
-            for note in data["review_meeting_notes"]:
-                lines += [f"### {note['held_on']}", "", note["notes"], ""]
+        for part in after_sections:
+            lines += part.markdown(data.get(part.key, part.empty))  # type: ignore[misc]
     return "\n".join(lines).rstrip() + "\n"

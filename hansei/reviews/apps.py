@@ -7,3 +7,10 @@ class ReviewsConfig(AppConfig):
     name = "hansei.reviews"
     label = "reviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hansei.postmortems import parts
+        from hansei.reviews import document
+
+        parts.add_snapshot_part(document.SNAPSHOT_PART)
+        parts.add_publish_check(document.review_blockers)

@@ -14,8 +14,6 @@ KNOWN_BREAKS = frozenset(
         "hansei.postmortems.lint_views -> hansei.postmortems.context",
         "hansei.postmortems.schemas -> hansei.action_items.schemas",
         "hansei.postmortems.schemas -> hansei.reviews.schemas",
-        "hansei.postmortems.services -> hansei.reviews.models",
-        "hansei.postmortems.snapshot -> hansei.action_items.models",
     }
 )
 
