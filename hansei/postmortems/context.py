@@ -7,9 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from hansei import access
-from hansei.collab.context import live_context
 from hansei.core.http import AuthedRequest
-from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.analysis_forms import (
     ContributingFactorForm,
     ImpactForm,
@@ -26,7 +24,7 @@ from hansei.postmortems.analysis_services import (
     suggested_user_visible_minutes,
 )
 from hansei.postmortems.forms import PublishForm, TimelineEntryForm
-from hansei.postmortems.lint_views import lint_panel_context
+from hansei.postmortems.lint_context import lint_panel_context
 from hansei.postmortems.models import (
     ContributingFactor,
     Postmortem,
@@ -34,9 +32,7 @@ from hansei.postmortems.models import (
     SectionKind,
     Status,
 )
-from hansei.postmortems.services import publish_blockers, sections_missing_content
-from hansei.reviews.forms import MeetingNoteForm
-from hansei.reviews.models import Decision
+from hansei.postmortems.services import publish_blockers
 
 IMPACT_KEYS = ("impact", "eikyou")
 STEPS = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
@@ -166,11 +162,7 @@ def detail_context(
         if body is not None:
             section.body = body
         section.error = error  # type: ignore[attr-defined]
-    reviews = list(postmortem.reviews.select_related("reviewer").order_by("-round", "id"))
-    current = [r for r in reviews if r.round == postmortem.review_round]
-    changes_requested = [r for r in current if r.decision == Decision.CHANGES_REQUESTED]
     incidents = list(postmortem.incidents.select_related("severity").prefetch_related("services"))
-    my_review = next((r for r in current if r.reviewer_id == user.pk), None)
     return {
         "postmortem": postmortem,
         "sections": sections,
@@ -179,16 +171,8 @@ def detail_context(
         "can_edit": can_edit,
         "editing": access.can_change_draft(user, postmortem),
         "steps": status_steps(postmortem),
-        "current_reviews": current,
-        "past_reviews": [r for r in reviews if r.round != postmortem.review_round],
-        "changes_requested": changes_requested if postmortem.status == Status.DRAFT else [],
-        "my_review": my_review if my_review and my_review.decision == Decision.PENDING else None,
-        "policy": PostmortemPolicy.current(),
-        "missing": sections_missing_content(postmortem),
         "publish_blockers": publish_blockers(postmortem),
         "publish_form": PublishForm(),
-        "meeting_notes": list(postmortem.meeting_notes.select_related("recorded_by")),
-        "meeting_form": MeetingNoteForm(initial={"held_on": timezone.localdate()}),
         "latest_revision": postmortem.latest_revision(),
         "timeline": timeline_context(request, postmortem),
         "impact": impact_context(request, postmortem),
@@ -197,6 +181,5 @@ def detail_context(
         "linked": incidents_context(request, postmortem),
         "anchors": analysis_anchors(sections),
         "kinds": SectionKind,
-        "live": live_context(request, postmortem),
         "lint_panel": lint_panel_context(request, postmortem),
     }

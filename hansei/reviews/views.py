@@ -15,7 +15,7 @@ from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.context import detail_context
-from hansei.postmortems.lint_views import submit_summary
+from hansei.postmortems.lint_context import submit_summary
 from hansei.postmortems.services import sections_missing_content
 from hansei.reviews import services
 from hansei.reviews.forms import MeetingNoteForm, ReviewForm, SubmitForm
