@@ -12,28 +12,23 @@ from ninja import Query, Router, Status
 
 from hansei import access
 from hansei.accounts.auth import actor_of
-from hansei.accounts.schemas import aware, user_named
+from hansei.accounts.schemas import aware
 from hansei.core.pagination import api_page, offset_param
 from hansei.postmortems import services
 from hansei.postmortems.models import Revision, Template, TimelineEntry
 from hansei.postmortems.models import Status as PostmortemStatus
 from hansei.postmortems.schemas import (
-    PostmortemDetailOut,
     PostmortemPage,
-    PostmortemPatch,
     PublishIn,
     RevisionDetailOut,
     RevisionOut,
     SectionIn,
     SectionOut,
-    StartPostmortemIn,
     TemplateIn,
     TemplateOut,
     TimelineEntryIn,
     TimelineEntryOut,
     TimelineEntryPatch,
-    postmortem_detail,
-    published_postmortem_detail,
 )
 from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
 from hansei.postmortems.template_services import SectionSpec, save_template
@@ -62,35 +57,6 @@ def list_postmortems(
         overdue_ids = qs.overdue().values("pk")
         qs = qs.filter(pk__in=overdue_ids) if overdue else qs.exclude(pk__in=overdue_ids)
     return api_page(qs, limit=limit, offset=offset)
-
-
-@router.get("/postmortems/{int:pk}", response=PostmortemDetailOut, summary="A postmortem")
-def get_postmortem(request: HttpRequest, pk: int) -> Any:
-    actor = actor_of(request)
-    postmortem = access.get_postmortem_for_user(actor, pk)
-    revision = access.revision_shown_instead(actor, postmortem)
-    if revision is not None:
-        # An amendment is being written: other readers get what was published.
-        return published_postmortem_detail(actor, postmortem, revision)
-    return postmortem_detail(actor, postmortem)
-
-
-@router.patch(
-    "/postmortems/{int:pk}", response=PostmortemDetailOut, summary="Change title, owner, due date"
-)
-def update_postmortem(request: HttpRequest, pk: int, payload: PostmortemPatch) -> dict[str, Any]:
-    actor = actor_of(request)
-    postmortem = access.get_postmortem_for_user(actor, pk)
-    owner = user_named(payload.owner, field="owner") if payload.owner else None
-    services.update_postmortem(
-        actor=actor,
-        postmortem=postmortem,
-        title=payload.title,
-        owner=owner,
-        due_date=payload.due_date,
-        restricted=payload.restricted,
-    )
-    return postmortem_detail(actor, postmortem)
 
 
 @router.put(
@@ -171,18 +137,6 @@ def publish(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
         actor=actor, postmortem=postmortem, change_note=payload.change_note
     )
     return Status(201, revision)
-
-
-@router.post(
-    "/postmortems/{int:pk}/amendment",
-    response=PostmortemDetailOut,
-    summary="Reopen a published postmortem as a draft",
-)
-def start_amendment(request: HttpRequest, pk: int) -> dict[str, Any]:
-    actor = actor_of(request)
-    postmortem = access.get_postmortem_for_user(actor, pk)
-    services.start_amendment(actor=actor, postmortem=postmortem)
-    return postmortem_detail(actor, postmortem)
 
 
 @router.get(
@@ -282,30 +236,3 @@ def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
 def update_template(request: HttpRequest, template_id: int, payload: TemplateIn) -> Any:
     template = get_object_or_404(Template, pk=template_id)
     return _save_template(request, template, payload)
-
-
-@router.post(
-    "/incidents/{int:incident_id}/postmortem",
-    response={201: PostmortemDetailOut},
-    summary="Start the incident's postmortem",
-)
-def start_postmortem(
-    request: HttpRequest, incident_id: int, payload: StartPostmortemIn
-) -> Status[dict[str, Any]]:
-    actor = actor_of(request)
-    incident = access.get_incident_for_user(actor, incident_id)
-    template = None
-    if payload.template is not None:
-        template = Template.objects.filter(pk=payload.template).first()
-        if template is None:
-            raise ValidationError({"template": f"Unknown template: {payload.template}."})
-    owner = user_named(payload.owner, field="owner") if payload.owner else None
-    postmortem = services.create_postmortem(
-        actor=actor,
-        incident=incident,
-        template=template,
-        owner=owner,
-        due_date=payload.due_date,
-        title=payload.title,
-    )
-    return Status(201, postmortem_detail(actor, postmortem))

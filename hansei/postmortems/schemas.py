@@ -8,15 +8,9 @@ from typing import Any
 from ninja import Field, Schema
 
 from hansei import access
-from hansei.accounts.models import User
 from hansei.accounts.schemas import UserOut
-from hansei.action_items.schemas import ActionItemOut
 from hansei.core.schemas import PatchSchema
-from hansei.incidents.schemas import IncidentOut
-from hansei.postmortems import live_text, published
-from hansei.postmortems.models import Postmortem, Revision, Status, Template, TemplateSection
-from hansei.postmortems.services import publish_blockers, sections_missing_content
-from hansei.reviews.schemas import MeetingNoteOut, ReviewOut
+from hansei.postmortems.models import Postmortem, Revision, Template, TemplateSection
 
 
 class PostmortemFields(Schema):
@@ -76,93 +70,6 @@ class TimelineEntryOut(Schema):
     is_key_event: bool
     link_url: str
     source: str
-
-
-class PostmortemDetailOut(PostmortemFields):
-    language: str
-    incidents: list[IncidentOut]
-    sections: list[SectionOut]
-    timeline: list[TimelineEntryOut]
-    action_items: list[ActionItemOut]
-    reviews: list[ReviewOut]
-    meeting_notes: list[MeetingNoteOut]
-    latest_revision: int | None
-    revision: int | None = Field(
-        None,
-        description=(
-            "Null: the current content. A number: readers outside an amendment being drafted "
-            "get the latest published revision instead, and this is its number."
-        ),
-    )
-    missing_sections: list[str] = Field(description="Required text sections still empty.")
-    publish_blockers: list[str] = Field(description="Why it cannot be published now.")
-    can_edit: bool
-
-
-def postmortem_detail(user: User, postmortem: Postmortem) -> dict[str, Any]:
-    """Everything the postmortem page shows, as one document."""
-    live_text.ensure_text_saved(postmortem.pk)  # never a stale copy of the live text
-    postmortem.refresh_from_db()
-    latest = postmortem.latest_revision()
-    base = PostmortemOut.from_orm(postmortem).model_dump()
-    incidents = postmortem.incidents.select_related(
-        "severity", "team", "commander", "postmortem_requested_by"
-    ).prefetch_related("services", "responders")
-    return {
-        **base,
-        "language": postmortem.language,
-        "incidents": list(incidents.order_by("started_at")),
-        "sections": list(postmortem.sections.all()),
-        "timeline": list(postmortem.timeline.all()),
-        "action_items": list(postmortem.action_items.select_related("owner")),
-        "reviews": list(
-            postmortem.reviews.select_related("reviewer", "requested_by", "postmortem")
-        ),
-        "meeting_notes": list(postmortem.meeting_notes.select_related("recorded_by")),
-        "latest_revision": latest.number if latest else None,
-        "missing_sections": [s.key for s in sections_missing_content(postmortem)],
-        "publish_blockers": publish_blockers(postmortem),
-        "can_edit": access.can_edit_postmortem(user, postmortem),
-    }
-
-
-def published_postmortem_detail(
-    user: User, postmortem: Postmortem, revision: Revision
-) -> dict[str, Any]:
-    """The postmortem as ``revision`` published it, for readers outside an amendment being
-    drafted: the same document, with nothing the draft changed."""
-    base = PostmortemOut.from_orm(postmortem).model_dump()
-    incidents = postmortem.incidents.filter(pk__in=published.incident_ids(revision))
-    reviews = access.reviews_visible_to(user).filter(postmortem=postmortem)
-    notes = access.meeting_notes_visible_to(user, postmortem)
-    return {
-        **base,
-        "title": revision.snapshot.get("title") or postmortem.published_title,
-        "status": Status.PUBLISHED,
-        "is_overdue": False,
-        "review_round": max((r.round for r in reviews), default=0),
-        "updated_at": revision.published_at,
-        "language": postmortem.language,
-        "incidents": list(
-            incidents.select_related(
-                "severity", "team", "commander", "postmortem_requested_by"
-            ).prefetch_related("services", "responders")
-        ),
-        "sections": published.sections(postmortem, revision),
-        "timeline": published.timeline(revision),
-        "action_items": list(
-            access.action_items_visible_to(user)
-            .filter(postmortem=postmortem)
-            .select_related("owner")
-        ),
-        "reviews": list(reviews.select_related("reviewer", "requested_by", "postmortem")),
-        "meeting_notes": list(notes.select_related("recorded_by")),
-        "latest_revision": revision.number,
-        "revision": revision.number,
-        "missing_sections": [],
-        "publish_blockers": [],
-        "can_edit": access.can_edit_postmortem(user, postmortem),
-    }
 
 
 class PostmortemPatch(PatchSchema):

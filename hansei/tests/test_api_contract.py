@@ -138,3 +138,12 @@ def test_the_export_documents_both_of_its_formats(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     content = schema["paths"]["/api/v1/postmortems/{pk}/export"]["get"]["responses"]["200"]
     assert set(content["content"]) == {"text/markdown", "application/json"}
+
+
+def test_operations_are_named_by_their_view_alone_and_uniquely(client: Client) -> None:
+    """A client generated from the document must survive a view moving between modules."""
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = [op["operationId"] for ops in schema["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids)) > 50
+    assert "get_postmortem" in ids and "start_postmortem" in ids
+    assert not [i for i in ids if i.startswith("hansei_")]
