@@ -54,6 +54,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Every test starts in the site's language. A request through the test client activates
+    its user's language in the test's thread and leaves it there (Django's LocaleMiddleware
+    does not reset it), so a test after a Japanese user's request read Japanese."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 # --- people and teams ---------------------------------------------------------------------
 
 
@@ -118,8 +130,8 @@ def builtin_data(db: Any) -> None:
     """Severities, policy and templates. A migration creates them, but transactional tests
     (browser tests) flush the database afterwards, so fixtures recreate them when missing."""
     from hansei.incidents.models import PostmortemPolicy, Severity
-    from hansei.postmortems.builtin_templates import load_builtin_data
-    from hansei.postmortems.models import Template, TemplateSection
+    from hansei.postmortems.template_library.builtin import load_builtin_data
+    from hansei.postmortems.template_library.models import Template, TemplateSection
 
     load_builtin_data(Severity, PostmortemPolicy, Template, TemplateSection)
 
@@ -167,7 +179,7 @@ def make_incident(alice: Any, payments: Any, sev: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_postmortem(make_incident: Any, alice: Any) -> Callable[..., Any]:
-    from hansei.postmortems.services import create_postmortem
+    from hansei.postmortems.document.services import create_postmortem
 
     def make(actor: Any = None, incident: Any = None, **kwargs: Any) -> Any:
         return create_postmortem(
@@ -211,7 +223,7 @@ def approved_postmortem(make_postmortem: Any, alice: Any, rita: Any) -> Any:
 @pytest.fixture
 def restricted_approved_postmortem(make_postmortem: Any, alice: Any, rita: Any) -> Any:
     """Restricted to its team while a draft (who reads it is reviewed too), then approved."""
-    from hansei.postmortems.services import update_postmortem
+    from hansei.postmortems.document.services import update_postmortem
 
     postmortem = make_postmortem()
     update_postmortem(actor=alice, postmortem=postmortem, restricted=True)
@@ -220,7 +232,7 @@ def restricted_approved_postmortem(make_postmortem: Any, alice: Any, rita: Any) 
 
 @pytest.fixture
 def published_postmortem(approved_postmortem: Any, alice: Any) -> Any:
-    from hansei.postmortems.services import publish_postmortem
+    from hansei.postmortems.document.services import publish_postmortem
 
     publish_postmortem(actor=alice, postmortem=approved_postmortem)
     approved_postmortem.refresh_from_db()

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hansei import access
+from hansei.core.errors import InvalidState
+from hansei.core.forms import apply_service_error, form_error_text, service_error_text
+from hansei.core.http import AuthedRequest, is_htmx
+from hansei.core.markdown import render_markdown
+from hansei.postmortems.document import services
+from hansei.postmortems.document.forms import DetailsForm, PublishForm, StartPostmortemForm
+from hansei.postmortems.document.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
+from hansei.postmortems.document.snapshot import FIGURE_LABELS, build_snapshot, snapshot_to_markdown
+from hansei.postmortems.page import detail_context
+
+LIST_FILTERS = {
+    "mine": lambda qs, user: qs.filter(owner=user).open(),
+    "draft": lambda qs, user: qs.filter(status=Status.DRAFT),
+    "in_review": lambda qs, user: qs.filter(status=Status.IN_REVIEW),
+    "approved": lambda qs, user: qs.filter(status=Status.APPROVED),
+    "published": lambda qs, user: qs.filter(status=Status.PUBLISHED),
+    "overdue": lambda qs, user: qs.overdue(),
+}
+
+
+@login_required
+def postmortem_list(request: AuthedRequest) -> HttpResponse:
+    postmortems = access.postmortems_visible_to(request.user).select_related("team", "owner")
+    current = request.GET.get("show", "")
+    if current in LIST_FILTERS:
+        postmortems = LIST_FILTERS[current](postmortems, request.user)
+    page = Paginator(postmortems.order_by("-updated_at"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "postmortems/list.html",
+        {"page": page, "show": current, "filters": list(LIST_FILTERS)},
+    )
+
+
+@login_required
+def postmortem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    if not access.can_read_live_content(request.user, postmortem):
+        # Readers keep seeing what was published while the team amends it.
+        latest = postmortem.latest_revision()
+        if latest:
+            return redirect("postmortems:revision", pk=pk, number=latest.number)
+    return render(request, "postmortems/detail.html", detail_context(request, postmortem))
+
+
+@login_required
+@require_POST
+def save_section(request: AuthedRequest, pk: int, key: str) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    section = get_object_or_404(postmortem.sections, key=key)
+    body = request.POST.get("body", "")
+    error = ""
+    try:
+        services.update_section(actor=request.user, section=section, body=body)
+    except (ValidationError, InvalidState) as exc:
+        error = service_error_text(exc)
+    status = 400 if error else 200
+    if is_htmx(request):
+        section.body = body
+        context = {"postmortem": postmortem, "section": section, "error": error, "saved": not error}
+        return render(request, "postmortems/_section_editor.html", context, status=status)
+    if error:
+        context = detail_context(request, postmortem, overrides={key: (body, error)})
+        return render(request, "postmortems/detail.html", context, status=status)
+    messages.success(request, _("Saved “%(title)s”.") % {"title": section.title})
+    return redirect(reverse("postmortems:detail", args=[pk]) + f"#section-{key}")
+
+
+@login_required
+@require_POST
+def preview(request: AuthedRequest) -> HttpResponse:
+    body = request.POST.get("body", "")
+    if len(body) > MAX_SECTION_CHARS:
+        return HttpResponse(_("Too long to preview."), status=400)
+    html = render_markdown(body)
+    if not html.strip():
+        html = format_html('<p class="placeholder">{}</p>', _("Nothing to preview yet."))
+    return HttpResponse(html)
+
+
+@login_required
+def edit_details(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    access.require(access.can_edit_postmortem(request.user, postmortem))
+    form = DetailsForm(
+        request.POST or None,
+        team=postmortem.team,
+        in_review=not postmortem.is_editable,
+        initial={
+            "title": postmortem.title,
+            "owner": postmortem.owner,
+            "due_date": postmortem.due_date,
+            "restricted": postmortem.restricted,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_postmortem(
+                actor=request.user, postmortem=postmortem, **form.cleaned_data
+            )
+        except (ValidationError, InvalidState) as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Details saved."))
+            return redirect("postmortems:detail", pk=pk)
+    return render(
+        request, "postmortems/details_form.html", {"form": form, "postmortem": postmortem}
+    )
+
+
+@login_required
+@require_POST
+def publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The change note is too long (at most 500 characters)."))
+        return redirect("postmortems:detail", pk=pk)
+    try:
+        revision = services.publish_postmortem(
+            actor=request.user, postmortem=postmortem, change_note=form.cleaned_data["change_note"]
+        )
+    except (ValidationError, InvalidState) as error:
+        messages.error(request, service_error_text(error))
+    else:
+        if revision.is_amendment:
+            messages.success(request, _("Amendment published as revision %s.") % revision.number)
+        else:
+            messages.success(request, _("Published. It is in the archive and was announced."))
+    return redirect("postmortems:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def amend(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    try:
+        services.start_amendment(actor=request.user, postmortem=postmortem)
+    except InvalidState as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(
+            request,
+            _("Amendment started. Readers see the published revision until it is re-published."),
+        )
+    return redirect("postmortems:detail", pk=pk)
+
+
+@login_required
+def revision_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    revisions = postmortem.revisions.select_related("published_by").order_by("-number")
+    return render(
+        request, "postmortems/revisions.html", {"postmortem": postmortem, "revisions": revisions}
+    )
+
+
+@login_required
+def revision_detail(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    revision = get_object_or_404(Revision, postmortem=postmortem, number=number)
+    data = revision.snapshot
+    timeline = data.get("timeline", [])
+    return render(
+        request,
+        "postmortems/revision.html",
+        {
+            "postmortem": postmortem,
+            "revision": revision,
+            "data": data,
+            "timeline": timeline,
+            "key_only": request.GET.get("all") != "1",
+            "is_latest": revision.number == postmortem.revisions.count(),
+            "can_edit": access.can_edit_postmortem(request.user, postmortem),
+            "figure_labels": FIGURE_LABELS,
+        },
+    )
+
+
+@login_required
+def export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    if fmt not in ("md", "json"):
+        raise Http404(_("Unknown export format."))
+    data = _export_data(request, postmortem)
+    services.note_export(
+        actor=request.user, postmortem=postmortem, fmt=fmt, revision=data.get("revision")
+    )
+    filename = f"postmortem-{postmortem.pk}"
+    if fmt == "md":
+        response = HttpResponse(
+            snapshot_to_markdown(data), content_type="text/markdown; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.md"'
+        return response
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    raise Http404(_("Unknown export format."))
+
+
+def _export_data(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
+    """Editors export what they see (the live draft); readers export what was published."""
+    latest = postmortem.latest_revision()
+    live = access.can_read_live_content(request.user, postmortem)
+    if latest and (postmortem.status == Status.PUBLISHED or not live):
+        return dict(latest.snapshot, revision=latest.number)
+    return build_snapshot(postmortem)
+
+
+@login_required
+@require_POST
+def start_postmortem(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    """Start the draft of an incident's postmortem (the form is on the incident's page)."""
+    incident = access.get_incident_for_user(request.user, incident_id)
+    access.require(access.can_manage_incident(request.user, incident))
+    form = StartPostmortemForm(request.POST, team=incident.team)
+    if form.is_valid():
+        try:
+            postmortem = services.create_postmortem(
+                actor=request.user, incident=incident, **form.cleaned_data
+            )
+        except (ValidationError, InvalidState) as error:
+            messages.error(request, service_error_text(error))
+        else:
+            messages.success(request, _("Draft created. Write it together, then submit it."))
+            return redirect("postmortems:detail", pk=postmortem.pk)
+    else:
+        messages.error(request, form_error_text(form))
+    return redirect("incidents:detail", pk=incident.pk)
