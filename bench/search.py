@@ -117,7 +117,7 @@ def _publish(docs: int) -> None:
     from django.utils import timezone
 
     from hansei.accounts.models import Membership, Team, User
-    from hansei.postmortems.models import Postmortem, Revision, Status
+    from hansei.postmortems.document.models import Postmortem, Revision, Status
     from hansei.search.services import index_postmortem
 
     rng = random.Random(42)

@@ -121,7 +121,9 @@ ASGI_APPLICATION = "hansei.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # An app's own templates/ (APP_DIRS), and those of the features an app is split into
+        # (hansei/postmortems/timeline/templates/...).
+        "DIRS": sorted(BASE_DIR.glob("*/*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -42,7 +42,7 @@ def main() -> int:
     from hansei.accounts.services import create_api_token
     from hansei.incidents.models import Severity
     from hansei.incidents.services import IncidentInput, create_incident
-    from hansei.postmortems.services import create_postmortem
+    from hansei.postmortems.document.services import create_postmortem
 
     team, _created = Team.objects.get_or_create(
         slug="bench-collab", defaults={"name": "Bench collab"}

@@ -13,7 +13,7 @@ from hansei.access.postmortems import (
 )
 from hansei.accounts.models import User
 from hansei.collab.models import CommentThread
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 
 def can_comment_on_postmortem(user: User, postmortem: Postmortem) -> bool:

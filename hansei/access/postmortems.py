@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from hansei.access.base import can_write_for_team, get_or_404, is_member, is_signed_in
 from hansei.accounts.models import User
-from hansei.postmortems.models import Postmortem, PostmortemQuerySet, Revision
+from hansei.postmortems.document.models import Postmortem, PostmortemQuerySet, Revision
 from hansei.reviews.models import Review
 
 

@@ -11,7 +11,7 @@ from hansei.access.postmortems import (
     revision_shown_instead,
 )
 from hansei.accounts.models import User
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 from hansei.reviews.models import Review, ReviewMeetingNote
 
 

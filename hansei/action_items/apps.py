@@ -10,6 +10,6 @@ class ActionItemsConfig(AppConfig):
 
     def ready(self) -> None:
         from hansei.action_items import document
-        from hansei.postmortems import parts
+        from hansei.postmortems.document import parts
 
         parts.add_snapshot_part(document.SNAPSHOT_PART)

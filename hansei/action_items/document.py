@@ -7,9 +7,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus
-from hansei.postmortems.models import Postmortem, SectionKind
-from hansei.postmortems.parts import SnapshotPart
-from hansei.postmortems.snapshot import choice_label
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.document.parts import SnapshotPart
+from hansei.postmortems.document.snapshot import choice_label
+from hansei.postmortems.template_library.models import SectionKind
 
 
 def snapshot_data(postmortem: Postmortem) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hansei import access
 from hansei.accounts.models import User
 from hansei.action_items.forms import ActionItemForm
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 
 def panel_context(

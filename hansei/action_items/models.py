@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 
 class ActionKind(models.TextChoices):

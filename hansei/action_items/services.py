@@ -23,8 +23,8 @@ from hansei.action_items.events import (
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
 from hansei.core import events
 from hansei.core.errors import InvalidState
-from hansei.postmortems.guard import lock_editable_postmortem
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.guard import lock_editable_postmortem
+from hansei.postmortems.document.models import Postmortem
 
 # The column's size: longer links would fail on PostgreSQL (and be kept whole on SQLite).
 MAX_TRACKING_URL = ActionItem._meta.get_field("tracking_url").max_length or 500

@@ -19,7 +19,7 @@ from hansei.action_items.models import ActionItem, ActionStatus
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest, is_htmx
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 
 @login_required

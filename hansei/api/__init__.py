@@ -19,9 +19,11 @@ from hansei.api_errors import document_errors, install_error_handlers
 from hansei.audit.api import router as audit_router
 from hansei.collab.comment_api import router as comments_router
 from hansei.incidents.api import router as incidents_router
-from hansei.postmortems.analysis_api import router as analysis_router
-from hansei.postmortems.api import router as postmortems_router
-from hansei.postmortems.lint_api import router as lint_router
+from hansei.postmortems.analysis.api import router as analysis_router
+from hansei.postmortems.document.api import router as postmortems_router
+from hansei.postmortems.template_library.api import router as templates_router
+from hansei.postmortems.timeline.api import router as timeline_router
+from hansei.postmortems.writing_check.api import router as lint_router
 from hansei.reviews.api import router as reviews_router
 from hansei.search.api import router as search_router
 
@@ -57,6 +59,8 @@ api.add_router("", accounts_router)
 api.add_router("", incidents_router)
 api.add_router("", postmortems_router)
 api.add_router("", postmortem_document_router)
+api.add_router("", timeline_router)
+api.add_router("", templates_router)
 api.add_router("", reviews_router)
 api.add_router("", action_items_router)
 api.add_router("", search_router)

@@ -20,18 +20,19 @@ from hansei.accounts.models import User
 from hansei.accounts.schemas import user_named
 from hansei.action_items.schemas import ActionItemOut
 from hansei.incidents.schemas import IncidentOut
-from hansei.postmortems import live_text, published, services
-from hansei.postmortems.models import Postmortem, Revision, Template
-from hansei.postmortems.models import Status as PostmortemStatus
-from hansei.postmortems.schemas import (
+from hansei.postmortems.document import live_text, published, services
+from hansei.postmortems.document.models import Postmortem, Revision
+from hansei.postmortems.document.models import Status as PostmortemStatus
+from hansei.postmortems.document.schemas import (
     PostmortemFields,
     PostmortemOut,
     PostmortemPatch,
     SectionOut,
     StartPostmortemIn,
-    TimelineEntryOut,
 )
-from hansei.postmortems.services import publish_blockers, sections_missing_content
+from hansei.postmortems.document.services import publish_blockers, sections_missing_content
+from hansei.postmortems.template_library.models import Template
+from hansei.postmortems.timeline.schemas import TimelineEntryOut
 from hansei.reviews.schemas import MeetingNoteOut, ReviewOut
 
 router = Router(tags=["postmortems"])

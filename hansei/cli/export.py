@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from hansei.cli.errors import CommandFailed
 
 if TYPE_CHECKING:
-    from hansei.postmortems.models import Postmortem
+    from hansei.postmortems.document.models import Postmortem
 
 
 def postmortem_data(postmortem: Postmortem) -> dict[str, Any]:
-    from hansei.postmortems.snapshot import build_snapshot
+    from hansei.postmortems.document.snapshot import build_snapshot
 
     revision = postmortem.latest_revision() if postmortem.is_published else None
     if revision is not None:
@@ -28,7 +28,7 @@ def postmortem_data(postmortem: Postmortem) -> dict[str, Any]:
 
 
 def render(data: dict[str, Any], fmt: str) -> str:
-    from hansei.postmortems.snapshot import snapshot_to_markdown
+    from hansei.postmortems.document.snapshot import snapshot_to_markdown
 
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -43,7 +43,7 @@ def file_name(data: dict[str, Any], fmt: str) -> str:
 
 
 def _select(args: argparse.Namespace) -> list[Postmortem]:
-    from hansei.postmortems.models import Postmortem
+    from hansei.postmortems.document.models import Postmortem
 
     if args.all and args.ids:
         raise CommandFailed("give IDs or --all, not both")
@@ -60,7 +60,7 @@ def _select(args: argparse.Namespace) -> list[Postmortem]:
 
 
 def export(args: argparse.Namespace) -> int:
-    from hansei.postmortems.services import note_export
+    from hansei.postmortems.document.services import note_export
 
     postmortems = _select(args)
     documents = [postmortem_data(p) for p in postmortems]

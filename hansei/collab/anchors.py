@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from pycrdt import Doc, StickyIndex, Text
 
 from hansei.collab.models import CommentThread
-from hansei.postmortems.live_text import load_doc
+from hansei.postmortems.document.live_text import load_doc
 
 MAX_ANCHOR_CHARS = 200
 ITEM, ROOT, NESTED = 0, 1, 2

@@ -26,8 +26,9 @@ from hansei.collab.models import (
 )
 from hansei.core import events
 from hansei.core.errors import InvalidState
-from hansei.postmortems.live_text import load_doc
-from hansei.postmortems.models import Postmortem, SectionKind
+from hansei.postmortems.document.live_text import load_doc
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.template_library.models import SectionKind
 
 # "@name" not preceded by a name character (so "alice@example.com" mentions nobody).
 MENTION = re.compile(r"(?<![\w.@+-])@([\w.+-]+)")

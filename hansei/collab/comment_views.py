@@ -24,7 +24,8 @@ from hansei.collab.anchors import AnchorRange, locate_threads
 from hansei.collab.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus
 from hansei.core.errors import InvalidState
 from hansei.core.http import AuthedRequest, is_htmx
-from hansei.postmortems.models import Postmortem, SectionKind
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.template_library.models import SectionKind
 
 NEW_THREAD_FIELDS = ("section_key", "anchor_start", "anchor_end", "quote", "body")
 SHOW_RESOLVED = "resolved"

@@ -10,7 +10,7 @@ from hansei import access
 from hansei.collab.live import room_name
 from hansei.collab.presence import user_color
 from hansei.core.http import AuthedRequest
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 
 def live_strings() -> dict[str, str]:

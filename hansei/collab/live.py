@@ -21,8 +21,8 @@ from channels.layers import get_channel_layer
 
 from hansei.core import events
 from hansei.core.events import Event
+from hansei.postmortems.document.models import YUpdate
 from hansei.postmortems.events import LIVE_TEXT_WRITTEN
-from hansei.postmortems.models import YUpdate
 
 log = logging.getLogger(__name__)
 

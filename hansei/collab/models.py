@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 MAX_COMMENT_CHARS = 10_000
 MAX_QUOTE_CHARS = 1_000

@@ -28,8 +28,8 @@ from pycrdt import Doc, merge_updates
 from hansei.collab import live, presence, protocol
 from hansei.collab.live import room_group
 from hansei.collab.writer import WRITER, Client, in_thread, is_crdt_failure
-from hansei.postmortems import live_text
-from hansei.postmortems.history_services import record_periodic_version
+from hansei.postmortems.document import live_text
+from hansei.postmortems.history.services import record_periodic_version
 
 if TYPE_CHECKING:
     from hansei.accounts.models import User

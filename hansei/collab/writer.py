@@ -16,8 +16,8 @@ from django.db import close_old_connections, transaction
 
 from hansei import access
 from hansei.accounts.models import User
-from hansei.postmortems import live_text
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document import live_text
+from hansei.postmortems.document.models import Postmortem
 
 if TYPE_CHECKING:
     from hansei.collab.rooms import Room

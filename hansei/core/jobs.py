@@ -35,11 +35,11 @@ HANDLERS: dict[str, str] = {
 # and every so many seconds after. Each is idempotent, so several workers may overlap.
 AT_START: list[str] = [
     # Live text a killed server process had stored but not yet copied into the sections.
-    "hansei.postmortems.live_text.materialize_stale",
+    "hansei.postmortems.document.live_text.materialize_stale",
 ]
 PERIODIC: dict[str, float] = {
     # The same, for documents whose room's process died while others keep serving.
-    "hansei.postmortems.live_text.sweep_unsaved_text": 30.0,
+    "hansei.postmortems.document.live_text.sweep_unsaved_text": 30.0,
 }
 
 

@@ -12,14 +12,14 @@ from hansei.demo.clock import SimulatedClock
 from hansei.demo.model import Action, Amendment, ReviewStep, Story, Writeup
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident, request_postmortem
-from hansei.postmortems.models import Template
-from hansei.postmortems.services import (
-    add_timeline_entry,
+from hansei.postmortems.document.services import (
     create_postmortem,
     publish_postmortem,
     start_amendment,
     update_section,
 )
+from hansei.postmortems.template_library.models import Template
+from hansei.postmortems.timeline.services import add_timeline_entry
 from hansei.reviews.models import CHECKLIST_KEYS
 from hansei.reviews.services import (
     approve_review,

@@ -14,7 +14,7 @@ from hansei.action_items.models import ActionItem
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
 from hansei.incidents.policy import postmortem_requirement
-from hansei.postmortems.models import Postmortem, Status
+from hansei.postmortems.document.models import Postmortem, Status
 from hansei.reviews.models import Decision, Review
 
 # How far back "incidents that need a postmortem" looks.

@@ -14,8 +14,8 @@ from hansei.incidents.history import record_event
 from hansei.incidents.models import Incident, IncidentEventKind
 from hansei.incidents.policy import postmortem_requirement
 from hansei.integrations.models import Integration, OwnerRule
+from hansei.postmortems.document.services import create_postmortem
 from hansei.postmortems.events import POSTMORTEM_DRAFTED_FOR_OWNER
-from hansei.postmortems.services import create_postmortem
 
 
 def _candidate(rule: str, incident: Incident) -> tuple[User | None, str]:

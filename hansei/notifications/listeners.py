@@ -9,8 +9,8 @@ from hansei.core.events import Event
 from hansei.incidents.models import Incident
 from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications import services
+from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.postmortems.events import POSTMORTEM_DRAFTED_FOR_OWNER, POSTMORTEM_PUBLISHED
-from hansei.postmortems.models import Postmortem, Revision
 from hansei.reviews.events import REVIEW_DECIDED, REVIEW_REQUESTED
 from hansei.reviews.models import Decision, Review
 

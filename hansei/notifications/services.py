@@ -19,7 +19,7 @@ from hansei.core.http import absolute_url
 from hansei.core.jobs import enqueue
 from hansei.incidents.models import PostmortemPolicy
 from hansei.notifications.models import Notification, NotificationKind
-from hansei.postmortems.models import Postmortem, Revision
+from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.reviews.models import Review
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
-from hansei.postmortems.models import ContributingFactorCategory, LintDismissal, LintVocabulary
+from hansei.postmortems.analysis.models import ContributingFactorCategory
+from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
 
 
 @admin.register(ContributingFactorCategory)

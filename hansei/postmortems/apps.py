@@ -11,6 +11,6 @@ class PostmortemsConfig(AppConfig):
     def ready(self) -> None:
         # A draft's timeline follows its incidents.
         # (Imported here: listeners read models, which exist once every app is loaded.)
-        from hansei.postmortems import listeners
+        from hansei.postmortems.timeline import listeners
 
         listeners.register()

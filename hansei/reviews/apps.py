@@ -9,7 +9,7 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hansei.postmortems import parts
+        from hansei.postmortems.document import parts
         from hansei.reviews import document
 
         parts.add_snapshot_part(document.SNAPSHOT_PART)

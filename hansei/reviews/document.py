@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hansei.incidents.models import PostmortemPolicy
-from hansei.postmortems.models import Postmortem
-from hansei.postmortems.parts import SnapshotPart
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.document.parts import SnapshotPart
 from hansei.reviews.models import Decision, Review, ReviewMeetingNote
 
 

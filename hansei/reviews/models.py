@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -16,9 +16,10 @@ from hansei.accounts.models import User
 from hansei.core import events
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import PostmortemPolicy
-from hansei.postmortems import live_text
-from hansei.postmortems.models import Postmortem, Status, VersionReason
-from hansei.postmortems.services import state_changed
+from hansei.postmortems.document import live_text
+from hansei.postmortems.document.models import Postmortem, Status
+from hansei.postmortems.document.services import state_changed
+from hansei.postmortems.history.models import VersionReason
 from hansei.reviews.events import (
     MEETING_NOTE_RECORDED,
     POSTMORTEM_APPROVED,

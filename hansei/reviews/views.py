@@ -14,9 +14,9 @@ from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
-from hansei.postmortems.context import detail_context
-from hansei.postmortems.lint_context import submit_summary
-from hansei.postmortems.services import sections_missing_content
+from hansei.postmortems.document.services import sections_missing_content
+from hansei.postmortems.page import detail_context
+from hansei.postmortems.writing_check.context import submit_summary
 from hansei.reviews import services
 from hansei.reviews.forms import MeetingNoteForm, ReviewForm, SubmitForm
 from hansei.reviews.models import CHECKLIST, Decision

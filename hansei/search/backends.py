@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from hansei.postmortems.models import PostmortemQuerySet
+from hansei.postmortems.document.models import PostmortemQuerySet
 from hansei.search.models import SearchTerm
 from hansei.search.segment import MARK_END, MARK_START, WORD
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hansei.core import events
 from hansei.core.events import Event
+from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.events import POSTMORTEM_PUBLISHED
-from hansei.postmortems.models import Postmortem
 from hansei.search.services import index_postmortem
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from hansei.postmortems.models import Postmortem, Revision
+from hansei.postmortems.document.models import Postmortem, Revision
 
 
 class SearchDocument(models.Model):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from hansei.access import postmortems_visible_to
 from hansei.core.markdown import markdown_to_text
 from hansei.incidents.models import Incident, Severity
-from hansei.postmortems.models import Postmortem, PostmortemQuerySet, Revision
+from hansei.postmortems.document.models import Postmortem, PostmortemQuerySet, Revision
 from hansei.search.backends import current_backend
 from hansei.search.models import SearchDocument
 from hansei.search.segment import MARK_END, MARK_START, desegment, query_phrases, segment

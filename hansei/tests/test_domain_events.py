@@ -17,7 +17,7 @@ from hansei.core.events import Event
 from hansei.core.models import Job
 from hansei.incidents.models import Incident, PostmortemPolicy
 from hansei.notifications.models import Notification
-from hansei.postmortems.services import publish_postmortem, start_amendment
+from hansei.postmortems.document.services import publish_postmortem, start_amendment
 from hansei.reviews.services import approve_review, submit_for_review
 from hansei.search.models import SearchDocument
 
@@ -40,7 +40,7 @@ def _names(heard: list[Event]) -> list[str]:
 def test_a_postmortems_life_is_announced_step_by_step_with_ids(
     heard: list[Event], make_incident: Any, alice: Any, rita: Any, full_checklist: Any
 ) -> None:
-    from hansei.postmortems.services import create_postmortem
+    from hansei.postmortems.document.services import create_postmortem
 
     incident = make_incident()
     postmortem = create_postmortem(actor=alice, incident=incident)

@@ -31,7 +31,10 @@ from hansei.accounts.models import Team
 from hansei.collab.tests.servers import HanseiServer
 from hansei.core.models import Job
 from hansei.incidents.models import Service
-from hansei.postmortems.models import ContributingFactorCategory, LintDismissal, Postmortem, Version
+from hansei.postmortems.analysis.models import ContributingFactorCategory
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.history.models import Version
+from hansei.postmortems.writing_check.models import LintDismissal
 from hansei.reviews.services import submit_for_review
 from hansei.tests.xss.dataset import DataSet, build
 from hansei.tests.xss.payloads import BY_NUMBER, tag

@@ -9,7 +9,7 @@ from django.http import Http404
 from hansei import access
 from hansei.accounts.models import Membership, User
 from hansei.incidents.models import Incident
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_a_published_postmortem_is_seen_by_everyone_signed_in(request, published
 def test_a_restricted_published_postmortem_stays_with_the_team_and_its_reviewers(
     request, restricted_approved_postmortem, alice
 ):
-    from hansei.postmortems.services import publish_postmortem
+    from hansei.postmortems.document.services import publish_postmortem
 
     approved_postmortem = restricted_approved_postmortem
     publish_postmortem(actor=alice, postmortem=approved_postmortem)

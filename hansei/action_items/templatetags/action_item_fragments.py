@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from hansei.action_items.fragments import panel_context
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 register = template.Library()
 

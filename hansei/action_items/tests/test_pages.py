@@ -59,7 +59,7 @@ def test_it_needs_a_reason_to_close_as_wont_do(client: Any, bob: Any, item: Any)
 def test_it_lets_the_owner_mark_it_done_after_publication(
     client: Any, bob: Any, alice: Any, rita: Any, item: Any, full_checklist: Any
 ) -> None:
-    from hansei.postmortems.services import publish_postmortem
+    from hansei.postmortems.document.services import publish_postmortem
     from hansei.reviews.services import approve_review, submit_for_review
 
     [review] = submit_for_review(actor=alice, postmortem=item.postmortem, reviewers=[rita])

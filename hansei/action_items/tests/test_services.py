@@ -16,8 +16,8 @@ from hansei.action_items.services import (
     update_action_item,
 )
 from hansei.core.errors import InvalidState
-from hansei.postmortems.models import Postmortem
-from hansei.postmortems.services import publish_postmortem, start_amendment
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.document.services import publish_postmortem, start_amendment
 from hansei.reviews.services import approve_review, submit_for_review
 
 pytestmark = pytest.mark.django_db

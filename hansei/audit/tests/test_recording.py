@@ -234,7 +234,7 @@ def test_integration_changes_are_recorded_with_secrets_hidden(
 def test_publication_amendment_restriction_and_exports_are_recorded(
     alice: Any, approved_postmortem: Any
 ) -> None:
-    from hansei.postmortems.services import (
+    from hansei.postmortems.document.services import (
         publish_postmortem,
         start_amendment,
         update_postmortem,

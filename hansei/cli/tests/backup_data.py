@@ -69,7 +69,7 @@ def _fill_work(emma: Any, team: Any) -> None:
     from hansei.incidents.models import Incident, Severity
     from hansei.integrations.models import Delivery, ExternalIncident, Integration
     from hansei.notifications.models import Notification
-    from hansei.postmortems.models import Postmortem
+    from hansei.postmortems.document.models import Postmortem
 
     postmortem = Postmortem.objects.order_by("pk").first()
     incident = Incident.objects.order_by("pk").first()
@@ -103,15 +103,14 @@ def _fill_work(emma: Any, team: Any) -> None:
 
 
 def _fill_postmortem_parts(emma: Any, team: Any) -> None:
-    from hansei.postmortems.models import (
+    from hansei.postmortems.analysis.models import (
         ContributingFactor,
         ContributingFactorCategory,
-        LintDismissal,
-        LintVocabulary,
-        Postmortem,
         PostmortemImpact,
         WhyChain,
     )
+    from hansei.postmortems.document.models import Postmortem
+    from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
     from hansei.search.models import SearchTerm
 
     postmortem = Postmortem.objects.order_by("pk").first()

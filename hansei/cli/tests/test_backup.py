@@ -70,8 +70,8 @@ def _differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def _live_texts() -> dict[tuple[int, str], str]:
-    from hansei.postmortems.live_text import load_doc, section_text, text_sections
-    from hansei.postmortems.models import YUpdate
+    from hansei.postmortems.document.live_text import load_doc, section_text, text_sections
+    from hansei.postmortems.document.models import YUpdate
 
     texts = {}
     for pid in YUpdate.objects.values_list("postmortem_id", flat=True).distinct():

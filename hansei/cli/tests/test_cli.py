@@ -89,8 +89,8 @@ def test_it_refuses_a_bad_role_or_email(db: Any, capsys: Any) -> None:
 def test_it_exports_the_latest_revision_of_a_published_postmortem(
     published_postmortem: Any, alice: Any, capsys: Any
 ) -> None:
-    from hansei.postmortems.services import start_amendment, update_section
-    from hansei.postmortems.snapshot import snapshot_to_markdown
+    from hansei.postmortems.document.services import start_amendment, update_section
+    from hansei.postmortems.document.snapshot import snapshot_to_markdown
 
     revision = published_postmortem.latest_revision()
     # An amendment in progress must not leak into the export: the archive shows the revision.
@@ -108,7 +108,7 @@ def test_it_exports_the_latest_revision_of_a_published_postmortem(
 
 
 def test_it_exports_a_draft_as_it_is_now(make_postmortem: Any, capsys: Any) -> None:
-    from hansei.postmortems.snapshot import build_snapshot
+    from hansei.postmortems.document.snapshot import build_snapshot
 
     draft = make_postmortem()
     assert main(["export", str(draft.pk), "--format", "json"]) == 0

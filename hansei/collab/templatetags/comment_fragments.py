@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from hansei.collab.comment_views import comment_panel_context
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 register = template.Library()
 

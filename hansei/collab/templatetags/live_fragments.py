@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 
 from hansei.collab.context import live_context
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 register = template.Library()
 

@@ -18,8 +18,8 @@ from pycrdt import Assoc, Doc, StickyIndex, Text
 
 from hansei.collab import anchors
 from hansei.collab.anchors import AnchorError, decode_anchor, encode_anchor, utf16_to_index
-from hansei.postmortems import live_text
-from hansei.postmortems.services import update_section
+from hansei.postmortems.document import live_text
+from hansei.postmortems.document.services import update_section
 
 FRONTEND = Path(__file__).resolve().parents[3] / "frontend"
 

@@ -10,7 +10,7 @@ from hansei.accounts.tests.test_api import ApiClient, assert_error
 from hansei.collab.models import Comment, CommentThread, ThreadStatus
 from hansei.collab.tests.test_anchors import VALID, select_with_yjs
 from hansei.notifications.models import Notification
-from hansei.postmortems.services import update_section
+from hansei.postmortems.document.services import update_section
 
 pytestmark = pytest.mark.django_db
 

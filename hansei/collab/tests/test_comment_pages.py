@@ -11,7 +11,7 @@ from django.urls import reverse
 from hansei.collab.models import Comment, CommentThread, ThreadStatus
 from hansei.collab.tests.test_anchors import VALID, select_with_yjs
 from hansei.notifications.models import Notification
-from hansei.postmortems.services import start_amendment, update_section
+from hansei.postmortems.document.services import start_amendment, update_section
 
 pytestmark = pytest.mark.django_db
 

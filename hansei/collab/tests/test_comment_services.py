@@ -15,7 +15,7 @@ from hansei.collab.comment_services import (
 )
 from hansei.collab.models import CommentThread, ThreadStatus
 from hansei.core.errors import InvalidState
-from hansei.postmortems.services import start_amendment
+from hansei.postmortems.document.services import start_amendment
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hansei.conftest import signed_in_page
-from hansei.postmortems.models import Section
+from hansei.postmortems.document.models import Section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("HANSEI_SCREENSHOTS", "")
@@ -59,7 +59,7 @@ def _empty_summary(postmortem: Any) -> None:
 def test_a_blameful_sentence_is_underlined_with_its_rewrite_and_dismissed_with_a_reason(
     browser: Any, make_postmortem: Any, alice: Any, servers: Any
 ) -> None:
-    from hansei.postmortems.models import LintDismissal
+    from hansei.postmortems.writing_check.models import LintDismissal
 
     postmortem = make_postmortem()
     _empty_summary(postmortem)

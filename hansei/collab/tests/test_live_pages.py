@@ -9,8 +9,8 @@ import pytest
 
 from hansei.collab import live
 from hansei.conftest import signed_in_page
-from hansei.postmortems import live_text
-from hansei.postmortems.models import Section
+from hansei.postmortems.document import live_text
+from hansei.postmortems.document.models import Section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("HANSEI_SCREENSHOTS", "")

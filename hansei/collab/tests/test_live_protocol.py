@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from hansei.collab import live
-from hansei.postmortems import live_text
-from hansei.postmortems.models import Section, YUpdate
+from hansei.postmortems.document import live_text
+from hansei.postmortems.document.models import Section, YUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

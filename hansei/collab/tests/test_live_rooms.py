@@ -8,8 +8,8 @@ import pytest
 from pycrdt import Doc, Text
 
 from hansei.collab import live
-from hansei.postmortems import live_text
-from hansei.postmortems.models import Section, YUpdate
+from hansei.postmortems.document import live_text
+from hansei.postmortems.document.models import Section, YUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,8 @@ from django.test import Client
 
 from hansei.accounts.tests.test_api import ApiClient
 from hansei.collab import live
-from hansei.postmortems import live_text
-from hansei.postmortems.models import MaterializedText, Section
+from hansei.postmortems.document import live_text
+from hansei.postmortems.document.models import MaterializedText, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPO = Path(__file__).resolve().parents[3]

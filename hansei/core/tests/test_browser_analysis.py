@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from hansei.conftest import signed_in_page
-from hansei.postmortems.models import ContributingFactor, PostmortemImpact, WhyChain
+from hansei.postmortems.analysis.models import ContributingFactor, PostmortemImpact, WhyChain
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

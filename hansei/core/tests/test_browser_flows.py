@@ -29,7 +29,7 @@ def test_an_admin_edits_the_policy_and_a_template(
     live_server: Any, browser: Browser, ada: Any, builtin_data: None
 ) -> None:
     from hansei.incidents.models import PostmortemPolicy
-    from hansei.postmortems.models import Template
+    from hansei.postmortems.template_library.models import Template
 
     page = _sign_in(browser, live_server.url, "ada")
     page.get_by_role("link", name="Policy").click()

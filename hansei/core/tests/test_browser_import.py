@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from hansei.postmortems.models import TimelineEntry
+from hansei.postmortems.timeline.models import TimelineEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def _chat_log(start: Any) -> str:
 def test_it_imports_a_chat_log_with_roles_and_key_events(
     live_server: Any, browser: Browser, login: Any, alice: Any, make_incident: Any
 ) -> None:
-    from hansei.postmortems.services import create_postmortem
+    from hansei.postmortems.document.services import create_postmortem
 
     start = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=3)
     incident = make_incident(

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from hansei.conftest import PASSWORD, message_text
 from hansei.core.jobs import run_pending
-from hansei.postmortems.models import Postmortem, Status
+from hansei.postmortems.document.models import Postmortem, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -32,7 +32,7 @@ def demo(demo_loaded: None, db: Any) -> None:
 
 
 def test_it_loads_postmortems_in_every_status(demo: None) -> None:
-    from hansei.postmortems.models import Postmortem, Status
+    from hansei.postmortems.document.models import Postmortem, Status
 
     statuses = set(Postmortem.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
@@ -64,7 +64,8 @@ def test_it_loads_three_teams_eight_people_and_ten_incidents(demo: None) -> None
 
 
 def test_it_writes_one_postmortem_fully_in_japanese(demo: None) -> None:
-    from hansei.postmortems.models import Postmortem, SectionKind, Status
+    from hansei.postmortems.document.models import Postmortem, Status
+    from hansei.postmortems.template_library.models import SectionKind
 
     [japanese] = Postmortem.objects.filter(language="ja")
     assert japanese.status == Status.PUBLISHED
@@ -102,7 +103,7 @@ def test_it_leaves_the_clock_alone(demo: None) -> None:
 
 
 def test_it_is_idempotent(demo: None, capsys: Any) -> None:
-    from hansei.postmortems.models import Postmortem
+    from hansei.postmortems.document.models import Postmortem
 
     before = Postmortem.objects.count()
     assert _load() is False

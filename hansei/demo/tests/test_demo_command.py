@@ -17,7 +17,7 @@ def test_it_loads_through_the_command_and_prints_the_logins(db: Any, capsys: Any
 
 
 def test_it_refuses_to_load_over_colliding_data(alice: Any, payments: Any, capsys: Any) -> None:
-    from hansei.postmortems.models import Postmortem
+    from hansei.postmortems.document.models import Postmortem
 
     assert main(["demo"]) == 2
     assert "team payments" in capsys.readouterr().err

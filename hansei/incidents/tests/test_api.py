@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hansei.accounts.tests.test_api import ApiClient, assert_error
 from hansei.incidents.models import Incident, PostmortemPolicy
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 
 
 def _iso(hours_ago: float) -> str:

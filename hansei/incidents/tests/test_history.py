@@ -11,8 +11,8 @@ from hansei.incidents.history import record_event
 from hansei.incidents.models import Incident, IncidentEvent, IncidentEventKind
 from hansei.incidents.services import update_incident
 from hansei.incidents.tests.test_services import _input
-from hansei.postmortems.models import TimelineEntry, TimelineKind
-from hansei.postmortems.timeline_services import add_event_to_timeline
+from hansei.postmortems.timeline.models import TimelineEntry, TimelineKind
+from hansei.postmortems.timeline.services import add_event_to_timeline
 
 pytestmark = pytest.mark.django_db
 

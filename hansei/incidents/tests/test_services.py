@@ -10,7 +10,7 @@ from django.utils import timezone
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
 from hansei.incidents.services import IncidentInput, request_postmortem, update_incident
-from hansei.postmortems.models import TimelineEntry, TimelineKind
+from hansei.postmortems.timeline.models import TimelineEntry, TimelineKind
 
 pytestmark = pytest.mark.django_db
 

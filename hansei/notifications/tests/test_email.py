@@ -12,8 +12,8 @@ from hansei.conftest import FULL_CHECKLIST, message_text
 from hansei.core.jobs import run_pending
 from hansei.core.models import Job
 from hansei.incidents.services import update_policy
-from hansei.postmortems.models import Revision
-from hansei.postmortems.services import publish_postmortem, start_amendment
+from hansei.postmortems.document.models import Revision
+from hansei.postmortems.document.services import publish_postmortem, start_amendment
 from hansei.reviews.services import approve_review, request_changes, submit_for_review
 
 pytestmark = pytest.mark.django_db

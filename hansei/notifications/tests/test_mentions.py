@@ -20,7 +20,7 @@ from hansei.conftest import message_text
 from hansei.core.jobs import run_pending
 from hansei.core.models import Job
 from hansei.notifications.models import Notification, NotificationKind
-from hansei.postmortems.services import start_amendment, update_section
+from hansei.postmortems.document.services import start_amendment, update_section
 
 pytestmark = pytest.mark.django_db
 

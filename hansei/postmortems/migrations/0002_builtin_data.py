@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from hansei.postmortems.builtin_templates import load_builtin_data
+    from hansei.postmortems.template_library.builtin import load_builtin_data
 
     load_builtin_data(
         apps.get_model("incidents", "Severity"),

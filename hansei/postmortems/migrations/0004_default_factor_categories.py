@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from hansei.postmortems.builtin_templates import load_factor_categories
+    from hansei.postmortems.template_library.builtin import load_factor_categories
 
     load_factor_categories(apps.get_model("postmortems", "ContributingFactorCategory"))
 

@@ -15,15 +15,15 @@ from django.utils import timezone
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.collab.comment_services import start_comment_thread
 from hansei.conftest import FULL_CHECKLIST
-from hansei.postmortems import analysis_services as analysis
-from hansei.postmortems.models import Postmortem, Section
-from hansei.postmortems.services import (
-    add_timeline_entry,
+from hansei.postmortems.analysis import services as analysis
+from hansei.postmortems.document.models import Postmortem, Section
+from hansei.postmortems.document.services import (
     publish_postmortem,
     start_amendment,
     update_postmortem,
     update_section,
 )
+from hansei.postmortems.timeline.services import add_timeline_entry
 from hansei.reviews.models import Review
 from hansei.reviews.services import (
     approve_review,

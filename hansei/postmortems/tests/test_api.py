@@ -10,7 +10,8 @@ from django.utils import timezone
 from hansei.accounts.tests.test_api import ApiClient, assert_error
 from hansei.conftest import FULL_CHECKLIST
 from hansei.incidents.models import Incident
-from hansei.postmortems.models import MAX_SECTION_CHARS, Postmortem, Revision, Status, Template
+from hansei.postmortems.document.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
+from hansei.postmortems.template_library.models import Template
 
 
 def _iso(hours_ago: float) -> str:
@@ -267,7 +268,7 @@ def test_it_lets_only_admins_write_templates(alice: Any, ada: Any) -> None:
 def test_it_sends_outside_readers_to_the_published_revision_during_an_amendment(
     client: Any, alice: Any, charlie: Any, rita: Any, published_postmortem: Any
 ) -> None:
-    from hansei.postmortems.services import start_amendment, update_section
+    from hansei.postmortems.document.services import start_amendment, update_section
 
     start_amendment(actor=alice, postmortem=published_postmortem)
     section = published_postmortem.sections.get(key="summary")
@@ -291,7 +292,7 @@ def test_it_sends_outside_readers_to_the_published_revision_during_an_amendment(
 def test_it_keeps_a_timeline_link_through_the_api_and_publication(
     client: Any, alice: Any, make_postmortem: Any
 ) -> None:
-    from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
+    from hansei.postmortems.document.snapshot import build_snapshot, snapshot_to_markdown
 
     postmortem = make_postmortem()
     client.force_login(alice)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from hansei.postmortems.models import Status
+from hansei.postmortems.document.models import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_it_lets_everyone_read_a_published_postmortem_but_not_a_restricted_one(
 def test_it_shows_readers_the_published_revision_during_an_amendment(
     client: Any, alice: Any, charlie: Any, published_postmortem: Any
 ) -> None:
-    from hansei.postmortems.services import start_amendment, update_section
+    from hansei.postmortems.document.services import start_amendment, update_section
 
     start_amendment(actor=alice, postmortem=published_postmortem)
     section = published_postmortem.sections.get(key="summary")

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from hansei.postmortems import parts
-from hansei.postmortems.models import SectionKind
-from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
+from hansei.postmortems.document import parts
+from hansei.postmortems.document.snapshot import build_snapshot, snapshot_to_markdown
+from hansei.postmortems.template_library.models import SectionKind
 
 
 def test_the_apps_above_register_their_parts_and_the_review_check() -> None:

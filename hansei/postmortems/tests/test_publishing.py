@@ -10,13 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hansei.conftest import FULL_CHECKLIST
 from hansei.core.errors import InvalidState
 from hansei.core.models import Job
-from hansei.postmortems.models import (
-    Postmortem,
-    Revision,
-    Section,
-    Status,
-)
-from hansei.postmortems.services import (
+from hansei.postmortems.document.models import Postmortem, Revision, Section, Status
+from hansei.postmortems.document.services import (
     publish_blockers,
     publish_postmortem,
     start_amendment,

@@ -9,22 +9,18 @@ from django.utils import timezone
 
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
-from hansei.postmortems.models import (
-    MAX_SECTION_CHARS,
-    Postmortem,
-    Section,
-    Status,
-    Template,
-    TimelineEntry,
-    TimelineKind,
-)
-from hansei.postmortems.services import (
-    add_timeline_entry,
+from hansei.postmortems.document.models import MAX_SECTION_CHARS, Postmortem, Section, Status
+from hansei.postmortems.document.services import (
     default_due_date,
-    delete_timeline_entry,
     sections_missing_content,
     update_postmortem,
     update_section,
+)
+from hansei.postmortems.template_library.models import Template
+from hansei.postmortems.timeline.models import TimelineEntry, TimelineKind
+from hansei.postmortems.timeline.services import (
+    add_timeline_entry,
+    delete_timeline_entry,
     update_timeline_entry,
 )
 from hansei.reviews.services import submit_for_review

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from hansei.action_items.services import ActionItemInput, add_action_item
-from hansei.postmortems.models import Revision, Section
-from hansei.postmortems.services import update_section
-from hansei.postmortems.snapshot import build_snapshot, snapshot_to_markdown
+from hansei.postmortems.document.models import Revision, Section
+from hansei.postmortems.document.services import update_section
+from hansei.postmortems.document.snapshot import build_snapshot, snapshot_to_markdown
 from hansei.reviews.services import record_meeting_note
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_markdown_export_has_every_part(filled):
 
 
 def test_a_japanese_snapshot_keeps_its_titles(make_postmortem):
-    from hansei.postmortems.models import Template
+    from hansei.postmortems.template_library.models import Template
 
     postmortem = make_postmortem(template=Template.objects.get(language="ja"))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 from hansei.reviews import fragments
 
 register = template.Library()

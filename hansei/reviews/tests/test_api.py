@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hansei.accounts.tests.test_api import ApiClient, assert_error
 from hansei.conftest import FULL_CHECKLIST
-from hansei.postmortems.models import Status
+from hansei.postmortems.document.models import Status
 from hansei.reviews.models import Decision, Review, ReviewMeetingNote
 
 

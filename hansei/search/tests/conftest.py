@@ -15,12 +15,12 @@ from hansei.conftest import FULL_CHECKLIST
 def publish(make_incident: Any, alice: Any, rita: Any) -> Callable[..., Any]:
     """Write, review and publish a postmortem: ``publish(title, summary=..., restricted=...)``."""
     from hansei.action_items.services import ActionItemInput, add_action_item
-    from hansei.postmortems.services import (
-        add_timeline_entry,
+    from hansei.postmortems.document.services import (
         publish_postmortem,
         update_postmortem,
         update_section,
     )
+    from hansei.postmortems.timeline.services import add_timeline_entry
     from hansei.reviews.services import approve_review, submit_for_review
 
     def make(
@@ -35,7 +35,7 @@ def publish(make_incident: Any, alice: Any, rita: Any) -> Callable[..., Any]:
         **incident: Any,
     ) -> Any:
         actor = actor or alice
-        from hansei.postmortems.services import create_postmortem, default_template
+        from hansei.postmortems.document.services import create_postmortem, default_template
 
         created = make_incident(actor=actor, title=title, **incident)
         postmortem = create_postmortem(

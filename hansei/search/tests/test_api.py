@@ -6,7 +6,7 @@ from typing import Any
 
 from hansei.accounts.tests.test_api import ApiClient, assert_error
 from hansei.conftest import FULL_CHECKLIST
-from hansei.postmortems.services import publish_postmortem, update_section
+from hansei.postmortems.document.services import publish_postmortem, update_section
 from hansei.reviews.services import approve_review, submit_for_review
 
 

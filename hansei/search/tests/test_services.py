@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hansei.conftest import FULL_CHECKLIST
-from hansei.postmortems.models import Postmortem
+from hansei.postmortems.document.models import Postmortem
 from hansei.search.models import SearchDocument
 from hansei.search.services import (
     index_postmortem,
@@ -196,7 +196,7 @@ def test_restricted_postmortems_are_found_only_by_those_who_may_read_them(
 
 
 def test_drafts_are_never_found(publish: Any, make_postmortem: Any, alice: Any, ada: Any) -> None:
-    from hansei.postmortems.services import update_section
+    from hansei.postmortems.document.services import update_section
 
     draft = make_postmortem(title="Unfinished draft")
     update_section(actor=alice, section=draft.sections.first(), body="hippopotamus")
@@ -208,7 +208,11 @@ def test_drafts_are_never_found(publish: Any, make_postmortem: Any, alice: Any, 
 
 
 def test_an_amendment_in_progress_does_not_leak(publish: Any, alice: Any, rita: Any) -> None:
-    from hansei.postmortems.services import publish_postmortem, start_amendment, update_section
+    from hansei.postmortems.document.services import (
+        publish_postmortem,
+        start_amendment,
+        update_section,
+    )
     from hansei.reviews.services import approve_review, submit_for_review
 
     postmortem = publish("Amended one", "The original wording about giraffes.")

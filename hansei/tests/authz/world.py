@@ -18,16 +18,17 @@ from hansei.collab.comment_services import start_comment_thread
 from hansei.conftest import FULL_CHECKLIST, person
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident
-from hansei.postmortems import analysis_services as analysis
-from hansei.postmortems.lint_services import dismiss_finding
-from hansei.postmortems.models import Postmortem, Template
-from hansei.postmortems.services import (
-    add_timeline_entry,
+from hansei.postmortems.analysis import services as analysis
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.document.services import (
     create_postmortem,
     publish_postmortem,
     start_amendment,
     update_postmortem,
 )
+from hansei.postmortems.template_library.models import Template
+from hansei.postmortems.timeline.services import add_timeline_entry
+from hansei.postmortems.writing_check.services import dismiss_finding
 from hansei.reviews.models import Review
 from hansei.reviews.services import (
     approve_review,

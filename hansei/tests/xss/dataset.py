@@ -39,17 +39,18 @@ from hansei.incidents.services import (
     update_severity,
 )
 from hansei.notifications.services import notify_postmortem_owner
-from hansei.postmortems import analysis_services as analysis
-from hansei.postmortems.lint_services import dismiss_finding, lint_postmortem_for
-from hansei.postmortems.models import ContributingFactorCategory, SectionKind, Template
-from hansei.postmortems.services import (
-    add_timeline_entry,
+from hansei.postmortems.analysis import services as analysis
+from hansei.postmortems.analysis.models import ContributingFactorCategory
+from hansei.postmortems.document.services import (
     create_postmortem,
     publish_postmortem,
     start_amendment,
     update_section,
 )
-from hansei.postmortems.template_services import SectionSpec, save_template
+from hansei.postmortems.template_library.models import SectionKind, Template
+from hansei.postmortems.template_library.services import SectionSpec, save_template
+from hansei.postmortems.timeline.services import add_timeline_entry
+from hansei.postmortems.writing_check.services import dismiss_finding, lint_postmortem_for
 from hansei.reviews.services import (
     approve_review,
     record_meeting_note,

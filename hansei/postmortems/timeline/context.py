@@ -1,0 +1,30 @@
+"""What the timeline card on the postmortem page shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from hansei import access
+from hansei.core.http import AuthedRequest
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.timeline.forms import TimelineEntryForm
+
+
+def timeline_context(
+    request: AuthedRequest, postmortem: Postmortem, **extra: Any
+) -> dict[str, Any]:
+    entries = list(postmortem.timeline.all())
+    show_all = request.GET.get("timeline") == "all" or extra.pop("show_all", False)
+    return {
+        "postmortem": postmortem,
+        "entries": entries if show_all else [e for e in entries if e.is_key_event],
+        "entry_count": len(entries),
+        "key_count": sum(1 for e in entries if e.is_key_event),
+        "show_all": show_all,
+        "editing": access.can_change_draft(request.user, postmortem),
+        "timeline_form": extra.pop("timeline_form", None)
+        or TimelineEntryForm(initial={"occurred_at": timezone.localtime().replace(second=0)}),
+        **extra,
+    }
