@@ -15,7 +15,7 @@ django_application = get_asgi_application()
 # Imported after Django is set up: the consumers use the models.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from hansei.collab.auth import WebSocketAuth  # noqa: E402
+from hansei.collab.live.auth import WebSocketAuth  # noqa: E402
 from hansei.collab.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(

@@ -12,7 +12,7 @@ from hansei.access.postmortems import (
     get_postmortem_for_user,
 )
 from hansei.accounts.models import User
-from hansei.collab.models import CommentThread
+from hansei.collab.comments.models import CommentThread
 from hansei.postmortems.document.models import Postmortem
 
 

@@ -17,7 +17,7 @@ from hansei.action_items.api import router as action_items_router
 from hansei.api.postmortem_document import router as postmortem_document_router
 from hansei.api_errors import document_errors, install_error_handlers
 from hansei.audit.api import router as audit_router
-from hansei.collab.comment_api import router as comments_router
+from hansei.collab.comments.api import router as comments_router
 from hansei.incidents.api import router as incidents_router
 from hansei.postmortems.analysis.api import router as analysis_router
 from hansei.postmortems.document.api import router as postmortems_router

@@ -12,6 +12,6 @@ class CollabConfig(AppConfig):
     def ready(self) -> None:
         # Open pages hear of every change.
         # (Imported here: listeners read models, which exist once every app is loaded.)
-        from hansei.collab import live
+        from hansei.collab.live import broadcast
 
-        live.register()
+        broadcast.register()

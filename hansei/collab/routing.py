@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hansei.collab import consumers
+from hansei.collab.live import consumers
 
 websocket_urlpatterns = [
     path("ws/collab/<str:room>", consumers.YjsConsumer.as_asgi()),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hansei.collab import comment_views
+from hansei.collab.comments import views as comment_views
 
 app_name = "collab"
 urlpatterns = [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hansei.collab.events import COMMENT_POSTED
-from hansei.collab.models import Comment
+from hansei.collab.comments.events import COMMENT_POSTED
+from hansei.collab.comments.models import Comment
 from hansei.core import events
 from hansei.core.events import Event
 from hansei.incidents.models import Incident

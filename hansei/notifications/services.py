@@ -23,7 +23,7 @@ from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.reviews.models import Review
 
 if TYPE_CHECKING:
-    from hansei.collab.models import Comment
+    from hansei.collab.comments.models import Comment
 
 
 def queue_email(

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from hansei.action_items.services import ActionItemInput, add_action_item
-from hansei.collab import live
-from hansei.collab.comment_services import start_comment_thread
+from hansei.collab.comments.services import start_comment_thread
+from hansei.collab.live import broadcast
 from hansei.core import events
 from hansei.core.events import Event
 from hansei.core.models import Job
@@ -118,7 +118,7 @@ def test_open_pages_hear_of_changes_after_commit_naming_the_parts(
     make_postmortem: Any, alice: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(live, "_send", lambda group, message: sent.append((group, message)))
+    monkeypatch.setattr(broadcast, "_send", lambda group, message: sent.append((group, message)))
     postmortem = make_postmortem()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -64,7 +64,7 @@ def fill_the_rest() -> None:
 
 
 def _fill_work(emma: Any, team: Any) -> None:
-    from hansei.collab.models import Comment, CommentThread
+    from hansei.collab.comments.models import Comment, CommentThread
     from hansei.core.jobs import enqueue
     from hansei.incidents.models import Incident, Severity
     from hansei.integrations.models import Delivery, ExternalIncident, Integration

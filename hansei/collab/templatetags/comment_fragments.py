@@ -6,13 +6,13 @@ from typing import Any
 
 from django import template
 
-from hansei.collab.comment_views import comment_panel_context
+from hansei.collab.comments.views import comment_panel_context
 from hansei.postmortems.document.models import Postmortem
 
 register = template.Library()
 
 
-@register.inclusion_tag("collab/_comment_panel.html", takes_context=True)
+@register.inclusion_tag("collab/comments/_comment_panel.html", takes_context=True)
 def comment_panel(context: dict[str, Any], postmortem: Postmortem) -> dict[str, Any]:
     return {
         **comment_panel_context(context["request"], postmortem),

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from pycrdt import Assoc, Doc, StickyIndex, Text
 
-from hansei.collab import anchors
-from hansei.collab.anchors import AnchorError, decode_anchor, encode_anchor, utf16_to_index
+from hansei.collab.comments import anchors
+from hansei.collab.comments.anchors import AnchorError, decode_anchor, encode_anchor, utf16_to_index
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.services import update_section
 

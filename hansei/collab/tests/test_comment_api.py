@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from hansei.accounts.tests.test_api import ApiClient, assert_error
-from hansei.collab.models import Comment, CommentThread, ThreadStatus
+from hansei.collab.comments.models import Comment, CommentThread, ThreadStatus
 from hansei.collab.tests.test_anchors import VALID, select_with_yjs
 from hansei.notifications.models import Notification
 from hansei.postmortems.document.services import update_section

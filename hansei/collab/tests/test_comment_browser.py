@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from hansei.collab.models import CommentThread, ThreadStatus
+from hansei.collab.comments.models import CommentThread, ThreadStatus
 from hansei.conftest import signed_in_page
 from hansei.notifications.models import Notification
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from hansei.collab.models import Comment, CommentThread, ThreadStatus
+from hansei.collab.comments.models import Comment, CommentThread, ThreadStatus
+from hansei.collab.live import broadcast
 from hansei.collab.tests.test_anchors import VALID, select_with_yjs
 from hansei.notifications.models import Notification
 from hansei.postmortems.document.services import start_amendment, update_section
@@ -304,10 +305,9 @@ def test_comments_are_rendered_from_markdown_without_scripts(
 def test_every_change_tells_open_pages_to_refresh_the_panel(
     client: Any, alice: Any, draft: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from hansei.collab import live
 
     sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(live, "_send", lambda group, message: sent.append((group, message)))
+    monkeypatch.setattr(broadcast, "_send", lambda group, message: sent.append((group, message)))
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url("new_thread", draft), {"body": "One"})

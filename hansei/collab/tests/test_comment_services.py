@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from hansei.collab.comment_services import (
+from hansei.collab.comments.models import CommentThread, ThreadStatus
+from hansei.collab.comments.services import (
     reopen_comment_thread,
     reply_to_comment_thread,
     resolve_comment_thread,
     start_comment_thread,
 )
-from hansei.collab.models import CommentThread, ThreadStatus
 from hansei.core.errors import InvalidState
 from hansei.postmortems.document.services import start_amendment
 

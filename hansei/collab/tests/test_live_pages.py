@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hansei.collab import live
+from hansei.collab.live import broadcast
 from hansei.conftest import signed_in_page
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Section
@@ -124,7 +124,7 @@ def test_a_node_client_and_a_browser_edit_together(
     postmortem = make_postmortem()
     server = servers()
     page = _open(browser, server, alice, postmortem)
-    node = yclients(server, live.room_name(postmortem.pk), token_for(bob))
+    node = yclients(server, broadcast.room_name(postmortem.pk), token_for(bob))
     assert node("synced", timeout=15000)["ok"]
     node("insert", key="summary", index=0, text="From Node. ")
     page.wait_for_function(
@@ -208,7 +208,7 @@ def test_two_browsers_on_two_server_processes_converge(
 def test_a_comment_on_selected_text_follows_the_text_and_survives_its_deletion(
     browser: Any, make_postmortem: Any, alice: Any, bob: Any, servers: Any
 ) -> None:
-    from hansei.collab.models import CommentThread
+    from hansei.collab.comments.models import CommentThread
 
     postmortem = make_postmortem()
     Section.objects.filter(postmortem=postmortem, key="summary").update(

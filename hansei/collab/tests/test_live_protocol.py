@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hansei.collab import live
+from hansei.collab.live import broadcast
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Section, YUpdate
 
@@ -24,7 +24,7 @@ def test_it_sends_the_seeded_text_and_stores_a_clients_edits(
     postmortem = make_postmortem()
     Section.objects.filter(postmortem=postmortem, key="summary").update(body="Checkout failed.")
     server = servers()
-    client = yclients(server, live.room_name(postmortem.pk), token_for(alice))
+    client = yclients(server, broadcast.room_name(postmortem.pk), token_for(alice))
     assert client("synced", timeout=15000)["ok"]
     assert client.text("summary") == "Checkout failed."
 
@@ -41,7 +41,7 @@ def test_two_clients_converge_and_the_text_reaches_the_section(
 ) -> None:
     postmortem = make_postmortem()
     server = servers()
-    room = live.room_name(postmortem.pk)
+    room = broadcast.room_name(postmortem.pk)
     a = yclients(server, room, token_for(alice))
     b = yclients(server, room, token_for(bob))
     assert a("synced", timeout=15000)["ok"] and b("synced", timeout=15000)["ok"]
@@ -73,7 +73,7 @@ def test_a_reader_can_watch_but_not_write(
     postmortem = make_postmortem()
     Review.objects.create(postmortem=postmortem, reviewer=rita, round=1, requested_by=alice)
     server = servers()
-    room = live.room_name(postmortem.pk)
+    room = broadcast.room_name(postmortem.pk)
     writer = yclients(server, room, token_for(alice))
     reader = yclients(server, room, token_for(rita))
     assert writer("synced", timeout=15000)["ok"] and reader("synced", timeout=15000)["ok"]
@@ -94,7 +94,7 @@ def test_someone_outside_the_team_cannot_even_connect(
 ) -> None:
     postmortem = make_postmortem()
     server = servers()
-    outsider = yclients(server, live.room_name(postmortem.pk), token_for(charlie))
+    outsider = yclients(server, broadcast.room_name(postmortem.pk), token_for(charlie))
     assert not outsider("synced", timeout=3000)["ok"]
     status = outsider("status")
     assert 4403 in status["closes"] and not status["connected"]
@@ -106,7 +106,7 @@ def test_no_one_connects_without_a_valid_token(
 ) -> None:
     postmortem = make_postmortem()
     server = servers()
-    stranger = yclients(server, live.room_name(postmortem.pk), "hansei_not-a-real-token")
+    stranger = yclients(server, broadcast.room_name(postmortem.pk), "hansei_not-a-real-token")
     assert not stranger("synced", timeout=3000)["ok"]
     assert 4403 in stranger("status")["closes"]
 
@@ -116,7 +116,7 @@ def test_a_sigkilled_server_loses_no_acknowledged_edit(
 ) -> None:
     postmortem = make_postmortem()
     server = servers()
-    room = live.room_name(postmortem.pk)
+    room = broadcast.room_name(postmortem.pk)
     writer = yclients(server, room, token_for(alice))
     assert writer("synced", timeout=15000)["ok"]
     writer("type", key="summary", text="Every acknowledged keystroke survives.")
@@ -140,7 +140,7 @@ def test_acknowledged_edits_are_in_the_database_at_the_moment_of_a_kill(
     """The guarantee itself: acknowledged means committed, not "will be written soon"."""
     postmortem = make_postmortem()
     server = servers()
-    writer = yclients(server, live.room_name(postmortem.pk), token_for(alice))
+    writer = yclients(server, broadcast.room_name(postmortem.pk), token_for(alice))
     assert writer("synced", timeout=15000)["ok"]
     for word in ("one ", "two ", "three "):
         writer("insert", key="summary", index=-1, text=word)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pycrdt import Doc, Text
 
-from hansei.collab import live
+from hansei.collab.live import broadcast
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Section, YUpdate
 
@@ -19,7 +19,7 @@ def test_clients_on_two_server_processes_converge(
     make_postmortem: Any, alice: Any, bob: Any, servers: Any, yclients: Any, token_for: Any
 ) -> None:
     postmortem = make_postmortem()
-    room = live.room_name(postmortem.pk)
+    room = broadcast.room_name(postmortem.pk)
     first, second = servers(), servers()
     a = yclients(first, room, token_for(alice))
     b = yclients(second, room, token_for(bob))
@@ -37,7 +37,7 @@ def test_a_room_catches_up_from_the_database_when_a_relay_message_is_lost(
 ) -> None:
     postmortem = make_postmortem()
     server = servers()
-    client = yclients(server, live.room_name(postmortem.pk), token_for(alice))
+    client = yclients(server, broadcast.room_name(postmortem.pk), token_for(alice))
     assert client("synced", timeout=15000)["ok"]
     # Another process stored an update but its message never arrived: write the row only.
     doc, _ = live_text.load_doc(postmortem.pk)
@@ -59,7 +59,7 @@ def test_a_section_saved_by_the_form_reaches_open_editors(
 
     postmortem = make_postmortem()
     server = servers()
-    editor = yclients(server, live.room_name(postmortem.pk), token_for(bob))
+    editor = yclients(server, broadcast.room_name(postmortem.pk), token_for(bob))
     assert editor("synced", timeout=15000)["ok"]
     editor("insert", key="summary", index=0, text="Typed live. ")
     assert editor("wait_acked", timeout=10000)["ok"]
@@ -92,7 +92,7 @@ def test_submitting_for_review_makes_open_editors_read_only(
 
     postmortem = make_postmortem()
     server = servers()
-    editor = yclients(server, live.room_name(postmortem.pk), token_for(alice))
+    editor = yclients(server, broadcast.room_name(postmortem.pk), token_for(alice))
     assert editor("synced", timeout=15000)["ok"]
     editor("insert", key="summary", index=0, text="Final words. ")
     assert editor("wait_acked", timeout=10000)["ok"]

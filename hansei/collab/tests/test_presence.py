@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from hansei.collab import live
-from hansei.collab.presence import COLORS, clean_state
+from hansei.collab.live import broadcast
+from hansei.collab.live.presence import COLORS, clean_state
 
 HOSTILE = {
     "user": {
@@ -76,7 +76,7 @@ def test_a_watcher_cannot_style_other_people_s_pages(
 
     postmortem = make_postmortem()
     server = servers()
-    room = live.room_name(postmortem.pk)
+    room = broadcast.room_name(postmortem.pk)
     writer = yclients(server, room, token_for(alice))
     assert writer("synced", timeout=15000)["ok"]
     writer("insert", key="summary", index=0, text="Checkout failed.")

@@ -13,7 +13,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from hansei.collab import live
+from hansei.collab.live import broadcast
 from hansei.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,7 +73,7 @@ def test_a_browser_session_must_come_from_the_site_s_own_origin(
     cookie = _session_cookie(server, "alice")
     sent = origin.format(url=server.url, port=server.port, other=server.port + 1)
     headers = {"Cookie": cookie, **({"Origin": sent} if sent else {})}
-    url = f"ws://127.0.0.1:{server.port}/ws/collab/{live.room_name(postmortem.pk)}"
+    url = f"ws://127.0.0.1:{server.port}/ws/collab/{broadcast.room_name(postmortem.pk)}"
     code = _close_code(url, headers)
     if allowed:
         assert code is None  # the room answered and kept the socket open
@@ -88,7 +88,7 @@ def test_a_trusted_origin_from_the_settings_is_allowed(
     postmortem = make_postmortem()
     server = servers(HANSEI_CSRF_TRUSTED_ORIGINS="https://*.example.org")
     cookie = _session_cookie(server, "alice")
-    url = f"ws://127.0.0.1:{server.port}/ws/collab/{live.room_name(postmortem.pk)}"
+    url = f"ws://127.0.0.1:{server.port}/ws/collab/{broadcast.room_name(postmortem.pk)}"
     trusted = {"Cookie": cookie, "Origin": "https://hansei.example.org"}
     assert _close_code(url, trusted) is None
     other_port = {"Cookie": cookie, "Origin": "https://hansei.example.org:8443"}

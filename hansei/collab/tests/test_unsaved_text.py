@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from hansei.accounts.tests.test_api import ApiClient
-from hansei.collab import live
+from hansei.collab.live import broadcast
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import MaterializedText, Section
 
@@ -25,7 +25,7 @@ def _killed_while_typing(postmortem: Any, servers: Any, yclients: Any, token: st
     """A server that never gets to save (its debounce is an hour) is killed after the client's
     edit was acknowledged: the update is stored, the section's body is not."""
     server = servers(HANSEI_COLLAB_SAVE_DELAY="3600")
-    writer = yclients(server, live.room_name(postmortem.pk), token)
+    writer = yclients(server, broadcast.room_name(postmortem.pk), token)
     assert writer("synced", timeout=15000)["ok"]
     writer("type", key="summary", text="Stored before the crash.")
     assert writer("wait_acked", timeout=10000)["ok"]

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from hansei.accounts.models import Membership
-from hansei.collab.comment_services import start_comment_thread
+from hansei.collab.comments.services import start_comment_thread
 from hansei.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from hansei.action_items.services import ActionItemInput, add_action_item
-from hansei.collab.comment_services import start_comment_thread
+from hansei.collab.comments.services import start_comment_thread
 from hansei.conftest import FULL_CHECKLIST
 from hansei.postmortems.analysis import services as analysis
 from hansei.postmortems.document.models import Postmortem, Section

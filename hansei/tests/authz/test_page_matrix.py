@@ -169,7 +169,7 @@ def test_every_page_address_has_a_rule_in_the_matrix() -> None:
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from django.db import transaction
 
-    from hansei.collab.comment_services import reply_to_comment_thread
+    from hansei.collab.comments.services import reply_to_comment_thread
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from hansei.accounts.models import Team, User
 from hansei.accounts.services import create_api_token
 from hansei.action_items.services import ActionItemInput, add_action_item
-from hansei.collab.comment_services import start_comment_thread
+from hansei.collab.comments.services import start_comment_thread
 from hansei.conftest import FULL_CHECKLIST, person
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident

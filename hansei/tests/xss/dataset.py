@@ -26,8 +26,8 @@ from hansei.accounts.models import Team, User
 from hansei.accounts.services import create_api_token, update_preferences
 from hansei.action_items.models import ActionStatus
 from hansei.action_items.services import ActionItemInput, add_action_item
-from hansei.collab.comment_services import reply_to_comment_thread, start_comment_thread
-from hansei.collab.models import CommentThread
+from hansei.collab.comments.models import CommentThread
+from hansei.collab.comments.services import reply_to_comment_thread, start_comment_thread
 from hansei.conftest import FULL_CHECKLIST
 from hansei.incidents.models import Incident, PostmortemPolicy, Service, Severity
 from hansei.incidents.services import (

@@ -126,7 +126,7 @@ def test_it_tells_open_pages_about_a_dismissal(
 ) -> None:
     sent: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(
-        "hansei.collab.live._send", lambda group, message: sent.append((group, message))
+        "hansei.collab.live.broadcast._send", lambda group, message: sent.append((group, message))
     )
     postmortem = make_postmortem()
     with django_capture_on_commit_callbacks(execute=True):

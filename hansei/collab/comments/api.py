@@ -12,9 +12,9 @@ from ninja import Field, Query, Router, Schema, Status
 from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.schemas import UserOut
-from hansei.collab import comment_services
-from hansei.collab.anchors import AnchorRange, locate_threads
-from hansei.collab.models import Comment, CommentThread
+from hansei.collab.comments import services
+from hansei.collab.comments.anchors import AnchorRange, locate_threads
+from hansei.collab.comments.models import Comment, CommentThread
 from hansei.core.markdown import render_markdown
 
 router = Router(tags=["comments"])
@@ -142,9 +142,7 @@ def get_thread(request: HttpRequest, pk: int, thread_id: int) -> Any:
 def create_thread(request: HttpRequest, pk: int, payload: ThreadIn) -> Any:
     actor = actor_of(request)
     postmortem = access.get_postmortem_for_user(actor, pk)
-    thread = comment_services.start_comment_thread(
-        actor=actor, postmortem=postmortem, **payload.dict()
-    )
+    thread = services.start_comment_thread(actor=actor, postmortem=postmortem, **payload.dict())
     return Status(201, _fresh(thread))
 
 
@@ -156,9 +154,7 @@ def create_thread(request: HttpRequest, pk: int, payload: ThreadIn) -> Any:
 def reply(request: HttpRequest, pk: int, thread_id: int, payload: ReplyIn) -> Any:
     actor = actor_of(request)
     thread = access.get_comment_thread_for_user(actor, pk, thread_id)
-    comment = comment_services.reply_to_comment_thread(
-        actor=actor, thread=thread, body=payload.body
-    )
+    comment = services.reply_to_comment_thread(actor=actor, thread=thread, body=payload.body)
     return Status(201, _comment_out(comment))
 
 
@@ -170,7 +166,7 @@ def reply(request: HttpRequest, pk: int, thread_id: int, payload: ReplyIn) -> An
 def resolve(request: HttpRequest, pk: int, thread_id: int) -> Any:
     actor = actor_of(request)
     thread = access.get_comment_thread_for_user(actor, pk, thread_id)
-    return _fresh(comment_services.resolve_comment_thread(actor=actor, thread=thread))
+    return _fresh(services.resolve_comment_thread(actor=actor, thread=thread))
 
 
 @router.post(
@@ -181,4 +177,4 @@ def resolve(request: HttpRequest, pk: int, thread_id: int) -> Any:
 def reopen(request: HttpRequest, pk: int, thread_id: int) -> Any:
     actor = actor_of(request)
     thread = access.get_comment_thread_for_user(actor, pk, thread_id)
-    return _fresh(comment_services.reopen_comment_thread(actor=actor, thread=thread))
+    return _fresh(services.reopen_comment_thread(actor=actor, thread=thread))

@@ -25,9 +25,9 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, merge_updates
 
-from hansei.collab import live, presence, protocol
-from hansei.collab.live import room_group
-from hansei.collab.writer import WRITER, Client, in_thread, is_crdt_failure
+from hansei.collab.live import broadcast, presence, protocol
+from hansei.collab.live.broadcast import room_group
+from hansei.collab.live.writer import WRITER, Client, in_thread, is_crdt_failure
 from hansei.postmortems.document import live_text
 from hansei.postmortems.history.services import record_periodic_version
 
@@ -143,7 +143,7 @@ class Room:
         await client.send_frame(protocol.sync_step1(self.doc.get_state()))
 
     def submit(self, client: Client, update: bytes) -> None:
-        if update != live.EMPTY_UPDATE:
+        if update != broadcast.EMPTY_UPDATE:
             WRITER.submit(self, update, client)
 
     async def stored(self, updates: dict[bytes, Client], allowed: set[int], ids: list[int]) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from pycrdt import Doc, StickyIndex, Text
 
-from hansei.collab.models import CommentThread
+from hansei.collab.comments.models import CommentThread
 from hansei.postmortems.document.live_text import load_doc
 
 MAX_ANCHOR_CHARS = 200

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from hansei import access
-from hansei.collab import comment_services
-from hansei.collab.anchors import AnchorRange, locate_threads
-from hansei.collab.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus
+from hansei.collab.comments import services
+from hansei.collab.comments.anchors import AnchorRange, locate_threads
+from hansei.collab.comments.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus
 from hansei.core.errors import InvalidState
 from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems.document.models import Postmortem
@@ -99,7 +99,7 @@ def comment_panel_context(
     reply: tuple[int, str, list[str]] | None = None,
     error: str = "",
 ) -> dict[str, Any]:
-    """What ``collab/_comment_panel.html`` shows, under the one key ``comment_panel``.
+    """What ``collab/comments/_comment_panel.html`` shows, under the one key ``comment_panel``.
 
     ``new_values``/``new_errors``: a new-thread form sent back with its errors; ``reply``:
     (thread id, body, errors) of a reply that failed; ``error``: why a resolve or reopen
@@ -137,8 +137,8 @@ def _panel(
 ) -> HttpResponse:
     context = comment_panel_context(request, postmortem, **extra)
     if is_htmx(request):
-        return render(request, "collab/_comment_panel.html", context, status=status)
-    return render(request, "collab/comments_page.html", context, status=status)
+        return render(request, "collab/comments/_comment_panel.html", context, status=status)
+    return render(request, "collab/comments/comments_page.html", context, status=status)
 
 
 def _done(request: AuthedRequest, postmortem: Postmortem, thread: CommentThread) -> HttpResponse:
@@ -160,9 +160,7 @@ def new_thread(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     values = {name: request.POST.get(name, "") for name in NEW_THREAD_FIELDS}
     try:
-        thread = comment_services.start_comment_thread(
-            actor=request.user, postmortem=postmortem, **values
-        )
+        thread = services.start_comment_thread(actor=request.user, postmortem=postmortem, **values)
     except ValidationError as error:
         errors = _error_lists(error)
         return _panel(request, postmortem, 400, new_values=values, new_errors=errors)
@@ -175,7 +173,7 @@ def reply(request: AuthedRequest, pk: int, thread_id: int) -> HttpResponse:
     thread = access.get_comment_thread_for_user(request.user, pk, thread_id)
     body = request.POST.get("body", "")
     try:
-        comment_services.reply_to_comment_thread(actor=request.user, thread=thread, body=body)
+        services.reply_to_comment_thread(actor=request.user, thread=thread, body=body)
     except ValidationError as error:
         messages = [m for ms in _error_lists(error).values() for m in ms]
         return _panel(request, thread.postmortem, 400, reply=(thread.pk, body, messages))
@@ -184,11 +182,7 @@ def reply(request: AuthedRequest, pk: int, thread_id: int) -> HttpResponse:
 
 def _change_status(request: AuthedRequest, pk: int, thread_id: int, resolve: bool) -> HttpResponse:
     thread = access.get_comment_thread_for_user(request.user, pk, thread_id)
-    change = (
-        comment_services.resolve_comment_thread
-        if resolve
-        else comment_services.reopen_comment_thread
-    )
+    change = services.resolve_comment_thread if resolve else services.reopen_comment_thread
     try:
         change(actor=request.user, thread=thread)
     except InvalidState as error:

@@ -20,7 +20,7 @@ from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Postmortem
 
 if TYPE_CHECKING:
-    from hansei.collab.rooms import Room
+    from hansei.collab.live.rooms import Room
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

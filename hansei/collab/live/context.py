@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hansei import access
-from hansei.collab.live import room_name
-from hansei.collab.presence import user_color
+from hansei.collab.live.broadcast import room_name
+from hansei.collab.live.presence import user_color
 from hansei.core.http import AuthedRequest
 from hansei.postmortems.document.models import Postmortem
 

@@ -10,9 +10,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocke
 from django.http import Http404
 
 from hansei import access
-from hansei.collab import live, protocol
-from hansei.collab.live import events_group
-from hansei.collab.rooms import ROOMS, Room
+from hansei.collab.live import broadcast, protocol
+from hansei.collab.live.broadcast import events_group
+from hansei.collab.live.rooms import ROOMS, Room
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class YjsConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        postmortem_id = live.postmortem_id_of(self.scope["url_route"]["kwargs"]["room"])
+        postmortem_id = broadcast.postmortem_id_of(self.scope["url_route"]["kwargs"]["room"])
         may_join = False
         if user is not None and user.is_authenticated and postmortem_id is not None:
             may_join, self.may_write = await sync_to_async(_live_access)(user, postmortem_id)
@@ -94,7 +94,7 @@ class YjsConsumer(AsyncWebsocketConsumer):
                     await room.answer_step1(self, message.payload)
                 elif self.may_write:
                     room.submit(self, message.payload)
-                elif message.payload != live.EMPTY_UPDATE:
+                elif message.payload != broadcast.EMPTY_UPDATE:
                     await self.send_frame(protocol.permission_denied("read-only"))
             elif message.kind == protocol.MESSAGE_AWARENESS:
                 try:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import User
-from hansei.collab import anchors
-from hansei.collab.events import COMMENT_POSTED, THREAD_REOPENED, THREAD_RESOLVED
-from hansei.collab.models import (
+from hansei.collab.comments import anchors
+from hansei.collab.comments.events import COMMENT_POSTED, THREAD_REOPENED, THREAD_RESOLVED
+from hansei.collab.comments.models import (
     MAX_COMMENT_CHARS,
     MAX_QUOTE_CHARS,
     Comment,
