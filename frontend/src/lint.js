@@ -125,6 +125,14 @@ export class Lint {
         }
 
         async run() {
+          try {
+            await this.check();
+          } finally {
+            lint.settled();
+          }
+        }
+
+        async check() {
           const { view } = this;
           // The first request tells whether the API is there: the other sections wait for it.
           if (lint.probe) await lint.probe;
@@ -171,6 +179,13 @@ export class Lint {
         }
       },
     );
+  }
+
+  /** Every finished check (applied, stale, skipped or failed) counts on the live root, so
+   * tests and scripts can wait for "the editor has answered" rather than for a time. */
+  settled() {
+    this.runs = (this.runs || 0) + 1;
+    this.root.dataset.lintRuns = String(this.runs);
   }
 
   keyBindings() {

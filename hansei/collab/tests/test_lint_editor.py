@@ -52,6 +52,17 @@ def _next_request(page: Any, held: list[Any]) -> Any:
     raise AssertionError("the text was not sent")
 
 
+def _lint_runs(page: Any) -> int:
+    """How many checks the editor has finished (lint.js counts them on the live root)."""
+    return int(page.evaluate("() => document.getElementById('collab-root').dataset.lintRuns || 0"))
+
+
+def _wait_for_lint_runs(page: Any, count: int) -> None:
+    page.wait_for_function(
+        "n => Number(document.getElementById('collab-root').dataset.lintRuns || 0) >= n", arg=count
+    )
+
+
 def _empty_summary(postmortem: Any) -> None:
     Section.objects.filter(postmortem=postmortem, key="summary").update(body="")
 
@@ -212,8 +223,9 @@ def test_late_answers_follow_the_text_and_a_missing_api_leaves_no_underlines(
         }
     )
     page.wait_for_function(f"() => ({UNDERLINED})() === 'Bob'")
+    settled = _lint_runs(page)
     older.fulfill(json={"lang": "en", "findings": []})
-    page.wait_for_timeout(300)
+    _wait_for_lint_runs(page, settled + 1)  # the editor has handled the stale answer
     assert page.evaluate(UNDERLINED) == "Bob"
 
     # No API on the server: the underlines go, nothing breaks, and it is not asked again.
@@ -227,7 +239,8 @@ def test_late_answers_follow_the_text_and_a_missing_api_leaves_no_underlines(
     page.route("**/api/v1/lint", missing)
     _type_at_end(page, " Once more.")
     page.wait_for_function(f"() => ({UNDERLINED})() === ''")
+    settled = _lint_runs(page)
     _type_at_end(page, " And again.")
-    page.wait_for_timeout(1200)
+    _wait_for_lint_runs(page, settled + 1)  # the edit was checked, without asking the API
     assert len(asked) == 1
     assert [e for e in page.errors if "404" not in e] == []
