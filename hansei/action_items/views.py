@@ -16,9 +16,9 @@ from hansei.action_items import services
 from hansei.action_items.forms import ActionItemForm
 from hansei.action_items.fragments import panel_context
 from hansei.action_items.models import ActionItem, ActionStatus
-from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error, form_error_text
-from hansei.core.http import AuthedRequest, is_htmx
+from hansei.core import htmx
+from hansei.core.forms import apply_service_error
+from hansei.core.http import AuthedRequest
 from hansei.postmortems.document.models import Postmortem
 
 
@@ -51,12 +51,15 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _back(request: AuthedRequest, postmortem: Postmortem) -> HttpResponse:
+PANEL = "action_items/_panel.html"
+
+
+def _back(request: AuthedRequest, postmortem: Postmortem) -> str:
     """Back to the postmortem's action items; for an item's owner who may not read the
     postmortem (outside its team), back to their action items."""
     if not access.can_view_postmortem(request.user, postmortem):
-        return redirect("action_items:list")
-    return redirect(reverse("postmortems:detail", args=[postmortem.pk]) + "#action-items")
+        return reverse("action_items:list")
+    return reverse("postmortems:detail", args=[postmortem.pk]) + "#action-items"
 
 
 @login_required
@@ -64,22 +67,23 @@ def _back(request: AuthedRequest, postmortem: Postmortem) -> HttpResponse:
 def add(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     form = ActionItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_action_item(
-                actor=request.user, postmortem=postmortem, data=form.to_input()
+    outcome = htmx.attempt(
+        lambda: services.add_action_item(
+            actor=request.user, postmortem=postmortem, data=form.to_input()
+        ),
+        form=form,
+    )
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=PANEL,
+        context=lambda: {
+            "panel": panel_context(
+                request.user, postmortem, action_form=None if outcome.ok else form
             )
-        except (ValidationError, InvalidState) as error:
-            apply_service_error(form, error)
-    ok = not form.errors
-    if is_htmx(request):
-        panel = panel_context(request.user, postmortem, action_form=None if ok else form)
-        return render(
-            request, "action_items/_panel.html", {"panel": panel}, status=200 if ok else 400
-        )
-    if not ok:
-        messages.error(request, form_error_text(form))
-    return _back(request, postmortem)
+        },
+        back=_back(request, postmortem),
+    )
 
 
 def _get_item(request: AuthedRequest, item_id: int) -> ActionItem:
@@ -111,7 +115,7 @@ def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
             next_url = request.POST.get("next", "")
             if next_url == "list":
                 return redirect("action_items:list")
-            return _back(request, item.postmortem)
+            return redirect(_back(request, item.postmortem))
     return render(
         request,
         "action_items/edit.html",
@@ -130,11 +134,11 @@ def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
 def delete(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     postmortem = item.postmortem
-    try:
-        services.delete_action_item(actor=request.user, item=item)
-    except InvalidState as error:
-        messages.error(request, error.message)
-    if is_htmx(request):
-        panel = panel_context(request.user, postmortem)
-        return render(request, "action_items/_panel.html", {"panel": panel})
-    return _back(request, postmortem)
+    outcome = htmx.attempt(lambda: services.delete_action_item(actor=request.user, item=item))
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=PANEL,
+        context=lambda: {"panel": panel_context(request.user, postmortem)},
+        back=_back(request, postmortem),
+    )

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
+from django.shortcuts import render
+
 from hansei import access
+from hansei.core import htmx
 from hansei.core.http import AuthedRequest
 from hansei.postmortems.analysis.context import (
     factors_context,
@@ -81,3 +85,15 @@ def detail_context(
         "kinds": SectionKind,
         "lint_panel": lint_panel_context(request, postmortem),
     }
+
+
+def page_showing(request: AuthedRequest, postmortem: Postmortem) -> htmx.Page:
+    """For ``htmx.answer``: the postmortem page with a refused part in place (its context,
+    holding the form and its errors, replaces the part's in the page)."""
+
+    def render_page(part: dict[str, Any], status: int) -> HttpResponse:
+        context = detail_context(request, postmortem)
+        context.update(part)
+        return render(request, "postmortems/detail.html", context, status=status)
+
+    return render_page

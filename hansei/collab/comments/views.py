@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +21,7 @@ from hansei import access
 from hansei.collab.comments import services
 from hansei.collab.comments.anchors import AnchorRange, locate_threads
 from hansei.collab.comments.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus
-from hansei.core.errors import InvalidState
+from hansei.core import htmx
 from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.template_library.models import SectionKind
@@ -48,12 +47,6 @@ class ThreadView:
     @property
     def is_resolved(self) -> bool:
         return self.thread.status == ThreadStatus.RESOLVED
-
-
-def _error_lists(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {name: [str(m) for m in messages] for name, messages in error.message_dict.items()}
-    return {"__all__": [str(m) for m in error.messages]}
 
 
 def _thread_views(request: AuthedRequest, postmortem: Postmortem, show: str) -> list[ThreadView]:
@@ -132,26 +125,40 @@ def comment_panel_context(
     }
 
 
-def _panel(
-    request: AuthedRequest, postmortem: Postmortem, status: int = 200, **extra: Any
+PANEL = "collab/comments/_comment_panel.html"
+
+
+def _answer(
+    request: AuthedRequest,
+    postmortem: Postmortem,
+    outcome: htmx.Outcome,
+    thread: CommentThread | None,
+    **refused: Any,
 ) -> HttpResponse:
-    context = comment_panel_context(request, postmortem, **extra)
-    if is_htmx(request):
-        return render(request, "collab/comments/_comment_panel.html", context, status=status)
-    return render(request, "collab/comments/comments_page.html", context, status=status)
-
-
-def _done(request: AuthedRequest, postmortem: Postmortem, thread: CommentThread) -> HttpResponse:
-    if is_htmx(request):
-        return _panel(request, postmortem)
-    url = reverse("postmortems:detail", args=[postmortem.pk])
-    return redirect(f"{url}#thread-{thread.pk}")
+    """The panel (htmx); else back to the thread on the page, or, after a refusal, the
+    comments page with what was written and why it was refused (``refused``)."""
+    back = reverse("postmortems:detail", args=[postmortem.pk])
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=PANEL,
+        context=lambda: comment_panel_context(
+            request, postmortem, **({} if outcome.ok else refused)
+        ),
+        back=f"{back}#thread-{thread.pk}" if thread else back,
+        page=lambda context, status: render(
+            request, "collab/comments/comments_page.html", context, status=status
+        ),
+    )
 
 
 @login_required
 @require_GET
 def comment_panel(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _panel(request, access.get_postmortem_for_user(request.user, pk))
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    context = comment_panel_context(request, postmortem)
+    page = PANEL if is_htmx(request) else "collab/comments/comments_page.html"
+    return render(request, page, context)
 
 
 @login_required
@@ -159,12 +166,12 @@ def comment_panel(request: AuthedRequest, pk: int) -> HttpResponse:
 def new_thread(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     values = {name: request.POST.get(name, "") for name in NEW_THREAD_FIELDS}
-    try:
-        thread = services.start_comment_thread(actor=request.user, postmortem=postmortem, **values)
-    except ValidationError as error:
-        errors = _error_lists(error)
-        return _panel(request, postmortem, 400, new_values=values, new_errors=errors)
-    return _done(request, postmortem, thread)
+    outcome = htmx.attempt(
+        lambda: services.start_comment_thread(actor=request.user, postmortem=postmortem, **values)
+    )
+    return _answer(
+        request, postmortem, outcome, outcome.result, new_values=values, new_errors=outcome.errors
+    )
 
 
 @login_required
@@ -172,22 +179,18 @@ def new_thread(request: AuthedRequest, pk: int) -> HttpResponse:
 def reply(request: AuthedRequest, pk: int, thread_id: int) -> HttpResponse:
     thread = access.get_comment_thread_for_user(request.user, pk, thread_id)
     body = request.POST.get("body", "")
-    try:
-        services.reply_to_comment_thread(actor=request.user, thread=thread, body=body)
-    except ValidationError as error:
-        messages = [m for ms in _error_lists(error).values() for m in ms]
-        return _panel(request, thread.postmortem, 400, reply=(thread.pk, body, messages))
-    return _done(request, thread.postmortem, thread)
+    outcome = htmx.attempt(
+        lambda: services.reply_to_comment_thread(actor=request.user, thread=thread, body=body)
+    )
+    messages = [message for errors in outcome.errors.values() for message in errors]
+    return _answer(request, thread.postmortem, outcome, thread, reply=(thread.pk, body, messages))
 
 
 def _change_status(request: AuthedRequest, pk: int, thread_id: int, resolve: bool) -> HttpResponse:
     thread = access.get_comment_thread_for_user(request.user, pk, thread_id)
     change = services.resolve_comment_thread if resolve else services.reopen_comment_thread
-    try:
-        change(actor=request.user, thread=thread)
-    except InvalidState as error:
-        return _panel(request, thread.postmortem, 409, error=error.message)
-    return _done(request, thread.postmortem, thread)
+    outcome = htmx.attempt(lambda: change(actor=request.user, thread=thread))
+    return _answer(request, thread.postmortem, outcome, thread, error=outcome.error)
 
 
 @login_required

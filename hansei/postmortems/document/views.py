@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hansei import access
+from hansei.core import htmx
 from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text, service_error_text
-from hansei.core.http import AuthedRequest, is_htmx
+from hansei.core.http import AuthedRequest
 from hansei.core.markdown import render_markdown
 from hansei.postmortems.document import services
 from hansei.postmortems.document.forms import DetailsForm, PublishForm, StartPostmortemForm
@@ -66,21 +67,30 @@ def save_section(request: AuthedRequest, pk: int, key: str) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     section = get_object_or_404(postmortem.sections, key=key)
     body = request.POST.get("body", "")
-    error = ""
-    try:
-        services.update_section(actor=request.user, section=section, body=body)
-    except (ValidationError, InvalidState) as exc:
-        error = service_error_text(exc)
-    status = 400 if error else 200
-    if is_htmx(request):
-        section.body = body
-        context = {"postmortem": postmortem, "section": section, "error": error, "saved": not error}
-        return render(request, "postmortems/_section_editor.html", context, status=status)
-    if error:
-        context = detail_context(request, postmortem, overrides={key: (body, error)})
+    outcome = htmx.attempt(
+        lambda: services.update_section(actor=request.user, section=section, body=body)
+    )
+    section.body = body
+
+    def page(_context: dict[str, Any], status: int) -> HttpResponse:
+        overrides = {key: (body, outcome.error)}
+        context = detail_context(request, postmortem, overrides=overrides)
         return render(request, "postmortems/detail.html", context, status=status)
-    messages.success(request, _("Saved “%(title)s”.") % {"title": section.title})
-    return redirect(reverse("postmortems:detail", args=[pk]) + f"#section-{key}")
+
+    return htmx.answer(
+        request,
+        outcome,
+        fragment="postmortems/_section_editor.html",
+        context=lambda: {
+            "postmortem": postmortem,
+            "section": section,
+            "error": outcome.error,
+            "saved": outcome.ok,
+        },
+        back=reverse("postmortems:detail", args=[pk]) + f"#section-{key}",
+        page=page,
+        done=_("Saved “%(title)s”.") % {"title": section.title},
+    )
 
 
 @login_required

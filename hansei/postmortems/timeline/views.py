@@ -12,18 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hansei import access
+from hansei.core import htmx
 from hansei.core.errors import InvalidState
-from hansei.core.forms import apply_service_error, form_error_text, service_error_text
-from hansei.core.http import AuthedRequest, is_htmx
+from hansei.core.forms import apply_service_error
+from hansei.core.http import AuthedRequest
 from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.page import page_showing
 from hansei.postmortems.timeline import services
 from hansei.postmortems.timeline.context import timeline_context
 from hansei.postmortems.timeline.forms import TimelineEntryForm
 from hansei.postmortems.timeline.models import TimelineEntry, TimelineKind
 
+FRAGMENT = "postmortems/timeline/_timeline.html"
 
-def _back(pk: int) -> HttpResponse:
-    return redirect(reverse("postmortems:detail", args=[pk]) + "#timeline")
+
+def _back_url(pk: int) -> str:
+    return reverse("postmortems:detail", args=[pk]) + "#timeline"
 
 
 @login_required
@@ -31,30 +35,27 @@ def _back(pk: int) -> HttpResponse:
 def timeline_add(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     form = TimelineEntryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_timeline_entry(
-                actor=request.user, postmortem=postmortem, **form.cleaned_data
+    outcome = htmx.attempt(
+        lambda: services.add_timeline_entry(
+            actor=request.user, postmortem=postmortem, **form.cleaned_data
+        ),
+        form=form,
+    )
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=FRAGMENT,
+        context=lambda: {
+            "timeline": timeline_context(
+                request,
+                postmortem,
+                timeline_form=None if outcome.ok else form,
+                show_all=request.POST.get("show_all") == "1",
             )
-        except (ValidationError, InvalidState) as error:
-            apply_service_error(form, error)
-    ok = not form.errors
-    if is_htmx(request):
-        context = timeline_context(
-            request,
-            postmortem,
-            timeline_form=None if ok else form,
-            show_all=request.POST.get("show_all") == "1",
-        )
-        return render(
-            request,
-            "postmortems/timeline/_timeline.html",
-            {"tl": context},
-            status=200 if ok else 400,
-        )
-    if not ok:
-        messages.error(request, form_error_text(form))
-    return _back(pk)
+        },
+        back=_back_url(pk),
+        page=page_showing(request, postmortem),
+    )
 
 
 @login_required
@@ -80,7 +81,7 @@ def timeline_edit(request: AuthedRequest, pk: int, entry_id: int) -> HttpRespons
             apply_service_error(form, error)
         else:
             messages.success(request, _("Timeline entry saved."))
-            return _back(pk)
+            return redirect(_back_url(pk))
     return render(
         request,
         "postmortems/timeline/timeline_edit.html",
@@ -97,8 +98,8 @@ def _toggle(request: AuthedRequest, postmortem: Postmortem, entry: TimelineEntry
     else:
         milestone = kind == TimelineKind.MILESTONE
         kind = TimelineKind.EVENT if milestone else TimelineKind.MILESTONE
-    try:
-        services.update_timeline_entry(
+    outcome = htmx.attempt(
+        lambda: services.update_timeline_entry(
             actor=request.user,
             entry=entry,
             occurred_at=entry.occurred_at,
@@ -106,12 +107,14 @@ def _toggle(request: AuthedRequest, postmortem: Postmortem, entry: TimelineEntry
             kind=kind,
             is_key_event=is_key_event,
         )
-    except (ValidationError, InvalidState) as error:
-        messages.error(request, service_error_text(error))
-    if is_htmx(request):
-        context = timeline_context(request, postmortem, show_all=True)
-        return render(request, "postmortems/timeline/_timeline.html", {"tl": context})
-    return _back(postmortem.pk)
+    )
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=FRAGMENT,
+        context=lambda: {"timeline": timeline_context(request, postmortem, show_all=True)},
+        back=_back_url(postmortem.pk),
+    )
 
 
 @login_required
@@ -119,14 +122,11 @@ def _toggle(request: AuthedRequest, postmortem: Postmortem, entry: TimelineEntry
 def timeline_delete(request: AuthedRequest, pk: int, entry_id: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     entry = get_object_or_404(postmortem.timeline, pk=entry_id)
-    try:
-        services.delete_timeline_entry(actor=request.user, entry=entry)
-    except InvalidState as error:
-        messages.error(request, error.message)
-    if is_htmx(request):
-        return render(
-            request,
-            "postmortems/timeline/_timeline.html",
-            {"tl": timeline_context(request, postmortem)},
-        )
-    return _back(pk)
+    outcome = htmx.attempt(lambda: services.delete_timeline_entry(actor=request.user, entry=entry))
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=FRAGMENT,
+        context=lambda: {"timeline": timeline_context(request, postmortem)},
+        back=_back_url(pk),
+    )

@@ -59,7 +59,7 @@ def test_it_refuses_to_link_what_cannot_be_linked(
         services.link_incident(actor=alice, postmortem=postmortem, incident=busy)
     client.force_login(alice)
     response = client.post(_url("incident_link", postmortem.pk), {"incident": busy.pk})
-    assert response.status_code == 400
+    assert response.status_code == 409  # the incident's state, not the input, is in the way
     assert "already has a postmortem" in response.content.decode()
 
     foreign = make_incident(actor=charlie, team=search_team)
@@ -75,7 +75,7 @@ def test_it_refuses_to_link_what_cannot_be_linked(
 
     [only] = postmortem.incidents.all()
     response = client.post(_url("incident_unlink", postmortem.pk, only.pk))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "last one" in response.content.decode()
 
 

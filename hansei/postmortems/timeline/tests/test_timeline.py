@@ -351,3 +351,38 @@ def test_the_edit_form_sets_a_link(client, draft, alice):
         },
     )
     assert bad.status_code == 400
+
+
+def test_a_refused_entry_keeps_what_was_typed_with_or_without_javascript(client, draft, alice):
+    """htmx gets the timeline card with the errors (400); a plain post gets the whole page
+    with the form, the errors and the typed text in place (400), never a redirect that
+    drops them. Both add nothing."""
+    client.force_login(alice)
+    url = reverse("postmortems:timeline_add", args=[draft.pk])
+    typed = {"occurred_at": "2024-03-04T09:30", "text": "Failover", "link_url": "ftp://x"}
+    before = TimelineEntry.objects.filter(postmortem=draft).count()
+
+    fragment = client.post(url, typed, HTTP_HX_REQUEST="true")
+    page = client.post(url, typed)
+
+    assert fragment.status_code == page.status_code == 400
+    assert "<html" not in fragment.content.decode()
+    html = page.content.decode()
+    assert "<html" in html and 'value="ftp://x"' in html and "Failover" in html
+    assert "errorlist" in html
+    assert TimelineEntry.objects.filter(postmortem=draft).count() == before
+
+
+def test_a_toggle_on_a_postmortem_in_review_is_refused_as_a_conflict(client, draft, alice, rita):
+    from hansei.reviews.services import submit_for_review
+
+    entry = add_timeline_entry(actor=alice, postmortem=draft, occurred_at=START, text="Deploy")
+    submit_for_review(actor=alice, postmortem=draft, reviewers=[rita])
+    client.force_login(alice)
+    url = reverse("postmortems:timeline_edit", args=[draft.pk, entry.pk])
+
+    response = client.post(url, {"toggle_key": "1"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 409
+    entry.refresh_from_db()
+    assert entry.is_key_event is False
