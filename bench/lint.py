@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms  # bench/timing.py (run as python bench/lint.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -71,16 +70,6 @@ def build(lang: str, target: int) -> list[SectionInput]:
     ]
 
 
-def timed(run: Callable[[], object], rounds: int) -> float:
-    run()  # compile and warm caches: a server lints many documents with one vocabulary
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=10_000)
@@ -92,11 +81,13 @@ def main() -> None:
         text = "\n\n".join(s.body for s in sections)
         size = words(text)
         doc = PostmortemInput(sections=sections, language="auto")
-        reference = timed(lambda text=text: sum(1 for _ in REFERENCE.finditer(text)), args.rounds)
+        reference = median_ms(
+            lambda text=text: sum(1 for _ in REFERENCE.finditer(text)), args.rounds
+        )
         runs = (
             ("one regex pass", reference),
-            ("lint_text", timed(lambda text=text: lint_text(text), args.rounds)),
-            ("lint_postmortem", timed(lambda doc=doc: lint_postmortem(doc), args.rounds)),
+            ("lint_text", median_ms(lambda text=text: lint_text(text), args.rounds)),
+            ("lint_postmortem", median_ms(lambda doc=doc: lint_postmortem(doc), args.rounds)),
         )
         for what, ms in runs:
             rate = size / ms * 1000

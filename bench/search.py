@@ -24,9 +24,10 @@ import random
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms  # bench/timing.py (run as python bench/search.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -188,20 +189,10 @@ def _reference(query: str) -> Callable[[], object]:
 
 def _hansei(query: str) -> Callable[[], object]:
     from hansei.accounts.models import User
-    from hansei.search.services import search_postmortems
+    from hansei.search.queries import search_postmortems
 
     reader = User.objects.get(username="reader")
     return lambda: search_postmortems(user=reader, query=query, limit=20)
-
-
-def _time(run: Callable[[], object], rounds: int) -> float:
-    run()  # warm caches and the segmenter
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
 
 
 def main() -> None:
@@ -216,8 +207,8 @@ def main() -> None:
     print(f"{'query':<22}{'reference ms':>14}{'hansei ms':>12}{'ratio':>8}")
     ratios = []
     for query in QUERIES:
-        reference = _time(_reference(query), args.rounds)
-        hansei = _time(_hansei(query), args.rounds)
+        reference = median_ms(_reference(query), args.rounds)
+        hansei = median_ms(_hansei(query), args.rounds)
         ratios.append(hansei / reference)
         print(f"{query:<22}{reference:>14.2f}{hansei:>12.2f}{hansei / reference:>8.1f}")
     print(f"search: Hansei / raw full-text query = {statistics.geometric_mean(ratios):.1f}x")

@@ -23,6 +23,7 @@ from hansei.incidents.schemas import IncidentOut
 from hansei.postmortems.document import live_text, published, services
 from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.postmortems.document.models import Status as PostmortemStatus
+from hansei.postmortems.document.queries import publish_blockers, sections_missing_content
 from hansei.postmortems.document.schemas import (
     PostmortemFields,
     PostmortemOut,
@@ -30,7 +31,6 @@ from hansei.postmortems.document.schemas import (
     SectionOut,
     StartPostmortemIn,
 )
-from hansei.postmortems.document.services import publish_blockers, sections_missing_content
 from hansei.postmortems.template_library.models import Template
 from hansei.postmortems.timeline.schemas import TimelineEntryOut
 from hansei.reviews.schemas import MeetingNoteOut, ReviewOut

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,13 +17,13 @@ from hansei import access
 from hansei.accounts.models import User
 from hansei.core.http import absolute_url
 from hansei.core.jobs import enqueue
-from hansei.incidents.models import PostmortemPolicy
 from hansei.notifications.models import Notification, NotificationKind
 from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.reviews.models import Review
 
 if TYPE_CHECKING:
     from hansei.collab.comments.models import Comment
+from hansei.notifications.queries import announcement_recipients, thread_participants, thread_url
 
 
 def queue_email(
@@ -40,14 +40,6 @@ def queue_email(
         "notifications.send_email",
         {"to": recipients, "subject": " ".join(subject.split()), "body": body, "html": html},
     )
-
-
-def announcement_recipients(postmortem: Postmortem) -> list[str]:
-    """The distribution list; a restricted postmortem is announced to its team only."""
-    if postmortem.restricted:
-        members = postmortem.team.memberships.filter(user__is_active=True)
-        return [m.user.email for m in members.select_related("user")]
-    return PostmortemPolicy.current().recipients()
 
 
 def announce_publication(*, revision: Revision) -> None:
@@ -110,15 +102,6 @@ def notify_postmortem_owner(*, postmortem: Postmortem, reasons: list[str]) -> No
     )
 
 
-# --- comments: the in-app inbox, and e-mail for mentions ------------------------------------
-
-
-def thread_url(comment: Comment) -> str:
-    return reverse("postmortems:detail", args=[comment.thread.postmortem_id]) + (
-        f"#thread-{comment.thread_id}"
-    )
-
-
 def _notification_text(kind: str, actor_name: str, title: str) -> str:
     title = Truncator(title).chars(120)
     if kind == NotificationKind.MENTION:
@@ -142,14 +125,6 @@ def _notify(*, recipient: User, comment: Comment, kind: str) -> Notification:
         url=thread_url(comment),
         created_at=comment.created_at,
     )
-
-
-def thread_participants(comment: Comment) -> list[User]:
-    """Who took part in the thread before this comment: its author and earlier repliers."""
-    thread = comment.thread
-    earlier = thread.comments.exclude(pk=comment.pk).values("author_id")
-    started = Q(pk=thread.created_by_id) if thread.created_by_id else Q(pk__in=[])
-    return list(User.objects.filter(Q(pk__in=earlier) | started, is_active=True).distinct())
 
 
 def notify_comment(*, comment: Comment, mentioned: Iterable[User]) -> None:

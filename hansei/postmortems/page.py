@@ -18,10 +18,10 @@ from hansei.postmortems.analysis.context import (
     incidents_context,
     why_chains_context,
 )
-from hansei.postmortems.analysis.services import ROOT_CAUSE_KEYS
+from hansei.postmortems.analysis.queries import ROOT_CAUSE_KEYS
 from hansei.postmortems.document.forms import PublishForm
 from hansei.postmortems.document.models import Postmortem, Status
-from hansei.postmortems.document.services import publish_blockers
+from hansei.postmortems.document.queries import publish_blockers
 from hansei.postmortems.template_library.models import SectionKind
 from hansei.postmortems.timeline.context import timeline_context
 from hansei.postmortems.writing_check.context import lint_panel_context

@@ -12,7 +12,7 @@ from hansei import access
 from hansei.accounts.models import User
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.document.models import Postmortem, Status
-from hansei.postmortems.document.services import sections_missing_content
+from hansei.postmortems.document.queries import sections_missing_content
 from hansei.reviews.forms import MeetingNoteForm
 from hansei.reviews.models import Decision, Review
 

@@ -14,7 +14,7 @@ from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
-from hansei.postmortems.document.services import sections_missing_content
+from hansei.postmortems.document.queries import sections_missing_content
 from hansei.postmortems.page import detail_context
 from hansei.postmortems.writing_check.context import submit_summary
 from hansei.reviews import services

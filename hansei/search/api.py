@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from hansei.accounts.auth import actor_of
 from hansei.core.pagination import offset_param
-from hansei.search import services
+from hansei.search.queries import search_postmortems
 
 router = Router(tags=["search"])
 
@@ -45,7 +45,7 @@ def search(
     limit: int = Query(20, ge=1, le=100),
     offset: int = offset_param(),
 ) -> dict[str, Any]:
-    page = services.search_postmortems(
+    page = search_postmortems(
         user=actor_of(request),
         query=q,
         team=team or None,

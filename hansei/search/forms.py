@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei.accounts.models import Team
 from hansei.incidents.models import Service, Severity
-from hansei.search.services import MAX_QUERY_LENGTH
+from hansei.search.queries import MAX_QUERY_LENGTH
 
 Choices = Iterable[tuple[str, str]]
 

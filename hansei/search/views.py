@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hansei.search.forms import ArchiveForm
-from hansei.search.services import SearchPage, search_postmortems
+from hansei.search.queries import SearchPage, search_postmortems
 
 PAGE_SIZE = 20
 

@@ -41,7 +41,7 @@ CORE_LAYER = 1
 
 # Where an app keeps its models: the only modules the rulebook may read, and the only ones
 # that must never read the rulebook.
-MODEL_MODULE_NAMES = frozenset({"models", "queries"})
+MODEL_MODULE_NAMES = frozenset({"models"})  # queries.py reads through the rulebook
 
 
 @dataclass(frozen=True)

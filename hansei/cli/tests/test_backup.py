@@ -83,7 +83,7 @@ def _live_texts() -> dict[tuple[int, str], str]:
 
 def _search_ids(word: str) -> list[int]:
     from hansei.accounts.models import User
-    from hansei.search.services import search_postmortems
+    from hansei.search.queries import search_postmortems
 
     page = search_postmortems(user=User.objects.get(username="emma"), query=word)
     return [result.postmortem.pk for result in page.results]

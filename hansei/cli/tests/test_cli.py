@@ -169,7 +169,7 @@ def test_the_worker_sends_a_queued_email_once(
 
 def test_it_rebuilds_the_search_index(published_postmortem: Any, bob: Any, capsys: Any) -> None:
     from hansei.search.models import SearchDocument
-    from hansei.search.services import search_postmortems
+    from hansei.search.queries import search_postmortems
 
     SearchDocument.objects.all().delete()
     assert main(["reindex"]) == 0

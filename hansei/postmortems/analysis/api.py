@@ -19,6 +19,7 @@ from hansei.postmortems.analysis.models import (
     PostmortemImpact,
     WhyChain,
 )
+from hansei.postmortems.analysis.queries import suggested_user_visible_minutes
 from hansei.postmortems.analysis.schemas import (
     CategoryOut,
     FactorIn,
@@ -47,7 +48,7 @@ def _impact_out(postmortem: Postmortem, impact: PostmortemImpact | None) -> dict
     return {
         **values,
         "updated_at": impact.updated_at if impact else None,
-        "suggested_user_visible_minutes": analysis.suggested_user_visible_minutes(postmortem),
+        "suggested_user_visible_minutes": suggested_user_visible_minutes(postmortem),
     }
 
 
@@ -57,7 +58,7 @@ def get_impact(request: HttpRequest, pk: int) -> dict[str, Any]:
     revision = access.revision_shown_instead(actor_of(request), postmortem)
     if revision is not None:
         frozen = published.impact(revision) or {}
-        suggested = analysis.suggested_user_visible_minutes(postmortem)
+        suggested = suggested_user_visible_minutes(postmortem)
         return {**frozen, "suggested_user_visible_minutes": suggested}
     return _impact_out(postmortem, PostmortemImpact.objects.filter(postmortem=postmortem).first())
 

@@ -15,13 +15,13 @@ from hansei.postmortems.analysis.forms import (
     WhyChainForm,
 )
 from hansei.postmortems.analysis.models import ContributingFactor, PostmortemImpact
-from hansei.postmortems.analysis.services import (
-    MAX_WHYS,
+from hansei.postmortems.analysis.queries import (
     impact_figures,
     linkable_incidents,
     root_cause_section,
     suggested_user_visible_minutes,
 )
+from hansei.postmortems.analysis.services import MAX_WHYS
 from hansei.postmortems.document.models import Postmortem
 
 

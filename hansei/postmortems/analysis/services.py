@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +25,10 @@ from hansei.postmortems.analysis.models import (
     PostmortemImpact,
     WhyChain,
 )
+from hansei.postmortems.analysis.queries import (
+    root_cause_section,
+    why_chain_markdown,
+)
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.guard import lock_editable_postmortem
 from hansei.postmortems.document.models import Postmortem, Section
@@ -37,8 +40,6 @@ MAX_WHYS = 7
 MAX_WHY_CHARS = 500
 MAX_FACTOR_CHARS = 5000
 MAX_IMPACT_NOTES = 5000
-# Where a 5-whys chain is copied: the first of these sections the postmortem has.
-ROOT_CAUSE_KEYS = ("root_causes", "genin")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 # The largest value each column holds (digits before the decimal point).
 LIMITS = {
@@ -112,63 +113,6 @@ def update_impact(*, actor: User, postmortem: Postmortem, data: ImpactInput) -> 
     impact.save()
     _touch(postmortem, actor)
     return impact
-
-
-def impact_figures(impact: PostmortemImpact | None) -> list[dict[str, Any]]:
-    """The figure tiles: label, shown value (None when unknown) and unit or formula."""
-    i = impact or PostmortemImpact()
-    percent = "{:f}".format
-
-    def shown(value: Any, fmt: Any) -> str | None:
-        return None if value is None else fmt(value)
-
-    return [
-        {
-            "key": "affected",
-            "label": _("Affected"),
-            "value": shown(i.affected_count, "{:,}".format),
-            "hint": i.get_affected_unit_display() if impact else _("users or accounts"),
-        },
-        {
-            "key": "requests_failed",
-            "label": _("Requests failed"),
-            "value": shown(i.requests_failed_percent, lambda v: f"{percent(v.normalize())} %"),
-            "hint": _("failed ÷ all requests"),
-        },
-        {
-            "key": "user_visible",
-            "label": _("User-visible impact"),
-            "value": shown(i.user_visible_minutes, lambda v: _("%(n)s min") % {"n": v}),
-            "hint": _("minutes"),
-        },
-        {
-            "key": "tickets",
-            "label": _("Support tickets"),
-            "value": shown(i.support_tickets, "{:,}".format),
-            "hint": _("tickets opened"),
-        },
-        {
-            "key": "revenue",
-            "label": _("Revenue impact"),
-            "value": shown(i.revenue_impact, "{:,.2f}".format),
-            "hint": i.revenue_currency or _("currency"),
-        },
-        {
-            "key": "error_budget",
-            "label": _("Error budget"),
-            "value": shown(i.error_budget_percent, lambda v: f"{percent(v.normalize())} %"),
-            "hint": _("of the period's budget"),
-        },
-    ]
-
-
-def suggested_user_visible_minutes(postmortem: Postmortem) -> int | None:
-    """The linked incidents' impact time (recorded downtime, else started → mitigated)."""
-    durations = [i.impact_duration for i in postmortem.incidents.all()]
-    known = [d for d in durations if d is not None]
-    if not known:
-        return None
-    return round(sum(d.total_seconds() for d in known) / 60)
 
 
 # --- contributing factors -----------------------------------------------------------------
@@ -294,18 +238,6 @@ def delete_why_chain(*, actor: User, chain: WhyChain) -> None:
     _touch(postmortem, actor)
 
 
-def why_chain_markdown(chain: WhyChain) -> str:
-    lines = [_("**5 whys:** %(problem)s") % {"problem": chain.problem}, ""]
-    for number, answer in enumerate(chain.whys, start=1):
-        lines.append(_("%(n)s. Why? %(answer)s") % {"n": number, "answer": answer})
-    return "\n".join(lines)
-
-
-def root_cause_section(postmortem: Postmortem) -> Section | None:
-    sections = {s.key: s for s in postmortem.sections.filter(key__in=ROOT_CAUSE_KEYS)}
-    return next((sections[k] for k in ROOT_CAUSE_KEYS if k in sections), None)
-
-
 @transaction.atomic
 def copy_why_chain_to_root_causes(*, actor: User, chain: WhyChain) -> Section:
     """Append the chain as Markdown to the root causes section (once: copying again is a no-op)."""
@@ -370,15 +302,3 @@ def unlink_incident(*, actor: User, postmortem: Postmortem, incident: Incident) 
     ).delete()
     _touch(postmortem, actor)
     return incident
-
-
-def linkable_incidents(actor: User, postmortem: Postmortem) -> Any:
-    """Incidents ``actor`` may link: visible, manageable, same team, without a postmortem."""
-    if not access.can_write_for_team(actor, postmortem.team_id):
-        return Incident.objects.none()
-    return (
-        access.incidents_visible_to(actor)
-        .filter(team_id=postmortem.team_id, postmortem__isnull=True)
-        .select_related("severity")
-        .order_by("-started_at")
-    )

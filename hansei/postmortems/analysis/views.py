@@ -33,6 +33,7 @@ from hansei.postmortems.analysis.forms import (
     WhyChainForm,
 )
 from hansei.postmortems.analysis.models import WhyChain
+from hansei.postmortems.analysis.queries import linkable_incidents
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.page import page_showing
 
@@ -210,7 +211,7 @@ def chain_copy(request: AuthedRequest, pk: int, chain_id: int) -> HttpResponse:
 @require_POST
 def incident_link(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
-    candidates = services.linkable_incidents(request.user, postmortem)
+    candidates = linkable_incidents(request.user, postmortem)
     form = LinkIncidentForm(request.POST, candidates=candidates)
     outcome = htmx.attempt(
         lambda: services.link_incident(

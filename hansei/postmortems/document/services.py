@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from hansei import access
 from hansei.accounts.models import User
 from hansei.core import audit, events
-from hansei.core.dates import add_business_days
 from hansei.core.errors import InvalidState
-from hansei.incidents.models import Incident, Severity
-from hansei.postmortems.document import live_text, parts
+from hansei.incidents.models import Incident
+from hansei.postmortems.document import live_text
 from hansei.postmortems.document.guard import lock_editable_postmortem
 from hansei.postmortems.document.models import (
     MAX_SECTION_CHARS,
@@ -25,6 +24,11 @@ from hansei.postmortems.document.models import (
     Status,
 )
 from hansei.postmortems.document.prefill import prefilled_body
+from hansei.postmortems.document.queries import (
+    default_due_date,
+    default_template,
+    publish_blockers,
+)
 from hansei.postmortems.document.snapshot import build_snapshot
 from hansei.postmortems.events import (
     AMENDMENT_STARTED,
@@ -36,18 +40,6 @@ from hansei.postmortems.events import (
 from hansei.postmortems.history.models import VersionReason
 from hansei.postmortems.history.services import record_version
 from hansei.postmortems.template_library.models import SectionKind, Template
-
-
-def default_due_date(severity: Severity, start: date | None = None) -> date:
-    start = start or timezone.localdate()
-    if severity.due_in_business_days:
-        return add_business_days(start, severity.due_days)
-    return start + timedelta(days=severity.due_days)
-
-
-def default_template(language: str = "en") -> Template | None:
-    templates = Template.objects.filter(language=language)
-    return templates.filter(is_default=True).first() or templates.first()
 
 
 def _validate_owner(owner: User, team_id: int) -> None:
@@ -204,13 +196,6 @@ def update_postmortem(
     return postmortem
 
 
-def publish_blockers(postmortem: Postmortem) -> list[str]:
-    """Why it cannot be published now (empty when it can)."""
-    if postmortem.status != Status.APPROVED:
-        return [_("Only an approved postmortem can be published.")]
-    return [reason for check in parts.publish_checks() for reason in check(postmortem)]
-
-
 @transaction.atomic
 def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str = "") -> Revision:
     """Freeze a revision, put it in the archive and announce it. Never without review."""
@@ -275,11 +260,3 @@ def note_export(
     ``actor`` None is an operator at the command line."""
     shown = f"revision {revision}" if revision else "current content"
     audit.record("postmortem.exported", actor=actor, target=postmortem, detail=f"{fmt}, {shown}")
-
-
-def sections_missing_content(postmortem: Postmortem) -> list[Section]:
-    return [
-        s
-        for s in postmortem.sections.all()
-        if s.required and s.kind == SectionKind.MARKDOWN and not s.body.strip()
-    ]

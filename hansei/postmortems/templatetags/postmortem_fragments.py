@@ -11,7 +11,7 @@ from hansei import access
 from hansei.incidents.models import Incident
 from hansei.incidents.policy import Requirement
 from hansei.postmortems.document.forms import StartPostmortemForm
-from hansei.postmortems.document.services import default_due_date, default_template
+from hansei.postmortems.document.queries import default_due_date, default_template
 
 register = template.Library()
 

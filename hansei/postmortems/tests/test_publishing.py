@@ -11,12 +11,8 @@ from hansei.conftest import FULL_CHECKLIST
 from hansei.core.errors import InvalidState
 from hansei.core.models import Job
 from hansei.postmortems.document.models import Postmortem, Revision, Section, Status
-from hansei.postmortems.document.services import (
-    publish_blockers,
-    publish_postmortem,
-    start_amendment,
-    update_section,
-)
+from hansei.postmortems.document.queries import publish_blockers
+from hansei.postmortems.document.services import publish_postmortem, start_amendment, update_section
 from hansei.reviews.services import approve_review, submit_for_review
 
 pytestmark = pytest.mark.django_db

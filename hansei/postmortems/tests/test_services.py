@@ -10,12 +10,8 @@ from django.utils import timezone
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
 from hansei.postmortems.document.models import MAX_SECTION_CHARS, Postmortem, Section, Status
-from hansei.postmortems.document.services import (
-    default_due_date,
-    sections_missing_content,
-    update_postmortem,
-    update_section,
-)
+from hansei.postmortems.document.queries import default_due_date, sections_missing_content
+from hansei.postmortems.document.services import update_postmortem, update_section
 from hansei.postmortems.template_library.models import Template
 from hansei.postmortems.timeline.models import TimelineEntry, TimelineKind
 from hansei.postmortems.timeline.services import (

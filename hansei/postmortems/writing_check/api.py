@@ -23,13 +23,19 @@ from hansei.lint import Finding, detect_language
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.writing_check import services as lint_services
 from hansei.postmortems.writing_check.models import LintDismissal
-from hansei.postmortems.writing_check.services import Utf16Offsets
+from hansei.postmortems.writing_check.queries import (
+    MAX_LINT_CHARS,
+    Utf16Offsets,
+    lint_postmortem_for,
+    lint_section_text,
+    ui_language,
+)
 
 router = Router(tags=["writing check"])
 
 
 class LintIn(Schema):
-    text: str = Field(description=f"At most {lint_services.MAX_LINT_CHARS:,} characters.")
+    text: str = Field(description=f"At most {MAX_LINT_CHARS:,} characters.")
     lang: str = Field("auto", description="The text's language: auto, en or ja.")
     postmortem: int | None = Field(
         None, description="Use this postmortem's team vocabulary, people and dismissals."
@@ -131,7 +137,7 @@ def finding_out(
 
 
 def _ui_lang(request: HttpRequest, actor: User) -> str:
-    return lint_services.ui_language(actor, getattr(request, "LANGUAGE_CODE", ""))
+    return ui_language(actor, getattr(request, "LANGUAGE_CODE", ""))
 
 
 def _lint_postmortem(request: HttpRequest, pk: int) -> Postmortem:
@@ -153,7 +159,7 @@ def lint_text(request: HttpRequest, payload: LintIn) -> dict[str, Any]:
         _lint_postmortem(request, payload.postmortem) if payload.postmortem is not None else None
     )
     ui_lang = _ui_lang(request, actor)
-    found = lint_services.lint_section_text(
+    found = lint_section_text(
         payload.text,
         postmortem=postmortem,
         section_key=payload.section,
@@ -176,9 +182,7 @@ def lint_text(request: HttpRequest, payload: LintIn) -> dict[str, Any]:
 )
 def postmortem_lint(request: HttpRequest, pk: int) -> dict[str, Any]:
     postmortem = _lint_postmortem(request, pk)
-    result = lint_services.lint_postmortem_for(
-        postmortem, ui_lang=_ui_lang(request, actor_of(request))
-    )
+    result = lint_postmortem_for(postmortem, ui_lang=_ui_lang(request, actor_of(request)))
     offsets = {key: Utf16Offsets(body) for key, body in result.bodies.items()}
     empty = Utf16Offsets("")
 

@@ -16,6 +16,7 @@ from hansei.lint import Finding, blame_rule_ids
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.writing_check import services
 from hansei.postmortems.writing_check.models import LintDismissal
+from hansei.postmortems.writing_check.queries import lint_postmortem_for, ui_language
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -75,13 +76,13 @@ class FindingRow:
 
 
 def _ui_lang(request: AuthedRequest) -> str:
-    return services.ui_language(request.user, getattr(request, "LANGUAGE_CODE", ""))
+    return ui_language(request.user, getattr(request, "LANGUAGE_CODE", ""))
 
 
 def _rows(
     request: AuthedRequest, postmortem: Postmortem, failed: tuple[str, str, str] | None
 ) -> tuple[list[FindingRow], list[FindingRow]]:
-    result = services.lint_postmortem_for(postmortem, ui_lang=_ui_lang(request))
+    result = lint_postmortem_for(postmortem, ui_lang=_ui_lang(request))
     order = {s.key: (s.position, s.title) for s in postmortem.sections.all()}
     fingerprint, reason, error = failed or ("", "", "")
 

@@ -12,11 +12,8 @@ from hansei.core.errors import InvalidState
 from hansei.core.models import Job
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.document.models import Postmortem, Section, Status
-from hansei.postmortems.document.services import (
-    publish_blockers,
-    publish_postmortem,
-    update_section,
-)
+from hansei.postmortems.document.queries import publish_blockers
+from hansei.postmortems.document.services import publish_postmortem, update_section
 from hansei.reviews.models import CHECKLIST_KEYS, Decision, Review, ReviewMeetingNote
 from hansei.reviews.services import (
     approve_review,

@@ -35,7 +35,8 @@ def publish(make_incident: Any, alice: Any, rita: Any) -> Callable[..., Any]:
         **incident: Any,
     ) -> Any:
         actor = actor or alice
-        from hansei.postmortems.document.services import create_postmortem, default_template
+        from hansei.postmortems.document.queries import default_template
+        from hansei.postmortems.document.services import create_postmortem
 
         created = make_incident(actor=actor, title=title, **incident)
         postmortem = create_postmortem(

@@ -11,12 +11,8 @@ from django.utils import timezone
 from hansei.conftest import FULL_CHECKLIST
 from hansei.postmortems.document.models import Postmortem
 from hansei.search.models import SearchDocument
-from hansei.search.services import (
-    index_postmortem,
-    reindex_all,
-    remove_postmortem,
-    search_postmortems,
-)
+from hansei.search.queries import search_postmortems
+from hansei.search.services import index_postmortem, reindex_all, remove_postmortem
 
 
 def titles(user: Any, query: str = "", **filters: Any) -> list[str]:

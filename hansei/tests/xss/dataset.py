@@ -50,7 +50,8 @@ from hansei.postmortems.document.services import (
 from hansei.postmortems.template_library.models import SectionKind, Template
 from hansei.postmortems.template_library.services import SectionSpec, save_template
 from hansei.postmortems.timeline.services import add_timeline_entry
-from hansei.postmortems.writing_check.services import dismiss_finding, lint_postmortem_for
+from hansei.postmortems.writing_check.queries import lint_postmortem_for
+from hansei.postmortems.writing_check.services import dismiss_finding
 from hansei.reviews.services import (
     approve_review,
     record_meeting_note,

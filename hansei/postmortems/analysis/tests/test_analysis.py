@@ -17,6 +17,7 @@ from hansei.postmortems.analysis.models import (
     PostmortemImpact,
     WhyChain,
 )
+from hansei.postmortems.analysis.queries import suggested_user_visible_minutes
 from hansei.postmortems.analysis.services import ImpactInput
 from hansei.postmortems.document.snapshot import build_snapshot, snapshot_to_markdown
 from hansei.postmortems.template_library.models import Template
@@ -122,7 +123,7 @@ def test_it_prefills_user_visible_minutes_from_the_incident(
     client.force_login(alice)
     html = client.get(_url("detail", postmortem.pk)).content.decode()
     assert 'name="user_visible_minutes" value="50"' in html
-    assert analysis.suggested_user_visible_minutes(postmortem) == 50
+    assert suggested_user_visible_minutes(postmortem) == 50
 
 
 def test_only_the_team_changes_impact_and_only_in_draft(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from hansei.core.errors import InvalidState
 from hansei.incidents.models import Incident
 from hansei.postmortems.analysis import services
+from hansei.postmortems.analysis.queries import suggested_user_visible_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_it_links_and_unlinks_a_related_incident(
     assert postmortem.timeline.filter(text__contains="Refunds API").exists()
     page = client.get(_url("detail", postmortem.pk)).content.decode()
     assert "Incidents (2)" in page and "Refunds API returned 500s" in page
-    assert services.suggested_user_visible_minutes(postmortem) == 70
+    assert suggested_user_visible_minutes(postmortem) == 70
 
     response = client.post(_url("incident_unlink", postmortem.pk, other.pk))
     assert response.status_code == 302

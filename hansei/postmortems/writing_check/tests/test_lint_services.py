@@ -12,6 +12,7 @@ from django.utils import timezone
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.lint import fingerprint
 from hansei.postmortems.analysis.services import ImpactInput, update_impact
+from hansei.postmortems.writing_check import queries as lint_queries
 from hansei.postmortems.writing_check import services as lint_services
 from hansei.postmortems.writing_check.models import LintDismissal
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _rules(postmortem: Any) -> set[str]:
-    return {f.rule_id for f in lint_services.lint_postmortem_for(postmortem, ui_lang="en").open}
+    return {f.rule_id for f in lint_queries.lint_postmortem_for(postmortem, ui_lang="en").open}
 
 
 def test_it_reads_action_items_impact_and_severity_from_the_rows(
@@ -27,7 +28,7 @@ def test_it_reads_action_items_impact_and_severity_from_the_rows(
 ) -> None:
     postmortem = make_postmortem()  # SEV2, 50 minutes of user-visible downtime
     postmortem.sections.filter(key="impact").update(body="Some customers saw errors.")
-    doc = lint_services.postmortem_input(postmortem)
+    doc = lint_queries.postmortem_input(postmortem)
     assert doc.severity_level == 2 and doc.user_visible is True
     assert doc.action_items_section_key == "action_items"
     assert {"impact-no-numbers", "action-items-missing"} <= _rules(postmortem)
@@ -38,7 +39,7 @@ def test_it_reads_action_items_impact_and_severity_from_the_rows(
         data=ActionItemInput(title="Improve monitoring", priority="P2"),
     )
     update_impact(actor=alice, postmortem=postmortem, data=ImpactInput(affected_count=1200))
-    doc = lint_services.postmortem_input(postmortem)
+    doc = lint_queries.postmortem_input(postmortem)
     [item] = doc.action_items
     assert (item.title, item.priority, item.owner, item.due) == (
         "Improve monitoring",
@@ -67,15 +68,15 @@ def test_it_reads_action_items_impact_and_severity_from_the_rows(
 def test_it_knows_the_team_and_the_owner_as_people(
     alice: Any, bob: Any, charlie: Any, make_postmortem: Any
 ) -> None:
-    people = lint_services.people_of(make_postmortem())
+    people = lint_queries.people_of(make_postmortem())
     assert {"Alice", "@alice", "Bob", "@bob"} <= set(people)
     assert "@charlie" not in people
 
 
 def test_it_converts_offsets_to_utf16() -> None:
-    utf16 = lint_services.Utf16Offsets("a😀b𝄞c")
+    utf16 = lint_queries.Utf16Offsets("a😀b𝄞c")
     assert [utf16(i) for i in range(6)] == [0, 1, 3, 4, 6, 7]
-    assert lint_services.Utf16Offsets("plain")(3) == 3
+    assert lint_queries.Utf16Offsets("plain")(3) == 3
 
 
 def test_it_refuses_to_restore_for_a_reader(alice: Any, rita: Any, make_postmortem: Any) -> None:

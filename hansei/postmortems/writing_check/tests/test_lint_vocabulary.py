@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from hansei.accounts.tests.test_api import ApiClient
 from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
-from hansei.postmortems.writing_check.services import vocabulary_for
+from hansei.postmortems.writing_check.queries import vocabulary_for
 
 pytestmark = pytest.mark.django_db
 
