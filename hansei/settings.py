@@ -137,6 +137,15 @@ TEMPLATES = [
             "builtins": ["django.templatetags.tz"],
         },
     },
+    # Plain text (e-mail subjects and text bodies): nothing is HTML-escaped, so a title
+    # "R&D <billing>" reads as written. Never used for HTML.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": sorted(BASE_DIR.glob("*/*/templates")),
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False, "builtins": ["django.templatetags.tz"]},
+    },
 ]
 
 

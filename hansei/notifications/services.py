@@ -33,8 +33,11 @@ def queue_email(
     if not recipients:
         return
     with translation.override(language):
-        subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
-        body = render_to_string(f"notifications/email/{template}.txt", context)
+        # Subject and text body are plain text: rendered without HTML escaping.
+        subject = render_to_string(
+            f"notifications/email/{template}_subject.txt", context, using="text"
+        )
+        body = render_to_string(f"notifications/email/{template}.txt", context, using="text")
         html = render_to_string(f"notifications/email/{template}.html", context)
     enqueue(
         "notifications.send_email",

@@ -72,6 +72,27 @@ def test_the_worker_delivers_the_announcement_over_smtp(
     assert job.last_error == ""
 
 
+def test_subjects_and_text_bodies_are_plain_text_and_html_is_escaped(
+    approved_postmortem, alice, announce_list, smtp_server
+):
+    """A title with & and < arrives as written in the subject and the text part, and
+    escaped (never as markup) in the HTML part."""
+    Job.objects.all().delete()
+    title = 'R&D billing <API> "retries"'
+    type(approved_postmortem).objects.filter(pk=approved_postmortem.pk).update(title=title)
+    approved_postmortem.refresh_from_db()
+    publish_postmortem(actor=alice, postmortem=approved_postmortem)
+    run_pending()
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == f"[Postmortem] {title}"
+    assert title in message_text(message)
+    [html] = [p for p in message.walk() if p.get_content_type() == "text/html"]
+    markup = html.get_payload(decode=True).decode()
+    assert "R&amp;D billing &lt;API&gt;" in markup
+    assert "<API>" not in markup
+
+
 def test_a_restricted_postmortem_is_announced_to_its_team_only(
     restricted_approved_postmortem, alice, bob, announce_list, smtp_server
 ):
