@@ -23,10 +23,14 @@ def tell_reviewer(event: Event) -> None:
     services.notify_review_requested(reviews=[Review.objects.get(pk=event.id_of("object_id"))])
 
 
-def tell_owner_of_requested_changes(event: Event) -> None:
-    review = Review.objects.get(pk=event.id_of("object_id"))
+def tell_owner_of_decision(event: Event) -> None:
+    review = Review.objects.select_related("postmortem__owner", "reviewer").get(
+        pk=event.id_of("object_id")
+    )
     if review.decision == Decision.CHANGES_REQUESTED:
         services.notify_changes_requested(review=review)
+    elif review.decision == Decision.APPROVED:
+        services.notify_approved(review=review)
 
 
 def tell_mentioned_and_participants(event: Event) -> None:
@@ -51,6 +55,6 @@ def register() -> None:
     listen = events.listen
     listen(POSTMORTEM_PUBLISHED, announce_publication, when=events.IN_TRANSACTION)
     listen(REVIEW_REQUESTED, tell_reviewer, when=events.IN_TRANSACTION)
-    listen(REVIEW_DECIDED, tell_owner_of_requested_changes, when=events.IN_TRANSACTION)
+    listen(REVIEW_DECIDED, tell_owner_of_decision, when=events.IN_TRANSACTION)
     listen(COMMENT_POSTED, tell_mentioned_and_participants, when=events.IN_TRANSACTION)
     listen(POSTMORTEM_DRAFTED_FOR_OWNER, tell_owner_of_intake_draft, when=events.IN_TRANSACTION)

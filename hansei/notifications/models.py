@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationKind(models.TextChoices):
     MENTION = "mention", _("Mention")
     COMMENT = "comment", _("Comment")
+    REVIEW_REQUESTED = "review_requested", _("Review requested")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    ASSIGNED = "assigned", _("Postmortem assigned")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -28,7 +32,7 @@ class Notification(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     postmortem = models.ForeignKey(
         "postmortems.Postmortem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

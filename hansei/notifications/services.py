@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hansei import access
 from hansei.accounts.models import User
@@ -63,9 +64,44 @@ def announce_publication(*, revision: Revision) -> None:
     )
 
 
+def _tell(
+    *,
+    recipient: User,
+    actor: User | None,
+    kind: NotificationKind,
+    postmortem: Postmortem,
+    text: str,
+    url: str,
+) -> Notification:
+    """An inbox entry for ``recipient``. ``text`` has %(who)s and %(title)s, filled in the
+    recipient's language with the title they may see."""
+    with translation.override(recipient.language or "en"):
+        title = Truncator(access.title_shown_to(recipient, postmortem)).chars(120)
+        who = actor.name if actor else _("Someone")
+        line = Truncator(_(text) % {"who": who, "title": title}).chars(300)
+    return Notification.objects.create(
+        recipient=recipient, actor=actor, kind=kind, postmortem=postmortem, text=line, url=url
+    )
+
+
+# The inbox lines of the review kinds (translated when sent, in the recipient's language).
+REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s”")
+CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
+APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
+ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
+
+
 def notify_review_requested(*, reviews: list[Review]) -> None:
     for review in reviews:
         url = reverse("reviews:review", args=[review.postmortem_id, review.pk])
+        _tell(
+            recipient=review.reviewer,
+            actor=review.requested_by,
+            kind=NotificationKind.REVIEW_REQUESTED,
+            postmortem=review.postmortem,
+            text=REVIEW_REQUESTED_TEXT,
+            url=url,
+        )
         queue_email(
             to=[review.reviewer.email],
             template="review_requested",
@@ -76,6 +112,14 @@ def notify_review_requested(*, reviews: list[Review]) -> None:
 
 def notify_changes_requested(*, review: Review) -> None:
     postmortem = review.postmortem
+    _tell(
+        recipient=postmortem.owner,
+        actor=review.reviewer,
+        kind=NotificationKind.CHANGES_REQUESTED,
+        postmortem=postmortem,
+        text=CHANGES_REQUESTED_TEXT,
+        url=reverse("postmortems:detail", args=[postmortem.pk]) + "#changes-requested",
+    )
     queue_email(
         to=[postmortem.owner.email],
         template="changes_requested",
@@ -88,9 +132,32 @@ def notify_changes_requested(*, review: Review) -> None:
     )
 
 
+def notify_approved(*, review: Review) -> None:
+    """Tell the owner (in the inbox) that a reviewer approved their postmortem."""
+    postmortem = review.postmortem
+    if review.reviewer_id == postmortem.owner_id:
+        return
+    _tell(
+        recipient=postmortem.owner,
+        actor=review.reviewer,
+        kind=NotificationKind.APPROVED,
+        postmortem=postmortem,
+        text=APPROVED_TEXT,
+        url=reverse("reviews:review", args=[postmortem.pk, review.pk]),
+    )
+
+
 def notify_postmortem_owner(*, postmortem: Postmortem, reasons: list[str]) -> None:
     """Tell the owner of a draft an intake webhook created that it is theirs to write."""
     owner = postmortem.owner
+    _tell(
+        recipient=owner,
+        actor=None,
+        kind=NotificationKind.ASSIGNED,
+        postmortem=postmortem,
+        text=ASSIGNED_TEXT,
+        url=reverse("postmortems:detail", args=[postmortem.pk]),
+    )
     queue_email(
         to=[owner.email],
         template="postmortem_assigned",

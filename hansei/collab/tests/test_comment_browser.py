@@ -63,7 +63,7 @@ def test_a_teammate_discusses_the_postmortem_and_the_mentioned_person_sees_it(
     expect(page.locator("#new-comment-body")).to_have_value("")
     [saved] = CommentThread.objects.all()
     assert saved.section_key == "" and saved.created_by == bob
-    assert Notification.objects.get().recipient == alice
+    assert Notification.objects.get(kind="mention").recipient == alice
     if os.environ.get("HANSEI_SCREENSHOTS"):
         panel.screenshot(path=f"{os.environ['HANSEI_SCREENSHOTS']}/comment-panel.png")
 

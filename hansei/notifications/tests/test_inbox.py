@@ -94,3 +94,47 @@ def test_it_asks_strangers_to_sign_in(client: Any) -> None:
     response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client.post(reverse("notifications:read_all")).status_code == 302
+
+
+def test_review_requests_and_decisions_reach_the_inbox(
+    client: Any, alice: Any, rita: Any, make_postmortem: Any
+) -> None:
+    """A reviewer's inbox shows the review waiting for her; the owner's shows the changes
+    she requested and, after the next round, her approval. Each links where to act."""
+    from hansei.conftest import FULL_CHECKLIST
+    from hansei.notifications.models import NotificationKind
+    from hansei.reviews.services import approve_review, request_changes, submit_for_review
+
+    postmortem = make_postmortem(title="R&D billing stalled")
+    [review] = submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
+    [asked] = Notification.objects.filter(recipient=rita)
+    assert asked.kind == NotificationKind.REVIEW_REQUESTED
+    assert asked.text == f"{alice.name} asked you to review “R&D billing stalled”"
+    assert asked.url == reverse("reviews:review", args=[postmortem.pk, review.pk])
+
+    request_changes(actor=rita, review=review, comment="Add numbers.", checklist={})
+    [changes] = Notification.objects.filter(recipient=alice)
+    assert changes.kind == NotificationKind.CHANGES_REQUESTED
+    assert changes.text == f"{rita.name} requested changes on “R&D billing stalled”"
+
+    [second] = submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
+    approve_review(actor=rita, review=second, checklist=FULL_CHECKLIST, comment="")
+    approved = Notification.objects.filter(recipient=alice, kind=NotificationKind.APPROVED)
+    assert [n.text for n in approved] == [f"{rita.name} approved “R&D billing stalled”"]
+
+    client.force_login(rita)
+    html = client.get(reverse("notifications:inbox")).content.decode()
+    assert "asked you to review" in html and "R&amp;D billing stalled" in html
+
+
+def test_an_inbox_line_is_in_its_reader_s_language(
+    alice: Any, rita: Any, make_postmortem: Any
+) -> None:
+    from hansei.reviews.services import submit_for_review
+
+    rita.language = "ja"
+    rita.save(update_fields=["language"])
+    submit_for_review(actor=alice, postmortem=make_postmortem(title="決済障害"), reviewers=[rita])
+
+    [asked] = Notification.objects.filter(recipient=rita)
+    assert asked.text == f"{alice.name} さんから「決済障害」のレビューを依頼されました"

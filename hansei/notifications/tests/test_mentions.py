@@ -117,7 +117,7 @@ def test_readers_of_a_published_postmortem_are_told_but_not_about_a_drafted_amen
 ) -> None:
     postmortem = published_postmortem
     start_comment_thread(actor=alice, postmortem=postmortem, body="@charlie does Search do this?")
-    assert Notification.objects.get().recipient == charlie
+    assert Notification.objects.get(kind="mention").recipient == charlie
 
     start_amendment(actor=alice, postmortem=postmortem)
     update_section(
