@@ -158,7 +158,9 @@ def test_it_adds_and_removes_contributing_factors_grouped_by_category(
     assert html.index("Capacity") < html.index("Pool of 20") < html.index("Other")
     factor = ContributingFactor.objects.get(description="Pool of 20")
     assert factor.category == capacity and factor.created_by == bob
-    response = client.post(_url("factor_delete", postmortem.pk, factor.pk), **HX)
+    remove = _url("factor_delete", postmortem.pk, factor.pk)
+    assert f'hx-post="{remove}"' in html  # each factor has its remove button while editing
+    response = client.post(remove, **HX)
     assert response.status_code == 200
     assert list(postmortem.contributing_factors.values_list("description", flat=True)) == [
         "A holiday weekend"
