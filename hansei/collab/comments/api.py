@@ -15,6 +15,7 @@ from hansei.accounts.schemas import UserOut
 from hansei.collab.comments import services
 from hansei.collab.comments.anchors import AnchorRange, locate_threads
 from hansei.collab.comments.models import Comment, CommentThread
+from hansei.collab.comments.queries import mentioned_but_not_told
 from hansei.core.markdown import render_markdown
 
 router = Router(tags=["comments"])
@@ -26,6 +27,13 @@ class CommentOut(Schema):
     body: str
     body_html: str = Field(description="The body rendered from Markdown, sanitized.")
     mentions: list[str] = Field(description="Usernames of the people told about it.")
+    not_told: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Only in the answer to posting it: usernames it mentions of people who may not "
+            "read the postmortem, so were not told (empty elsewhere)."
+        ),
+    )
     created_at: datetime
 
 
@@ -143,7 +151,11 @@ def create_thread(request: HttpRequest, pk: int, payload: ThreadIn) -> Any:
     actor = actor_of(request)
     postmortem = access.get_postmortem_for_user(actor, pk)
     thread = services.start_comment_thread(actor=actor, postmortem=postmortem, **payload.dict())
-    return Status(201, _fresh(thread))
+    answer = _fresh(thread)
+    first = thread.comments.order_by("id").first()
+    if first is not None:
+        answer["comments"][0]["not_told"] = mentioned_but_not_told(first)
+    return Status(201, answer)
 
 
 @router.post(
@@ -155,7 +167,7 @@ def reply(request: HttpRequest, pk: int, thread_id: int, payload: ReplyIn) -> An
     actor = actor_of(request)
     thread = access.get_comment_thread_for_user(actor, pk, thread_id)
     comment = services.reply_to_comment_thread(actor=actor, thread=thread, body=payload.body)
-    return Status(201, _comment_out(comment))
+    return Status(201, {**_comment_out(comment), "not_told": mentioned_but_not_told(comment)})
 
 
 @router.post(

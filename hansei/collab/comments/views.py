@@ -11,16 +11,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hansei import access
 from hansei.collab.comments import services
 from hansei.collab.comments.anchors import AnchorRange, locate_threads
 from hansei.collab.comments.models import MAX_COMMENT_CHARS, Comment, CommentThread, ThreadStatus
+from hansei.collab.comments.queries import mentioned_but_not_told
 from hansei.core import htmx
 from hansei.core.http import AuthedRequest, is_htmx
 from hansei.postmortems.document.models import Postmortem
@@ -83,6 +86,15 @@ def _thread_views(request: AuthedRequest, postmortem: Postmortem, show: str) -> 
     return sorted(views, key=position)
 
 
+def not_told_text(usernames: list[str]) -> str:
+    names = ", ".join(f"@{name}" for name in usernames)
+    return ngettext(
+        "%(names)s was not told: they cannot read this postmortem.",
+        "%(names)s were not told: they cannot read this postmortem.",
+        len(usernames),
+    ) % {"names": names}
+
+
 def comment_panel_context(
     request: AuthedRequest,
     postmortem: Postmortem,
@@ -91,6 +103,7 @@ def comment_panel_context(
     new_errors: dict[str, list[str]] | None = None,
     reply: tuple[int, str, list[str]] | None = None,
     error: str = "",
+    not_told: list[str] | None = None,
 ) -> dict[str, Any]:
     """What ``collab/comments/_comment_panel.html`` shows, under the one key ``comment_panel``.
 
@@ -120,6 +133,7 @@ def comment_panel_context(
                 for m in errors.get(name, [])
             ],
             "error": error,
+            "not_told": not_told_text(not_told) if not_told else "",
             "max_chars": MAX_COMMENT_CHARS,
         }
     }
@@ -133,17 +147,23 @@ def _answer(
     postmortem: Postmortem,
     outcome: htmx.Outcome,
     thread: CommentThread | None,
+    *,
+    posted: Comment | None = None,
     **refused: Any,
 ) -> HttpResponse:
     """The panel (htmx); else back to the thread on the page, or, after a refusal, the
-    comments page with what was written and why it was refused (``refused``)."""
+    comments page with what was written and why it was refused (``refused``). ``posted``:
+    the comment just written, whose writer hears at once of anyone it mentions in vain."""
     back = reverse("postmortems:detail", args=[postmortem.pk])
+    not_told = mentioned_but_not_told(posted) if outcome.ok and posted else []
+    if not_told and not is_htmx(request):
+        messages.warning(request, not_told_text(not_told))
     return htmx.answer(
         request,
         outcome,
         fragment=PANEL,
         context=lambda: comment_panel_context(
-            request, postmortem, **({} if outcome.ok else refused)
+            request, postmortem, **({"not_told": not_told} if outcome.ok else refused)
         ),
         back=f"{back}#thread-{thread.pk}" if thread else back,
         page=lambda context, status: render(
@@ -169,8 +189,15 @@ def new_thread(request: AuthedRequest, pk: int) -> HttpResponse:
     outcome = htmx.attempt(
         lambda: services.start_comment_thread(actor=request.user, postmortem=postmortem, **values)
     )
+    thread = outcome.result
     return _answer(
-        request, postmortem, outcome, outcome.result, new_values=values, new_errors=outcome.errors
+        request,
+        postmortem,
+        outcome,
+        thread,
+        posted=thread.comments.order_by("id").first() if thread else None,
+        new_values=values,
+        new_errors=outcome.errors,
     )
 
 
@@ -182,8 +209,15 @@ def reply(request: AuthedRequest, pk: int, thread_id: int) -> HttpResponse:
     outcome = htmx.attempt(
         lambda: services.reply_to_comment_thread(actor=request.user, thread=thread, body=body)
     )
-    messages = [message for errors in outcome.errors.values() for message in errors]
-    return _answer(request, thread.postmortem, outcome, thread, reply=(thread.pk, body, messages))
+    errors = [message for messages in outcome.errors.values() for message in messages]
+    return _answer(
+        request,
+        thread.postmortem,
+        outcome,
+        thread,
+        posted=outcome.result,
+        reply=(thread.pk, body, errors),
+    )
 
 
 def _change_status(request: AuthedRequest, pk: int, thread_id: int, resolve: bool) -> HttpResponse:

@@ -164,3 +164,19 @@ def test_the_openapi_document_lists_the_comment_endpoints(client: Any) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/postmortems/{pk}/comments" in paths
     assert "/api/v1/postmortems/{pk}/comments/{thread_id}/replies" in paths
+
+
+def test_the_answer_to_posting_names_who_was_not_told(
+    alice: Any, bob: Any, charlie: Any, draft: Any
+) -> None:
+    api = ApiClient(alice)
+    thread = api.post(f"/postmortems/{draft.pk}/comments", {"body": "@charlie @bob look"}).json()
+    [first] = thread["comments"]
+    assert first["mentions"] == ["bob"] and first["not_told"] == ["charlie"]
+
+    reply = api.post(
+        f"/postmortems/{draft.pk}/comments/{thread['id']}/replies", {"body": "@charlie?"}
+    ).json()
+    assert reply["not_told"] == ["charlie"]
+    listed = api.get(f"/postmortems/{draft.pk}/comments").json()
+    assert all(c["not_told"] == [] for t in listed for c in t["comments"])

@@ -3,6 +3,7 @@ text), replies, resolving, orphans, who sees what, and bad input."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -319,3 +320,27 @@ def test_every_change_tells_open_pages_to_refresh_the_panel(
 
     message = {"type": "postmortem.changed", "parts": ["comments"]}
     assert sent == [(f"collab.events.{draft.pk}", message)] * 4
+
+
+def test_a_mention_of_someone_who_cannot_read_tells_the_writer_at_once(
+    client: Any, alice: Any, bob: Any, charlie: Any, draft: Any
+) -> None:
+    """Charlie (another team) cannot read Payments' draft: he is not told, and Alice hears
+    so in the panel (htmx) or as a message (a plain post), never silently. Bob is told.
+    A name that is nobody's ("@here") is not a mistake and is not reported."""
+    client.force_login(alice)
+    body = {"body": "@charlie @bob @here can you check?"}
+
+    panel = client.post(_url("new_thread", draft), body, **HTMX).content.decode()
+
+    notice = re.search(r'<p class="callout callout-warning[^"]*" role="status">(.*?)</p>', panel)
+    assert notice and notice.group(1) == "@charlie was not told: they cannot read this postmortem."
+    assert [n.recipient for n in Notification.objects.all()] == [bob]
+
+    thread = CommentThread.objects.get()
+    page = client.post(_url("reply", draft, thread.pk), {"body": "@charlie again"}, follow=True)
+    assert "@charlie was not told: they cannot read this postmortem." in page.content.decode()
+    assert not Notification.objects.filter(recipient=charlie).exists()
+
+    told = client.post(_url("reply", draft, thread.pk), {"body": "@bob ok"}, **HTMX)
+    assert "not told" not in told.content.decode()
