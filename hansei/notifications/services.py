@@ -80,7 +80,13 @@ def _tell(
         who = actor.name if actor else _("Someone")
         line = Truncator(_(text) % {"who": who, "title": title}).chars(300)
     return Notification.objects.create(
-        recipient=recipient, actor=actor, kind=kind, postmortem=postmortem, text=line, url=url
+        recipient=recipient,
+        actor=actor,
+        kind=kind,
+        postmortem=postmortem,
+        text=line,
+        url=url,
+        created_at=timezone.now(),  # the moment of the change (the demo replays its history)
     )
 
 
