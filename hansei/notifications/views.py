@@ -1,4 +1,4 @@
-"""The inbox: what people were told about (mentions, replies), still readable to them."""
+"""The inbox: what people were told about, still readable to them, grouped by postmortem."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hansei import access
 from hansei.core.http import AuthedRequest
 from hansei.notifications import services
+from hansei.notifications.queries import by_postmortem
 
 PAGE_SIZE = 50
 
@@ -18,9 +19,15 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def inbox(request: AuthedRequest) -> HttpResponse:
-    notifications = access.notifications_visible_to(request.user).select_related("actor")
+    notifications = access.notifications_visible_to(request.user).select_related(
+        "actor", "postmortem"
+    )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "unread": notifications.unread().count()}
+    context = {
+        "page": page,
+        "groups": by_postmortem(request.user, list(page)),
+        "unread": notifications.unread().count(),
+    }
     return render(request, "notifications/inbox.html", context)
 
 

@@ -138,3 +138,22 @@ def test_an_inbox_line_is_in_its_reader_s_language(
 
     [asked] = Notification.objects.filter(recipient=rita)
     assert asked.text == f"{alice.name} さんから「決済障害」のレビューを依頼されました"
+
+
+def test_the_inbox_groups_by_postmortem_newest_first(
+    client: Any, alice: Any, bob: Any, make_postmortem: Any
+) -> None:
+    older = make_postmortem(title="Checkout API returned 500s")
+    newer = make_postmortem(title="Search index went stale")
+    start_comment_thread(actor=alice, postmortem=older, body="@bob first")
+    start_comment_thread(actor=alice, postmortem=newer, body="@bob second")
+    start_comment_thread(actor=alice, postmortem=older, body="@bob third")
+    client.force_login(bob)
+
+    html = client.get(reverse("notifications:inbox")).content.decode()
+
+    headings = [html.index(f'href="/postmortems/{pm.pk}/">') for pm in (older, newer)]
+    assert headings[0] < headings[1]  # the group with the newest entry comes first
+    first_group = html[headings[0] : headings[1]]
+    assert first_group.count('class="notification is-unread"') == 2
+    assert '<span class="badge badge-open">2</span>' in first_group
