@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
     ASSIGNED = "assigned", _("Postmortem assigned")
+    PUBLISHED = "published", _("Published")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -46,6 +46,15 @@ def queue_email(
     )
 
 
+# The inbox lines (translated when sent, in the recipient's language).
+REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s”")
+CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
+APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
+ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
+PUBLISHED_TEXT = gettext_noop("%(who)s published “%(title)s”")
+AMENDED_TEXT = gettext_noop("%(who)s published an amendment of “%(title)s”")
+
+
 def announce_publication(*, revision: Revision) -> None:
     postmortem = revision.postmortem
     summary = postmortem.sections.filter(key__in=["summary", "gaiyou"]).first()
@@ -62,6 +71,25 @@ def announce_publication(*, revision: Revision) -> None:
         context=context,
         language=postmortem.language,
     )
+    tell_team_of_publication(revision=revision)
+
+
+def tell_team_of_publication(*, revision: Revision) -> None:
+    """The team's inbox hears of its postmortem's publication (or amendment): every active
+    member who may read it, except whoever published it."""
+    postmortem = revision.postmortem
+    text = PUBLISHED_TEXT if revision.number == 1 else AMENDED_TEXT
+    members = User.objects.filter(memberships__team=postmortem.team, is_active=True).distinct()
+    for member in members.exclude(pk=revision.published_by_id or 0):
+        if access.can_view_postmortem(member, postmortem):
+            _tell(
+                recipient=member,
+                actor=revision.published_by,
+                kind=NotificationKind.PUBLISHED,
+                postmortem=postmortem,
+                text=text,
+                url=reverse("postmortems:detail", args=[postmortem.pk]),
+            )
 
 
 def _tell(
@@ -88,13 +116,6 @@ def _tell(
         url=url,
         created_at=timezone.now(),  # the moment of the change (the demo replays its history)
     )
-
-
-# The inbox lines of the review kinds (translated when sent, in the recipient's language).
-REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s”")
-CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
-APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
-ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
 
 
 def notify_review_requested(*, reviews: list[Review]) -> None:

@@ -80,13 +80,17 @@ def test_listeners_above_do_the_work_lower_layers_no_longer_call(
     start_comment_thread(actor=alice, postmortem=approved_postmortem, body="@bob have a look")
 
     # Search indexed the publication; the review request and the announcement were queued
-    # as e-mails, and Bob's mention reached his inbox, in the same transactions as the changes.
+    # as e-mails, and the publication and Bob's mention reached his inbox, in the same
+    # transactions as the changes.
     assert SearchDocument.objects.filter(postmortem=approved_postmortem).exists()
     mails = [job.payload for job in Job.objects.filter(kind="notifications.send_email")]
     assert [m["to"] for m in mails if "review" in m["subject"].lower()] == [[rita.email]]
     assert ["all-engineering@example.com"] in [m["to"] for m in mails]
 
-    assert Notification.objects.filter(recipient=bob).count() == 1
+    assert sorted(n.kind for n in Notification.objects.filter(recipient=bob)) == [
+        "mention",
+        "published",
+    ]
 
 
 def test_a_draft_timeline_follows_its_incident_through_events(

@@ -157,3 +157,29 @@ def test_the_inbox_groups_by_postmortem_newest_first(
     first_group = html[headings[0] : headings[1]]
     assert first_group.count('class="notification is-unread"') == 2
     assert '<span class="badge badge-open">2</span>' in first_group
+
+
+def test_the_team_hears_of_its_publication_and_its_amendments(
+    alice: Any, bob: Any, charlie: Any, rita: Any, approved_postmortem: Any
+) -> None:
+    """Bob (the team) is told; Alice (who published) is not; Charlie (another team) and
+    Rita (a reviewer outside the team) are not."""
+    from hansei.conftest import FULL_CHECKLIST
+    from hansei.notifications.models import NotificationKind
+    from hansei.postmortems.document.services import publish_postmortem, start_amendment
+    from hansei.reviews.services import approve_review, submit_for_review
+
+    publish_postmortem(actor=alice, postmortem=approved_postmortem)
+    published = Notification.objects.filter(kind=NotificationKind.PUBLISHED)
+    assert [(n.recipient, n.text) for n in published] == [
+        (bob, f"{alice.name} published “{approved_postmortem.title}”")
+    ]
+
+    start_amendment(actor=alice, postmortem=approved_postmortem)
+    [review] = submit_for_review(actor=alice, postmortem=approved_postmortem, reviewers=[rita])
+    approve_review(actor=rita, review=review, checklist=FULL_CHECKLIST)
+    publish_postmortem(actor=alice, postmortem=approved_postmortem, change_note="Numbers.")
+    latest = published.filter(recipient=bob).first()
+    assert latest is not None
+    assert latest.text == f"{alice.name} published an amendment of “{approved_postmortem.title}”"
+    assert not published.exclude(recipient=bob).exists()
