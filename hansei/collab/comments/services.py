@@ -5,11 +5,8 @@ commits, and the people mentioned or taking part are told."""
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,38 +21,18 @@ from hansei.collab.comments.models import (
     CommentThread,
     ThreadStatus,
 )
+from hansei.collab.comments.queries import MAX_MENTIONS, mentioned_people
 from hansei.core import events
 from hansei.core.errors import InvalidState
 from hansei.postmortems.document.live_text import load_doc
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.template_library.models import SectionKind
 
-# "@name" not preceded by a name character (so "alice@example.com" mentions nobody).
-MENTION = re.compile(r"(?<![\w.@+-])@([\w.+-]+)")
-MAX_MENTIONS = 20
-
-
-def mentioned_usernames(body: str) -> list[str]:
-    """The names written as ``@name`` in ``body``, in order, each once; a name followed by
-    punctuation ("@bob.") is also tried without it."""
-    names: list[str] = []
-    for match in MENTION.finditer(body):
-        for name in (match.group(1), match.group(1).rstrip(".+-")):
-            if name and name.lower() not in (n.lower() for n in names):
-                names.append(name)
-    return names[: MAX_MENTIONS * 2]
-
 
 def _mentioned_readers(body: str, thread: CommentThread, actor: User) -> list[User]:
     """The active people ``body`` mentions who may read ``thread``: nobody else is told,
     so a mention never reveals a postmortem."""
-    names = mentioned_usernames(body)
-    if not names:
-        return []
-    wanted = Q()
-    for name in names:
-        wanted |= Q(username__iexact=name)
-    people = User.objects.filter(wanted, is_active=True).exclude(pk=actor.pk)
+    people = mentioned_people(body).exclude(pk=actor.pk)
     return [u for u in people[:MAX_MENTIONS] if access.can_view_comment_thread(u, thread)]
 
 

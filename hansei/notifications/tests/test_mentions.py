@@ -11,11 +11,8 @@ from django.urls import reverse
 
 from hansei.accounts.models import Membership, User
 from hansei.collab.comments.models import Comment, CommentThread
-from hansei.collab.comments.services import (
-    mentioned_usernames,
-    reply_to_comment_thread,
-    start_comment_thread,
-)
+from hansei.collab.comments.queries import mentioned_usernames
+from hansei.collab.comments.services import reply_to_comment_thread, start_comment_thread
 from hansei.conftest import message_text
 from hansei.core.jobs import run_pending
 from hansei.core.models import Job
