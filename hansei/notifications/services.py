@@ -4,6 +4,7 @@ change that rolls back sends nothing, and the worker delivers them after commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -50,6 +51,8 @@ def queue_email(
 REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s”")
 CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
 APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
+MENTION_TEXT = gettext_noop("%(who)s mentioned you on “%(title)s”")
+REPLY_TEXT = gettext_noop("%(who)s replied on “%(title)s”")
 ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
 PUBLISHED_TEXT = gettext_noop("%(who)s published “%(title)s”")
 AMENDED_TEXT = gettext_noop("%(who)s published an amendment of “%(title)s”")
@@ -100,9 +103,10 @@ def _tell(
     postmortem: Postmortem,
     text: str,
     url: str,
+    at: datetime | None = None,
 ) -> Notification:
     """An inbox entry for ``recipient``. ``text`` has %(who)s and %(title)s, filled in the
-    recipient's language with the title they may see."""
+    recipient's language with the title they may see. ``at``: when it happened (now)."""
     with translation.override(recipient.language or "en"):
         title = Truncator(access.title_shown_to(recipient, postmortem)).chars(120)
         who = actor.name if actor else _("Someone")
@@ -114,7 +118,7 @@ def _tell(
         postmortem=postmortem,
         text=line,
         url=url,
-        created_at=timezone.now(),  # the moment of the change (the demo replays its history)
+        created_at=at or timezone.now(),  # now: the demo replays its history on a clock
     )
 
 
@@ -199,28 +203,16 @@ def notify_postmortem_owner(*, postmortem: Postmortem, reasons: list[str]) -> No
     )
 
 
-def _notification_text(kind: str, actor_name: str, title: str) -> str:
-    title = Truncator(title).chars(120)
-    if kind == NotificationKind.MENTION:
-        text = _("%(who)s mentioned you on “%(title)s”") % {"who": actor_name, "title": title}
-    else:
-        text = _("%(who)s replied on “%(title)s”") % {"who": actor_name, "title": title}
-    return Truncator(text).chars(300)
-
-
-def _notify(*, recipient: User, comment: Comment, kind: str) -> Notification:
-    postmortem = comment.thread.postmortem
-    actor_name = comment.author.name if comment.author else _("Someone")
-    with translation.override(recipient.language or "en"):
-        text = _notification_text(kind, actor_name, access.title_shown_to(recipient, postmortem))
-    return Notification.objects.create(
+def _notify(*, recipient: User, comment: Comment, kind: NotificationKind) -> Notification:
+    text = MENTION_TEXT if kind == NotificationKind.MENTION else REPLY_TEXT
+    return _tell(
         recipient=recipient,
         actor=comment.author,
         kind=kind,
-        postmortem=postmortem,
+        postmortem=comment.thread.postmortem,
         text=text,
         url=thread_url(comment),
-        created_at=comment.created_at,
+        at=comment.created_at,
     )
 
 
