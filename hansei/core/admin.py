@@ -3,6 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from hansei.core import audit
 from hansei.core.models import Job
@@ -29,6 +33,23 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "created_at", "attempts", "finished_at", "failed", "last_error"]
     list_filter = ["kind", "failed"]
     readonly_fields = [f.name for f in Job._meta.fields]
+    actions = ["retry"]
+
+    @admin.action(description=gettext_lazy("Try the failed jobs again"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        """After fixing what made them fail (an SMTP password, a webhook address): the jobs
+        run again from their first attempt, keeping their keys (sent once, still)."""
+        count = queryset.filter(failed=True).update(
+            failed=False,
+            finished_at=None,
+            claimed_at=None,
+            claimed_by="",
+            attempts=0,
+            run_after=timezone.now(),
+        )
+        self.message_user(
+            request, ngettext("%d job queued again.", "%d jobs queued again.", count) % count
+        )
 
     def has_add_permission(self, request: object) -> bool:
         return False

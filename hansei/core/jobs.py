@@ -47,11 +47,49 @@ class PermanentJobError(Exception):
     """Raised by a handler when retrying cannot help (bad payload, unknown recipient...)."""
 
 
-def enqueue(kind: str, payload: dict[str, Any], *, delay: timedelta | None = None) -> Job:
+def enqueue(
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    delay: timedelta | None = None,
+    key: str | None = None,
+    max_attempts: int | None = None,
+) -> Job | None:
+    """Queue one job; None if ``key`` names a job already queued (or done)."""
+    queued = enqueue_many(kind, [(key, payload)], delay=delay, max_attempts=max_attempts)
+    return queued[0] if queued else None
+
+
+def enqueue_many(
+    kind: str,
+    jobs: list[tuple[str | None, dict[str, Any]]],
+    *,
+    delay: timedelta | None = None,
+    max_attempts: int | None = None,
+) -> list[Job]:
+    """Queue ``(key, payload)`` jobs of one kind in one insert; those whose key is already
+    queued (or done) are left out. The new jobs (those without a key first)."""
     if kind not in HANDLERS:
         raise ValueError(f"Unknown job kind: {kind}")
+    keys = [key for key, _payload in jobs if key is not None]
+    if len(set(keys)) != len(keys):
+        raise ValueError("two jobs with the same key")
+    taken = set(Job.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
     run_after = timezone.now() + (delay or timedelta(0))
-    return Job.objects.create(kind=kind, payload=payload, run_after=run_after)
+    attempts = {"max_attempts": max_attempts} if max_attempts else {}
+    keyless = [Job(kind=kind, payload=p, run_after=run_after, **attempts) for k, p in jobs if not k]
+    keyed = [
+        Job(kind=kind, key=k, payload=p, run_after=run_after, **attempts)
+        for k, p in jobs
+        if k and k not in taken
+    ]
+    queued = Job.objects.bulk_create(keyless)
+    if keyed:
+        # A key queued by a concurrent transaction since the read above: its insert waits for
+        # that transaction and is then skipped, never doubled.
+        Job.objects.bulk_create(keyed, ignore_conflicts=True)
+        queued += Job.objects.filter(key__in=[job.key for job in keyed]).order_by("pk")
+    return queued
 
 
 def _worker_name() -> str:

@@ -18,9 +18,12 @@ class Job(models.Model):
     """A unit of background work. Workers claim a row with a conditional UPDATE.
 
     ``kind`` names a handler in ``hansei.core.jobs.HANDLERS``; ``payload`` is its JSON input.
+    ``key``, when set, makes the job idempotent: a second job with the same key is never
+    queued (the same message to the same person on the same channel is sent once).
     """
 
     kind = models.CharField(max_length=100)
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     payload = models.JSONField(default=dict)
     run_after = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -231,3 +231,40 @@ def test_run_job_counts_the_attempt():
     run_job(claim_next("w"))
 
     assert Job.objects.get(pk=job.pk).attempts == 1
+
+
+def test_it_queues_a_keyed_job_once():
+    first = enqueue("test.record", {"n": 1}, key="published:1:alice:email")
+    again = enqueue("test.record", {"n": 2}, key="published:1:alice:email")
+
+    assert first is not None and again is None
+    assert run_pending() == 1
+    assert CALLS == [{"n": 1}]
+    # Done is still taken: the same message is not sent again later.
+    assert enqueue("test.record", {"n": 3}, key="published:1:alice:email") is None
+
+
+def test_it_queues_many_in_one_insert_leaving_out_the_keys_already_taken(
+    django_assert_max_num_queries: Any,
+):
+    enqueue("test.record", {"n": 0}, key="k0")
+    batch: list[tuple[str | None, dict[str, Any]]] = [(f"k{n}", {"n": n}) for n in range(50)]
+    with django_assert_max_num_queries(4):
+        queued = jobs.enqueue_many("test.record", [*batch, (None, {"n": "free"})])
+
+    assert len(queued) == 50
+    assert Job.objects.filter(kind="test.record").count() == 51
+    assert sorted(job.payload["n"] for job in queued if job.key) == list(range(1, 50))
+
+
+def test_it_refuses_two_jobs_with_one_key_in_a_batch():
+    with pytest.raises(ValueError):
+        jobs.enqueue_many("test.record", [("same", {}), ("same", {})])
+
+    assert Job.objects.count() == 0
+
+
+def test_a_job_may_ask_for_more_attempts():
+    job = enqueue("test.failing", {}, max_attempts=20)
+
+    assert job is not None and job.max_attempts == 20
