@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from hansei.access.base import can_write_for_team, get_or_404, is_member, is_signed_in
-from hansei.accounts.models import User
+from hansei.accounts.models import Role, User
 from hansei.postmortems.document.models import Postmortem, PostmortemQuerySet, Revision
 from hansei.reviews.models import Review
 
@@ -40,6 +40,39 @@ def get_postmortem_for_user(user: User, pk: int | str) -> Postmortem:
 
 def can_view_postmortem(user: User, postmortem: Postmortem) -> bool:
     return postmortems_visible_to(user).filter(pk=postmortem.pk).exists()
+
+
+def readers_of_postmortem(postmortem: Postmortem) -> QuerySet[User]:
+    """The active people who may read ``postmortem``: the table-level form of
+    ``can_view_postmortem``, for telling many people at once."""
+    people = User.objects.filter(is_active=True)
+    if postmortem.published_at is not None and not postmortem.restricted:
+        return people
+    reviewers = Review.objects.filter(postmortem=postmortem).values("reviewer_id")
+    return people.filter(
+        Q(role=Role.ADMIN)
+        | Q(is_superuser=True)
+        | Q(memberships__team=postmortem.team_id)
+        | Q(pk__in=reviewers)
+    ).distinct()
+
+
+def live_content_readers(postmortem: Postmortem) -> QuerySet[User]:
+    """Of the readers of ``postmortem``, those who read its live content (the table-level
+    form of ``can_read_live_content``): while an amendment is drafted, its writers and
+    reviewers; everyone else reads the latest published revision."""
+    readers = readers_of_postmortem(postmortem)
+    if not postmortem.is_amendment:
+        return readers
+    reviewers = Review.objects.filter(postmortem=postmortem).values("reviewer_id")
+    team_writers = Q(memberships__team=postmortem.team_id, role__in=[Role.ADMIN, Role.MEMBER])
+    return readers.filter(
+        Q(role=Role.ADMIN)
+        | Q(is_superuser=True)
+        | Q(pk=postmortem.owner_id)
+        | Q(pk__in=reviewers)
+        | team_writers
+    ).distinct()
 
 
 def can_edit_postmortem(user: User, postmortem: Postmortem) -> bool:

@@ -12,7 +12,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # Job kinds and the dotted path of the function that runs them: f(payload) -> None.
 HANDLERS: dict[str, str] = {
     "notifications.send_email": "hansei.notifications.jobs.send_email",
+    "notifications.email": "hansei.notifications.emails.send_notification_email",
 }
 
 
@@ -62,7 +63,7 @@ def enqueue(
 
 def enqueue_many(
     kind: str,
-    jobs: list[tuple[str | None, dict[str, Any]]],
+    jobs: Sequence[tuple[str | None, dict[str, Any]]],
     *,
     delay: timedelta | None = None,
     max_attempts: int | None = None,

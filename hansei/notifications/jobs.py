@@ -8,7 +8,9 @@ from hansei.core.jobs import PermanentJobError
 
 
 def send_email(payload: dict[str, Any]) -> None:
-    """Deliver one queued email through Django's configured backend (SMTP in production)."""
+    """Deliver one e-mail queued whole (subject, bodies, addresses) by an earlier version of
+    Hansei, through Django's configured backend. New messages are ``notifications.email``
+    jobs, written when sent (``hansei.notifications.emails``)."""
     try:
         to, subject, body = payload["to"], payload["subject"], payload["body"]
     except KeyError as exc:

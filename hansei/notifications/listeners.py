@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from hansei.accounts.models import User
 from hansei.collab.comments.events import COMMENT_POSTED
 from hansei.collab.comments.models import Comment
 from hansei.core import events
 from hansei.core.events import Event
-from hansei.incidents.models import Incident
-from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications import services
 from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.postmortems.events import POSTMORTEM_DRAFTED_FOR_OWNER, POSTMORTEM_PUBLISHED
-from hansei.reviews.events import REVIEW_DECIDED, REVIEW_REQUESTED
+from hansei.reviews.events import POSTMORTEM_SUBMITTED, REVIEW_DECIDED, REVIEW_REQUESTED
 from hansei.reviews.models import Decision, Review
 
 
@@ -27,10 +26,15 @@ def tell_owner_of_decision(event: Event) -> None:
     review = Review.objects.select_related("postmortem__owner", "reviewer").get(
         pk=event.id_of("object_id")
     )
-    if review.decision == Decision.CHANGES_REQUESTED:
-        services.notify_changes_requested(review=review)
-    elif review.decision == Decision.APPROVED:
-        services.notify_approved(review=review)
+    if review.decision in (Decision.CHANGES_REQUESTED, Decision.APPROVED):
+        services.notify_decision(review=review)
+
+
+def tell_followers_of_submission(event: Event) -> None:
+    services.announce_submission(
+        postmortem=Postmortem.objects.select_related("team").get(pk=event.id_of("postmortem_id")),
+        actor=User.objects.filter(pk=event.actor_id).first() if event.actor_id else None,
+    )
 
 
 def tell_mentioned_and_participants(event: Event) -> None:
@@ -41,10 +45,8 @@ def tell_mentioned_and_participants(event: Event) -> None:
 
 
 def tell_owner_of_intake_draft(event: Event) -> None:
-    requirement = postmortem_requirement(Incident.objects.get(pk=event.id_of("incident_id")))
     services.notify_postmortem_owner(
-        postmortem=Postmortem.objects.get(pk=event.id_of("postmortem_id")),
-        reasons=[reason.text for reason in requirement.reasons],
+        postmortem=Postmortem.objects.select_related("owner").get(pk=event.id_of("postmortem_id"))
     )
 
 
@@ -54,6 +56,7 @@ def register() -> None:
     # a crash after commit loses no message. The worker sends e-mail after commit.
     listen = events.listen
     listen(POSTMORTEM_PUBLISHED, announce_publication, when=events.IN_TRANSACTION)
+    listen(POSTMORTEM_SUBMITTED, tell_followers_of_submission, when=events.IN_TRANSACTION)
     listen(REVIEW_REQUESTED, tell_reviewer, when=events.IN_TRANSACTION)
     listen(REVIEW_DECIDED, tell_owner_of_decision, when=events.IN_TRANSACTION)
     listen(COMMENT_POSTED, tell_mentioned_and_participants, when=events.IN_TRANSACTION)

@@ -1,21 +1,32 @@
-"""The in-app inbox. E-mail goes out as background jobs (hansei.core.models.Job)."""
+"""What people are told, how they want to hear it, and what they follow.
+
+The in-app inbox is ``Notification``; every other channel (e-mail, chat, webhooks) is a job in
+the durable queue (``hansei.core.models.Job``) with an idempotency key, so a message waits
+through an outage and is never queued twice for the same person and channel."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class NotificationKind(models.TextChoices):
-    MENTION = "mention", _("Mention")
-    COMMENT = "comment", _("Comment")
-    REVIEW_REQUESTED = "review_requested", _("Review requested")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    APPROVED = "approved", _("Approved")
-    ASSIGNED = "assigned", _("Postmortem assigned")
-    PUBLISHED = "published", _("Published")
+    MENTION = "mention", _("Mentions of you")
+    COMMENT = "comment", _("Replies in your threads")
+    REVIEW_REQUESTED = "review_requested", _("Reviews asked of you")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested on yours")
+    APPROVED = "approved", _("Approvals of yours")
+    ASSIGNED = "assigned", _("Postmortems given to you")
+    SUBMITTED = "submitted", _("Submitted for review")
+    PUBLISHED = "published", _("Published and amended")
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", _("Inbox")
+    EMAIL = "email", _("Email")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -25,7 +36,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 class Notification(models.Model):
     """Something for one person to look at. ``postmortem`` lets the inbox re-check that the
-    recipient may still read what the notification points at before showing it."""
+    recipient may still read what the notification points at before showing it. ``key``
+    names the message and its recipient: the same one is never put in an inbox twice."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -38,7 +50,9 @@ class Notification(models.Model):
         "postmortems.Postmortem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     text = models.CharField(max_length=300)
+    reason = models.CharField(max_length=200, blank=True)
     url = models.CharField(max_length=500)
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -50,3 +64,90 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Preference(models.Model):
+    """A person's choice for one kind of message on one channel; without a row, the kind's
+    default holds (``hansei.notifications.kinds``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    enabled = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="one_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.channel}: {self.enabled}"
+
+
+class SubscriptionQuerySet(models.QuerySet["Subscription"]):
+    def of(self, user_id: int) -> SubscriptionQuerySet:
+        return self.filter(user_id=user_id).select_related(
+            "postmortem", "team", "service", "severity"
+        )
+
+
+class Subscription(models.Model):
+    """A person follows one thing: a postmortem, a team, a service or a severity. Followers
+    hear when a matching postmortem is submitted, published or amended (if they may read it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    postmortem = models.ForeignKey(
+        "postmortems.Postmortem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "incidents.Service", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    severity = models.ForeignKey(
+        "incidents.Severity", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    TARGETS = ("postmortem", "team", "service", "severity")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="subscription_follows_one_thing",
+                condition=(
+                    Q(postmortem__isnull=False, team=None, service=None, severity=None)
+                    | Q(postmortem=None, team__isnull=False, service=None, severity=None)
+                    | Q(postmortem=None, team=None, service__isnull=False, severity=None)
+                    | Q(postmortem=None, team=None, service=None, severity__isnull=False)
+                ),
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["user", target],
+                    condition=Q(**{f"{target}__isnull": False}),
+                    name=f"follow_{target}_once",
+                )
+                for target in ("postmortem", "team", "service", "severity")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.target_kind} {self.target}"
+
+    @property
+    def target_kind(self) -> str:
+        return next(name for name in self.TARGETS if getattr(self, f"{name}_id"))
+
+    @property
+    def target(self) -> models.Model:
+        target: models.Model = getattr(self, self.target_kind)
+        return target

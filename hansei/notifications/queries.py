@@ -1,5 +1,5 @@
-"""Read-only questions for notifications: who hears of a publication or of a comment,
-and where a thread is."""
+"""Read-only questions for notifications: who hears of a publication or of a comment, who
+follows what, what people chose, and where a thread is."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from django.db.models import Q
 from django.urls import reverse
 
 from hansei import access
-from hansei.accounts.models import User
-from hansei.incidents.models import PostmortemPolicy
-from hansei.notifications.models import Notification
+from hansei.accounts.models import Team, User
+from hansei.incidents.models import PostmortemPolicy, Service
+from hansei.notifications.kinds import SPECS, KindSpec, default_channels
+from hansei.notifications.models import Channel, Notification, Preference, Subscription
+from hansei.notifications.reasons import Reason
 from hansei.postmortems.document.models import Postmortem
 
 if TYPE_CHECKING:
@@ -20,11 +22,63 @@ if TYPE_CHECKING:
 
 
 def announcement_recipients(postmortem: Postmortem) -> list[str]:
-    """The distribution list; a restricted postmortem is announced to its team only."""
+    """The distribution lists; a restricted postmortem is announced to its team only, person
+    by person, never to a list."""
     if postmortem.restricted:
-        members = postmortem.team.memberships.filter(user__is_active=True)
-        return [m.user.email for m in members.select_related("user")]
+        return []
     return PostmortemPolicy.current().recipients()
+
+
+def team_members(team: Team) -> list[User]:
+    return list(User.objects.filter(memberships__team=team, is_active=True).distinct())
+
+
+def followers_of(postmortem: Postmortem) -> list[tuple[User, Reason]]:
+    """Who follows ``postmortem``, its team, one of its incidents' services or severities,
+    each with the reason, most particular first. A restricted postmortem reaches only the
+    followers of the postmortem itself and the members of its team (never announced outside
+    it). Whether each may read it is checked when they are told."""
+    incidents = postmortem.incidents.all()
+    matches = (
+        Q(postmortem=postmortem)
+        | Q(team=postmortem.team_id)
+        | Q(service__in=Service.objects.filter(incidents__in=incidents).values("pk"))
+        | Q(severity__in=incidents.values("severity_id"))
+    )
+    found = Subscription.objects.filter(matches, user__is_active=True).select_related(
+        "user", "team", "service", "severity"
+    )
+    if postmortem.restricted:
+        members = postmortem.team.memberships.values("user_id")
+        found = found.filter(Q(postmortem=postmortem) | Q(user__in=members))
+    order = {name: n for n, name in enumerate(Subscription.TARGETS)}
+    ranked = sorted(found, key=lambda s: (order[s.target_kind], s.pk))
+    return [(s.user, _reason(s)) for s in ranked]
+
+
+def _reason(subscription: Subscription) -> Reason:
+    kind = subscription.target_kind
+    name = "" if kind == "postmortem" else str(getattr(subscription.target, "name", ""))
+    return Reason(kind, name, subscription.pk)
+
+
+def subscriptions_of(user: User) -> list[Subscription]:
+    return list(Subscription.objects.of(user.pk))
+
+
+def preference_grid(user: User) -> list[tuple[KindSpec, list[tuple[str, str, bool]]]]:
+    """Every kind with each channel (value, label) and whether ``user`` gets it there (their
+    choices over the defaults)."""
+    chosen = {key: default_channels(key) for key in SPECS}
+    for kind, channel, enabled in Preference.objects.filter(user=user).values_list(
+        "kind", "channel", "enabled"
+    ):
+        if kind in chosen:
+            (chosen[kind].add if enabled else chosen[kind].discard)(channel)
+    return [
+        (spec, [(value, str(label), value in chosen[key]) for value, label in Channel.choices])
+        for key, spec in SPECS.items()
+    ]
 
 
 # --- comments: the in-app inbox, and e-mail for mentions ------------------------------------

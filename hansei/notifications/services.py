@@ -1,260 +1,232 @@
-"""Who hears about what. Messages are queued as jobs inside the caller's transaction, so a
-change that rolls back sends nothing, and the worker delivers them after commit."""
+"""Who hears about what, and the choices people make about it: preferences, what they
+follow, unsubscribing, marking read. Every message goes through ``dispatch.send`` inside the
+caller's transaction, so a change that rolls back tells nobody and the worker delivers the
+rest after commit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.text import Truncator
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils import timezone
 
 from hansei import access
-from hansei.accounts.models import User
-from hansei.core.http import absolute_url
-from hansei.core.jobs import enqueue
-from hansei.notifications.models import Notification, NotificationKind
+from hansei.accounts.models import Team, User
+from hansei.collab.comments.models import Comment
+from hansei.core.jobs import enqueue_many
+from hansei.incidents.models import Service, Severity
+from hansei.notifications import kinds, reasons
+from hansei.notifications.dispatch import DELIVERY_ATTEMPTS, EMAIL_JOB, Message, send
+from hansei.notifications.models import (
+    Channel,
+    Notification,
+    NotificationKind,
+    Preference,
+    Subscription,
+)
+from hansei.notifications.queries import (
+    announcement_recipients,
+    followers_of,
+    team_members,
+    thread_participants,
+    thread_url,
+)
+from hansei.notifications.reasons import Reason
+from hansei.notifications.unsubscribe import Stop
 from hansei.postmortems.document.models import Postmortem, Revision
-from hansei.reviews.models import Review
-
-if TYPE_CHECKING:
-    from hansei.collab.comments.models import Comment
-from hansei.notifications.queries import announcement_recipients, thread_participants, thread_url
+from hansei.reviews.models import Decision, Review
 
 
-def queue_email(
-    *, to: Iterable[str], template: str, context: dict[str, Any], language: str = "en"
-) -> None:
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return
-    with translation.override(language):
-        # Subject and text body are plain text: rendered without HTML escaping.
-        subject = render_to_string(
-            f"notifications/email/{template}_subject.txt", context, using="text"
-        )
-        body = render_to_string(f"notifications/email/{template}.txt", context, using="text")
-        html = render_to_string(f"notifications/email/{template}.html", context)
-    enqueue(
-        "notifications.send_email",
-        {"to": recipients, "subject": " ".join(subject.split()), "body": body, "html": html},
-    )
-
-
-# The inbox lines (translated when sent, in the recipient's language).
-REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s”")
-CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
-APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
-MENTION_TEXT = gettext_noop("%(who)s mentioned you on “%(title)s”")
-REPLY_TEXT = gettext_noop("%(who)s replied on “%(title)s”")
-ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
-PUBLISHED_TEXT = gettext_noop("%(who)s published “%(title)s”")
-AMENDED_TEXT = gettext_noop("%(who)s published an amendment of “%(title)s”")
+def _page(postmortem: Postmortem) -> str:
+    return reverse("postmortems:detail", args=[postmortem.pk])
 
 
 def announce_publication(*, revision: Revision) -> None:
+    """A publication (or amendment) reaches the team, the followers (as they choose) and,
+    unless restricted, the announcement lists."""
     postmortem = revision.postmortem
-    summary = postmortem.sections.filter(key__in=["summary", "gaiyou"]).first()
-    context = {
-        "postmortem": postmortem,
-        "revision": revision,
-        "summary": summary.body if summary else "",
-        "url": absolute_url(reverse("postmortems:detail", args=[postmortem.pk])),
-        "incidents": list(postmortem.incidents.select_related("severity")),
-    }
-    queue_email(
-        to=announcement_recipients(postmortem),
-        template="published",
-        context=context,
-        language=postmortem.language,
-    )
-    tell_team_of_publication(revision=revision)
-
-
-def tell_team_of_publication(*, revision: Revision) -> None:
-    """The team's inbox hears of its postmortem's publication (or amendment): every active
-    member who may read it, except whoever published it."""
-    postmortem = revision.postmortem
-    text = PUBLISHED_TEXT if revision.number == 1 else AMENDED_TEXT
-    members = User.objects.filter(memberships__team=postmortem.team, is_active=True).distinct()
-    for member in members.exclude(pk=revision.published_by_id or 0):
-        if access.can_view_postmortem(member, postmortem):
-            _tell(
-                recipient=member,
-                actor=revision.published_by,
-                kind=NotificationKind.PUBLISHED,
-                postmortem=postmortem,
-                text=text,
-                url=reverse("postmortems:detail", args=[postmortem.pk]),
-            )
-
-
-def _tell(
-    *,
-    recipient: User,
-    actor: User | None,
-    kind: NotificationKind,
-    postmortem: Postmortem,
-    text: str,
-    url: str,
-    at: datetime | None = None,
-) -> Notification:
-    """An inbox entry for ``recipient``. ``text`` has %(who)s and %(title)s, filled in the
-    recipient's language with the title they may see. ``at``: when it happened (now)."""
-    with translation.override(recipient.language or "en"):
-        title = Truncator(access.title_shown_to(recipient, postmortem)).chars(120)
-        who = actor.name if actor else _("Someone")
-        line = Truncator(_(text) % {"who": who, "title": title}).chars(300)
-    return Notification.objects.create(
-        recipient=recipient,
-        actor=actor,
-        kind=kind,
+    message = Message(
+        kind=NotificationKind.PUBLISHED,
         postmortem=postmortem,
-        text=line,
-        url=url,
-        created_at=at or timezone.now(),  # now: the demo replays its history on a clock
+        actor=revision.published_by,
+        key=f"revision:{revision.pk}",
+        text=kinds.PUBLISHED_TEXT if revision.number == 1 else kinds.AMENDED_TEXT,
+        url=_page(postmortem),
+        email="published",
+        ids={"revision": revision.pk},
     )
+    member = Reason("member", postmortem.team.name)
+    followers = followers_of(postmortem)
+    told = send(
+        message,
+        [
+            *[(user, reason) for user, reason in followers if reason.code == "postmortem"],
+            *[(user, member) for user in team_members(postmortem.team)],
+            *followers,
+        ],
+    )
+    personal = {user.email.casefold() for user in told if user.email}
+    lists = [a for a in announcement_recipients(postmortem) if a.casefold() not in personal]
+    enqueue_many(
+        EMAIL_JOB,
+        [
+            (
+                f"{message.key}:list:{address}",
+                {
+                    "template": "published",
+                    "address": address,
+                    "postmortem": postmortem.pk,
+                    "actor": revision.published_by_id,
+                    "ids": message.ids,
+                    "url": message.url,
+                    "key": f"{message.key}:list:{address}",
+                },
+            )
+            for address in lists
+        ],
+        max_attempts=DELIVERY_ATTEMPTS,
+    )
+
+
+def announce_submission(*, postmortem: Postmortem, actor: User | None) -> None:
+    """Followers hear that a postmortem they follow went to review (if they may read it)."""
+    latest = postmortem.reviews.order_by("-pk").values_list("pk", flat=True).first()
+    message = Message(
+        kind=NotificationKind.SUBMITTED,
+        postmortem=postmortem,
+        actor=actor,
+        key=f"submission:{postmortem.pk}:{latest}",
+        text=kinds.SUBMITTED_TEXT,
+        url=_page(postmortem),
+        email="submitted",
+    )
+    send(message, followers_of(postmortem))
 
 
 def notify_review_requested(*, reviews: list[Review]) -> None:
     for review in reviews:
-        url = reverse("reviews:review", args=[review.postmortem_id, review.pk])
-        _tell(
-            recipient=review.reviewer,
-            actor=review.requested_by,
+        message = Message(
             kind=NotificationKind.REVIEW_REQUESTED,
             postmortem=review.postmortem,
-            text=REVIEW_REQUESTED_TEXT,
-            url=url,
+            actor=review.requested_by,
+            key=f"review:{review.pk}",
+            text=kinds.REVIEW_REQUESTED_TEXT,
+            url=reverse("reviews:review", args=[review.postmortem_id, review.pk]),
+            email="review_requested",
+            ids={"review": review.pk},
         )
-        queue_email(
-            to=[review.reviewer.email],
-            template="review_requested",
-            context={"review": review, "postmortem": review.postmortem, "url": absolute_url(url)},
-            language=review.reviewer.language or "en",
-        )
+        send(message, [(review.reviewer, reasons.ASKED)])
 
 
-def notify_changes_requested(*, review: Review) -> None:
+def notify_decision(*, review: Review) -> None:
+    """Tell the owner that a reviewer approved their postmortem or asked for changes."""
     postmortem = review.postmortem
-    _tell(
-        recipient=postmortem.owner,
-        actor=review.reviewer,
-        kind=NotificationKind.CHANGES_REQUESTED,
+    changes = review.decision == Decision.CHANGES_REQUESTED
+    anchor = "#changes-requested" if changes else ""
+    message = Message(
+        kind=NotificationKind.CHANGES_REQUESTED if changes else NotificationKind.APPROVED,
         postmortem=postmortem,
-        text=CHANGES_REQUESTED_TEXT,
-        url=reverse("postmortems:detail", args=[postmortem.pk]) + "#changes-requested",
-    )
-    queue_email(
-        to=[postmortem.owner.email],
-        template="changes_requested",
-        context={
-            "review": review,
-            "postmortem": postmortem,
-            "url": absolute_url(reverse("postmortems:detail", args=[postmortem.pk])),
-        },
-        language=postmortem.owner.language or "en",
-    )
-
-
-def notify_approved(*, review: Review) -> None:
-    """Tell the owner (in the inbox) that a reviewer approved their postmortem."""
-    postmortem = review.postmortem
-    if review.reviewer_id == postmortem.owner_id:
-        return
-    _tell(
-        recipient=postmortem.owner,
         actor=review.reviewer,
-        kind=NotificationKind.APPROVED,
-        postmortem=postmortem,
-        text=APPROVED_TEXT,
-        url=reverse("reviews:review", args=[postmortem.pk, review.pk]),
+        key=f"decision:{review.pk}:{review.decided_at.timestamp() if review.decided_at else 0}",
+        text=kinds.CHANGES_REQUESTED_TEXT if changes else kinds.APPROVED_TEXT,
+        url=_page(postmortem) + anchor,
+        email="changes_requested" if changes else "approved",
+        ids={"review": review.pk},
     )
+    send(message, [(postmortem.owner, reasons.OWNER)])
 
 
-def notify_postmortem_owner(*, postmortem: Postmortem, reasons: list[str]) -> None:
+def notify_postmortem_owner(*, postmortem: Postmortem) -> None:
     """Tell the owner of a draft an intake webhook created that it is theirs to write."""
-    owner = postmortem.owner
-    _tell(
-        recipient=owner,
-        actor=None,
+    message = Message(
         kind=NotificationKind.ASSIGNED,
         postmortem=postmortem,
-        text=ASSIGNED_TEXT,
-        url=reverse("postmortems:detail", args=[postmortem.pk]),
+        actor=None,
+        key=f"assigned:{postmortem.pk}:{postmortem.owner_id}",
+        text=kinds.ASSIGNED_TEXT,
+        url=_page(postmortem),
+        email="postmortem_assigned",
     )
-    queue_email(
-        to=[owner.email],
-        template="postmortem_assigned",
-        context={
-            "postmortem": postmortem,
-            "incidents": list(postmortem.incidents.select_related("severity")),
-            "reasons": reasons,
-            "owner": owner,
-            "url": absolute_url(reverse("postmortems:detail", args=[postmortem.pk])),
-        },
-        language=owner.language or "en",
-    )
-
-
-def _notify(*, recipient: User, comment: Comment, kind: NotificationKind) -> Notification:
-    text = MENTION_TEXT if kind == NotificationKind.MENTION else REPLY_TEXT
-    return _tell(
-        recipient=recipient,
-        actor=comment.author,
-        kind=kind,
-        postmortem=comment.thread.postmortem,
-        text=text,
-        url=thread_url(comment),
-        at=comment.created_at,
-    )
+    send(message, [(postmortem.owner, reasons.OWNER)])
 
 
 def notify_comment(*, comment: Comment, mentioned: Iterable[User]) -> None:
-    """Tell the people ``comment`` mentions (in the inbox and by e-mail, in their language)
-    and the thread's other participants (in the inbox). Never its author, never anyone who
-    may not read the thread."""
+    """Tell the people ``comment`` mentions (by e-mail too, as they choose) and the thread's
+    other participants. Never its author, never anyone who may not read the thread."""
     thread = comment.thread
-    told: set[int] = {comment.author_id} if comment.author_id else set()
-    for user in mentioned:
-        if (
-            user.pk in told
-            or not user.is_active
-            or not access.can_view_comment_thread(user, thread)
-        ):
-            continue
-        told.add(user.pk)
-        _notify(recipient=user, comment=comment, kind=NotificationKind.MENTION)
-        _email_mention(recipient=user, comment=comment)
-    for user in thread_participants(comment):
-        if user.pk in told or not access.can_view_comment_thread(user, thread):
-            continue
-        told.add(user.pk)
-        _notify(recipient=user, comment=comment, kind=NotificationKind.COMMENT)
 
+    def message(kind: NotificationKind, text: str, email: str = "") -> Message:
+        return Message(
+            kind=kind,
+            postmortem=thread.postmortem,
+            actor=comment.author,
+            key=f"comment:{comment.pk}",
+            text=text,
+            url=thread_url(comment),
+            email=email,
+            ids={"comment": comment.pk},
+            at=comment.created_at,
+        )
 
-def _email_mention(*, recipient: User, comment: Comment) -> None:
-    postmortem = comment.thread.postmortem
-    queue_email(
-        to=[recipient.email],
-        template="mention",
-        context={
-            "comment": comment,
-            "thread": comment.thread,
-            "postmortem": postmortem,
-            "title": access.title_shown_to(recipient, postmortem),
-            "who": comment.author.name if comment.author else "",
-            "recipient": recipient,
-            "url": absolute_url(thread_url(comment)),
-        },
-        language=recipient.language or "en",
+    readable = [user for user in mentioned if access.can_view_comment_thread(user, thread)]
+    told = send(
+        message(NotificationKind.MENTION, kinds.MENTION_TEXT, "mention"),
+        [(user, reasons.MENTIONED) for user in readable],
     )
+    told_ids = {user.pk for user in told}
+    participants = [
+        user
+        for user in thread_participants(comment)
+        if user.pk not in told_ids and access.can_view_comment_thread(user, thread)
+    ]
+    send(
+        message(NotificationKind.COMMENT, kinds.REPLY_TEXT),
+        [(user, reasons.PARTICIPANT) for user in participants],
+    )
+
+
+# --- what people choose ------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_preferences(*, actor: User, choices: dict[tuple[str, str], bool]) -> None:
+    """Record ``actor``'s choice for each (kind, channel) given; the others keep theirs."""
+    for (kind, channel), enabled in choices.items():
+        if kind not in kinds.SPECS or channel not in Channel.values:
+            raise ValueError(f"no such kind or channel: {kind} {channel}")
+        Preference.objects.update_or_create(
+            user=actor, kind=kind, channel=channel, defaults={"enabled": bool(enabled)}
+        )
+
+
+def follow(
+    *, actor: User, target: Postmortem | Team | Service | Severity
+) -> tuple[Subscription, bool]:
+    """``actor`` follows ``target`` (following it again changes nothing); True if new."""
+    access.require(access.is_signed_in(actor))
+    if isinstance(target, Postmortem):
+        access.require(access.can_view_postmortem(actor, target))
+    field = {Postmortem: "postmortem", Team: "team", Service: "service", Severity: "severity"}
+    lookup: dict[str, Any] = {field[type(target)]: target}
+    with transaction.atomic():
+        return Subscription.objects.get_or_create(user=actor, **lookup)
+
+
+def unfollow(*, actor: User, subscription: Subscription) -> None:
+    access.require(subscription.user_id == actor.pk)
+    subscription.delete()
+
+
+@transaction.atomic
+def unsubscribe_by_link(*, stop: Stop) -> None:
+    """What a signed unsubscribe link stops: its subscription, or that kind of e-mail."""
+    if stop.subscription is not None:
+        stop.subscription.delete()
+    elif stop.kind:
+        set_preferences(actor=stop.user, choices={(stop.kind, Channel.EMAIL): False})
 
 
 def mark_notification_read(*, actor: User, notification: Notification) -> Notification:

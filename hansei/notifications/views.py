@@ -1,17 +1,23 @@
-"""The inbox: what people were told about, still readable to them, grouped by postmortem."""
+"""The inbox, notification settings (what reaches you where, what you follow), following a
+postmortem, and the signed one-click unsubscribe link of every e-mail."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hansei import access
 from hansei.core.http import AuthedRequest
-from hansei.notifications import services
-from hansei.notifications.queries import by_postmortem
+from hansei.notifications import services, unsubscribe
+from hansei.notifications.forms import FollowForm, choices_from
+from hansei.notifications.models import Channel, Subscription
+from hansei.notifications.queries import by_postmortem, preference_grid, subscriptions_of
 
 PAGE_SIZE = 50
 
@@ -44,3 +50,71 @@ def mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: AuthedRequest) -> HttpResponse:
     services.mark_all_notifications_read(actor=request.user)
     return redirect("notifications:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.set_preferences(actor=request.user, choices=choices_from(request.POST))
+        messages.success(request, _("Notification settings saved."))
+        return redirect("notifications:settings")
+    return _settings(request, FollowForm())
+
+
+def _settings(request: AuthedRequest, follow_form: FollowForm, status: int = 200) -> HttpResponse:
+    context = {
+        "grid": preference_grid(request.user),
+        "channels": Channel.choices,
+        "subscriptions": subscriptions_of(request.user),
+        "follow_form": follow_form,
+    }
+    return render(request, "notifications/settings.html", context, status=status)
+
+
+@login_required
+@require_POST
+def follow(request: AuthedRequest) -> HttpResponse:
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        return _settings(request, form, status=400)
+    target = form.cleaned_data["target"]
+    services.follow(actor=request.user, target=target)
+    messages.success(request, _("You follow %(name)s now.") % {"name": target})
+    return redirect("notifications:settings")
+
+
+@login_required
+@require_POST
+def follow_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    services.follow(actor=request.user, target=postmortem)
+    messages.success(request, _("You follow this postmortem now."))
+    return redirect("postmortems:detail", pk=postmortem.pk)
+
+
+@login_required
+@require_POST
+def unfollow(request: AuthedRequest, pk: int) -> HttpResponse:
+    subscription = get_object_or_404(Subscription.objects.of(request.user.pk), pk=pk)
+    postmortem_id = subscription.postmortem_id
+    services.unfollow(actor=request.user, subscription=subscription)
+    messages.success(request, _("You no longer follow it."))
+    if postmortem_id and request.POST.get("back") == "postmortem":
+        return redirect("postmortems:detail", pk=postmortem_id)
+    return redirect("notifications:settings")
+
+
+@csrf_exempt  # the signed link is the authority; mail clients POST it without a session
+@require_http_methods(["GET", "POST"])
+def unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link stops and asks to confirm (link scanners only GET); POST
+    stops it, from the page's button or a mail client's one-click (RFC 8058)."""
+    try:
+        stop = unsubscribe.read(token)
+    except unsubscribe.BadLink:
+        return render(request, "notifications/unsubscribe.html", {"bad": True}, status=400)
+    done = request.method == "POST"
+    if done:
+        services.unsubscribe_by_link(stop=stop)
+    return render(request, "notifications/unsubscribe.html", {"stop": stop, "done": done})

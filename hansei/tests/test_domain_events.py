@@ -83,9 +83,9 @@ def test_listeners_above_do_the_work_lower_layers_no_longer_call(
     # as e-mails, and the publication and Bob's mention reached his inbox, in the same
     # transactions as the changes.
     assert SearchDocument.objects.filter(postmortem=approved_postmortem).exists()
-    mails = [job.payload for job in Job.objects.filter(kind="notifications.send_email")]
-    assert [m["to"] for m in mails if "review" in m["subject"].lower()] == [[rita.email]]
-    assert ["all-engineering@example.com"] in [m["to"] for m in mails]
+    mails = [job.payload for job in Job.objects.filter(kind="notifications.email")]
+    assert [m["recipient"] for m in mails if m["template"] == "review_requested"] == [rita.pk]
+    assert "all-engineering@example.com" in [m.get("address") for m in mails]
 
     assert sorted(n.kind for n in Notification.objects.filter(recipient=bob)) == [
         "mention",

@@ -31,6 +31,7 @@ from hansei.accounts.models import Team
 from hansei.collab.tests.servers import HanseiServer
 from hansei.core.models import Job
 from hansei.incidents.models import Service
+from hansei.notifications.emails import compose
 from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.history.models import Version
@@ -323,13 +324,17 @@ def _emails(visits: Visits) -> None:
     """Each queued e-mail's HTML part, opened as a mail client would: no policy at all."""
     page = visits.page("alice")
     kinds: dict[str, int] = defaultdict(int)
-    for job in Job.objects.filter(kind="notifications.send_email").order_by("pk"):
-        kind = _email_kind(str(job.payload["subject"]))
+    for job in Job.objects.filter(kind="notifications.email").order_by("pk"):
+        message = compose(job.payload)
+        if message is None:
+            continue
+        kind = _email_kind(str(message.subject))
         kinds[kind] += 1
         label = f"e-mail {job.pk} ({kind})"
         visits.watch.at(page, label)
         page.goto("about:blank")
-        page.set_content(str(job.payload["html"]))
+        [(html, _mime)] = message.alternatives
+        page.set_content(str(html))
         visits.watch.settle(page)
         visits.check(page, label, (26,))
     for kind in ("published", "amended", "mention", "changes requested", "review requested"):

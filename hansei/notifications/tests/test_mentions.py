@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _mention_jobs() -> list[Job]:
-    return [job for job in Job.objects.all() if "mentioned you" in job.payload["subject"]]
+    return list(Job.objects.filter(kind="notifications.email", payload__template="mention"))
 
 
 def test_a_mention_notifies_in_the_inbox_and_by_email(

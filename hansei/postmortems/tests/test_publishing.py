@@ -105,11 +105,11 @@ def test_publishing_queues_the_announcement(approved_postmortem, alice, settings
 
     publish_postmortem(actor=alice, postmortem=approved_postmortem)
 
-    job = Job.objects.get(payload__subject="[Postmortem] Checkout API returned 500s")
-    assert job.kind == "notifications.send_email"
+    job = Job.objects.get(payload__address="engineering@example.com")
+    assert job.kind == "notifications.email"
     assert job.finished_at is None
-    assert job.payload["to"] == ["engineering@example.com"]
-    assert f"/postmortems/{approved_postmortem.pk}/" in job.payload["body"]
+    assert job.payload["template"] == "published"
+    assert job.payload["url"] == f"/postmortems/{approved_postmortem.pk}/"
 
 
 @pytest.mark.parametrize("who", ["rita", "charlie"])

@@ -54,7 +54,10 @@ def test_it_submits_a_draft_for_review(make_postmortem, alice, rita):
     assert [r.reviewer for r in reviews] == [rita]
     review = Review.objects.get()
     assert (review.round, review.decision, review.requested_by) == (1, Decision.PENDING, alice)
-    assert Job.objects.filter(payload__to=["rita@example.com"]).count() == 1
+    assert (
+        Job.objects.filter(payload__recipient=rita.pk, payload__template="review_requested").count()
+        == 1
+    )
 
 
 def test_it_refuses_a_submission_without_a_reviewer(make_postmortem, alice):
@@ -241,7 +244,9 @@ def test_requesting_changes_sends_it_back_to_draft(in_review, rita, alice):
     assert stored.decision == Decision.CHANGES_REQUESTED
     assert stored.comment == "Dig deeper into the root cause."
     assert _status(postmortem) == Status.DRAFT
-    assert Job.objects.filter(payload__to=["alice@example.com"]).exists()
+    assert Job.objects.filter(
+        payload__recipient=alice.pk, payload__template="changes_requested"
+    ).exists()
     section = Section.objects.get(postmortem=postmortem, key="root_causes")
     update_section(actor=alice, section=section, body="Deeper now.")
     assert Section.objects.get(pk=section.pk).body == "Deeper now."

@@ -30,6 +30,11 @@ NOW = timezone.now()
 SOON = (timezone.localdate() + timedelta(days=9)).isoformat()
 
 
+def the_writer(role: str, state: str) -> bool:
+    """Only the writer owns the case's notification and subscription."""
+    return role == "writer"
+
+
 @dataclass(frozen=True)
 class Entry:
     rule: rules.Rule
@@ -134,6 +139,17 @@ API: dict[str, Entry] = {
     f"POST {P}/lint/dismissals": Entry(rules.edits, DISMISSAL),
     f"DELETE {P}/lint/dismissals/{{dismissal_id}}": Entry(rules.edits),
 }
+    # one's own inbox, settings and subscriptions
+    "GET /api/v1/notifications": Entry(rules.signed_in),
+    "POST /api/v1/notifications/read": Entry(rules.signed_in, {}),
+    "POST /api/v1/notifications/{notification_id}/read": Entry(the_writer, {}),
+    "GET /api/v1/me/notification-settings": Entry(rules.signed_in),
+    "PUT /api/v1/me/notification-settings": Entry(
+        rules.signed_in, {"choices": [{"kind": "mention", "channel": "email", "enabled": False}]}
+    ),
+    "GET /api/v1/me/subscriptions": Entry(rules.signed_in),
+    "POST /api/v1/me/subscriptions": Entry(rules.signed_in, {"team": "payments"}),
+    "DELETE /api/v1/me/subscriptions/{subscription_id}": Entry(the_writer),
 
 
 def _operations() -> list[str]:
@@ -157,7 +173,10 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from django.db import transaction
 
     from hansei.incidents.services import IncidentInput, create_incident
+    from hansei.collab.comments.services import reply_to_comment_thread
 
+    from hansei.notifications.models import Notification
+    from hansei.notifications.services import follow
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
         draft = built.cases["draft"].postmortem
@@ -173,6 +192,21 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
         )
         built.free_incident_id = free.pk  # type: ignore[attr-defined]
         yield built
+        writer = built.users["writer"]
+        for case in built.cases.values():
+            reply_to_comment_thread(
+                actor=built.users["admin"],
+                thread=case.postmortem.comment_threads.get(pk=case.ids["thread_id"]),
+                body="@bob have a look",
+            )
+            case.ids.update(
+                notification_id=Notification.objects.filter(
+                    recipient=writer, postmortem=case.postmortem
+                )
+                .values_list("pk", flat=True)
+                .first(),
+                subscription_id=follow(actor=writer, target=case.postmortem)[0].pk,
+            )
         transaction.set_rollback(True)
 
 

@@ -140,6 +140,12 @@ PAGES: dict[str, Page] = {
     "notifications:inbox": Page(rules.signed_in),
     "notifications:read": Page(the_writer, "POST", {}, args=("pk=notification_id",)),
     "notifications:read_all": Page(rules.signed_in, "POST", {}),
+    "notifications:settings": Page(rules.signed_in),
+    "notifications:follow": Page(rules.signed_in, "POST", {"team": "$team_id"}),
+    "notifications:follow_postmortem": Page(rules.reads, "POST", {}, args=PK),
+    "notifications:unfollow": Page(the_writer, "POST", {}, args=("pk=subscription_id",)),
+    # The signed link is its own authority: whoever holds it sees what it stops.
+    "notifications:unsubscribe": Page(anyone, args=("token=unsubscribe_token",)),
     "audit:log": Page(rules.admin),
     "audit:export": Page(rules.admin),
 }
@@ -172,6 +178,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.collab.comments.services import reply_to_comment_thread
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
+    from hansei.notifications.reasons import Reason
+    from hansei.notifications.services import follow
+    from hansei.notifications.unsubscribe import token_for
 
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
@@ -200,9 +209,21 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 notification_id=Notification.objects.filter(recipient=built.users["writer"])
                 .values_list("pk", flat=True)
                 .first(),
+                team_id=case.postmortem.team_id,
+                subscription_id=follow(actor=built.users["writer"], target=case.postmortem)[0].pk,
+                unsubscribe_token=token_for(
+                    built.users["writer"], kind="published", reason=Reason("member", "Payments")
+                ),
             )
         yield built
         transaction.set_rollback(True)
+
+
+def _value(value: Any, ids: dict[str, Any]) -> Any:
+    """A form value: ``free`` and ``$name`` stand for the case's ids."""
+    if value == "free":
+        return ids["free"]
+    return ids[value[1:]] if isinstance(value, str) and value.startswith("$") else value
 
 
 def _url(name: str, page: Page, ids: dict[str, Any]) -> str:
@@ -227,7 +248,7 @@ def test_the_page_allows_exactly_whom_the_rules_allow(world: World, name: str) -
     for state in STATES:
         case = world.cases[state]
         url = _url(name, page, case.ids)
-        data = {k: (case.ids["free"] if v == "free" else v) for k, v in (page.data or {}).items()}
+        data = {k: _value(v, case.ids) for k, v in (page.data or {}).items()}
         for role in ROLES:
             allowed = page.rule(role, state) and (page.exists is None or page.exists(state))
             with rolled_back():

@@ -1,0 +1,143 @@
+"""The one door every message goes through.
+
+A service decides what happened and who should hear of it, and why (``send(message, to)``);
+this module decides, for each of them, whether they may read it, on which channels they want
+that kind of message, and then writes the inbox rows and queues one job per channel and
+person in the durable outbox. Both inserts happen in the caller's transaction, so nobody
+hears of a change that rolled back, and both carry a key naming the message and the person,
+so handling the same event twice tells nobody twice.
+
+E-mail is written by the worker when it sends (``hansei.notifications.emails``), in the
+recipient's language, after checking again that they may still read what it is about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from hansei import access
+from hansei.accounts.models import User
+from hansei.core.jobs import enqueue_many
+from hansei.notifications.kinds import default_channels
+from hansei.notifications.models import Channel, Notification, NotificationKind, Preference
+from hansei.notifications.reasons import Reason
+from hansei.postmortems.document.models import Postmortem
+
+EMAIL_JOB = "notifications.email"
+# About a day of retries (backing off to an hour): an outage delays a message, never loses it.
+DELIVERY_ATTEMPTS = 24
+
+
+@dataclass(frozen=True)
+class Message:
+    """What happened, once for everyone told of it.
+
+    ``key`` names the occurrence (``revision:12``); ``text`` has ``%(who)s`` and
+    ``%(title)s``, filled in each recipient's language; ``email`` names the e-mail template
+    and ``ids`` the rows it is written from (read again when it is sent)."""
+
+    kind: NotificationKind
+    postmortem: Postmortem
+    actor: User | None
+    key: str
+    text: str
+    url: str
+    email: str = ""
+    ids: dict[str, int] = field(default_factory=dict)
+    at: datetime | None = None
+
+
+def send(message: Message, to: Iterable[tuple[User, Reason]]) -> list[User]:
+    """Tell each person, for the first reason given for them, on the channels they chose,
+    if they are active, may read the postmortem and are not the one who did it. Who was told."""
+    recipients = _readers(message, to)
+    if not recipients:
+        return []
+    channels = channels_of([user for user, _reason in recipients], message.kind)
+    live = _live_readers(message.postmortem, [user for user, _reason in recipients])
+    inbox = [
+        _inbox_row(message, user, reason, live=user.pk in live)
+        for user, reason in recipients
+        if Channel.INBOX in channels[user.pk]
+    ]
+    Notification.objects.bulk_create(inbox, ignore_conflicts=True)
+    if message.email:
+        jobs = [
+            (f"{message.key}:{message.kind}:{user.pk}:email", _email_payload(message, user, reason))
+            for user, reason in recipients
+            if Channel.EMAIL in channels[user.pk] and user.email
+        ]
+        enqueue_many(EMAIL_JOB, jobs, max_attempts=DELIVERY_ATTEMPTS)
+    return [user for user, _reason in recipients]
+
+
+def _readers(message: Message, to: Iterable[tuple[User, Reason]]) -> list[tuple[User, Reason]]:
+    first: dict[int, tuple[User, Reason]] = {}
+    for user, reason in to:
+        if user.pk != (message.actor.pk if message.actor else None):
+            first.setdefault(user.pk, (user, reason))
+    readers = set(
+        access.readers_of_postmortem(message.postmortem)
+        .filter(pk__in=list(first))
+        .values_list("pk", flat=True)
+    )
+    return [first[pk] for pk in first if pk in readers]
+
+
+def _live_readers(postmortem: Postmortem, users: list[User]) -> set[int]:
+    """Who reads the live title (not the published one, while an amendment is drafted)."""
+    if not (postmortem.is_amendment and postmortem.published_title):
+        return {user.pk for user in users}
+    readers = access.live_content_readers(postmortem).filter(pk__in=[u.pk for u in users])
+    return set(readers.values_list("pk", flat=True))
+
+
+def channels_of(users: list[User], kind: str) -> dict[int, set[str]]:
+    """The channels on which each of ``users`` gets ``kind``: the default, changed by their
+    own choices (one query for all of them)."""
+    chosen = {user.pk: default_channels(kind) for user in users}
+    rows = Preference.objects.filter(user__in=[u.pk for u in users], kind=kind)
+    for user_id, channel, enabled in rows.values_list("user_id", "channel", "enabled"):
+        (chosen[user_id].add if enabled else chosen[user_id].discard)(channel)
+    return chosen
+
+
+def _inbox_row(message: Message, user: User, reason: Reason, *, live: bool) -> Notification:
+    postmortem = message.postmortem
+    with translation.override(user.language or "en"):
+        title = postmortem.title if live else (postmortem.published_title or postmortem.title)
+        who = message.actor.name if message.actor else _("Someone")
+        values = {"who": who, "title": Truncator(title).chars(120)}
+        line = Truncator(_(message.text) % values).chars(300)
+        why = Truncator(reason.text()).chars(200)
+    return Notification(
+        recipient=user,
+        actor=message.actor,
+        kind=message.kind,
+        postmortem=postmortem,
+        text=line,
+        reason=why,
+        url=message.url,
+        key=f"{message.key}:{message.kind}:{user.pk}:inbox",
+        created_at=message.at or timezone.now(),  # now: the demo replays its history on a clock
+    )
+
+
+def _email_payload(message: Message, user: User, reason: Reason) -> dict[str, Any]:
+    return {
+        "template": message.email,
+        "kind": message.kind,
+        "recipient": user.pk,
+        "postmortem": message.postmortem.pk,
+        "actor": message.actor.pk if message.actor else None,
+        "ids": message.ids,
+        "url": message.url,
+        "reason": reason.as_json(),
+        "key": f"{message.key}:{message.kind}:{user.pk}:email",
+    }

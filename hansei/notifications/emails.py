@@ -1,0 +1,216 @@
+"""E-mail, written when it is sent: the worker reads the rows again, checks that the recipient
+may still read what the message is about (a postmortem restricted since is not sent), and
+writes it in the recipient's language, saying why it was sent, with a one-click unsubscribe
+link (RFC 8058) that stops exactly that.
+
+A message to a distribution list (the announcement addresses of the postmortem policy) has no
+person behind it: it goes only while the postmortem is published and not restricted."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hansei import access
+from hansei.accounts.models import User
+from hansei.collab.comments.models import Comment
+from hansei.core.http import absolute_url
+from hansei.core.jobs import PermanentJobError
+from hansei.incidents.policy import postmortem_requirement
+from hansei.notifications import unsubscribe
+from hansei.notifications.reasons import Reason
+from hansei.postmortems.document.models import Postmortem, Revision
+from hansei.reviews.models import Review
+
+log = logging.getLogger(__name__)
+
+
+Builder = Callable[[Postmortem, dict[str, Any]], dict[str, Any]]
+
+
+class Gone(Exception):
+    """What the message was about no longer exists: nothing to send."""
+
+
+def _row(rows: Any, ids: dict[str, Any], name: str) -> Any:
+    row = rows.filter(pk=ids.get(name)).first() if isinstance(ids.get(name), int) else None
+    if row is None:
+        raise Gone(f"{name} {ids.get(name)} no longer exists")
+    return row
+
+
+def _review(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    review = _row(Review.objects.select_related("reviewer", "requested_by"), ids, "review")
+    return {"review": review}
+
+
+def _publication(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    revision = _row(Revision.objects, ids, "revision")
+    summary = postmortem.sections.filter(key__in=["summary", "gaiyou"]).first()
+    return {
+        "revision": revision,
+        "summary": summary.body if summary else "",
+        "incidents": list(postmortem.incidents.select_related("severity")),
+    }
+
+
+def _assignment(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    incidents = list(postmortem.incidents.select_related("severity"))
+    first = incidents[0] if incidents else None
+    reasons = [r.text for r in postmortem_requirement(first).reasons] if first else []
+    return {"incidents": incidents, "reasons": reasons, "owner": postmortem.owner}
+
+
+def _comment(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    comment = _row(Comment.objects.select_related("thread", "author"), ids, "comment")
+    return {"comment": comment, "thread": comment.thread}
+
+
+def _nothing(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+# Template name -> the rows it is written from, besides the postmortem.
+CONTEXTS: dict[str, Builder] = {
+    "review_requested": _review,
+    "changes_requested": _review,
+    "approved": _review,
+    "submitted": _nothing,
+    "published": _publication,
+    "postmortem_assigned": _assignment,
+    "mention": _comment,
+}
+
+
+def send_notification_email(payload: dict[str, Any]) -> None:
+    """The handler of ``notifications.email`` jobs (see ``dispatch``)."""
+    message = compose(payload)
+    if message is not None:
+        message.send(fail_silently=False)
+
+
+def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
+    """The e-mail a ``notifications.email`` job sends now; None if there is nothing to send
+    (what it was about is gone, or its recipient may no longer read it)."""
+    try:
+        build = CONTEXTS[payload["template"]]
+        postmortem_id, _url = payload["postmortem"], payload["url"]
+    except (KeyError, TypeError) as exc:
+        raise PermanentJobError(f"not a notification e-mail: missing {exc}") from exc
+    postmortem = Postmortem.objects.select_related("team", "owner").filter(pk=postmortem_id).first()
+    if postmortem is None:
+        log.info("not sent: postmortem %s is gone", postmortem_id)
+        return None
+    if payload.get("address"):
+        return _to_list(payload, postmortem, build)
+    recipient_id = payload.get("recipient")
+    if not isinstance(recipient_id, int):
+        raise PermanentJobError("not a notification e-mail: no recipient")
+    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
+    if recipient is None or not access.can_view_postmortem(recipient, postmortem):
+        log.info("not sent: the recipient may no longer read postmortem %s", postmortem.pk)
+        return None
+    reason = Reason.from_json(payload.get("reason") or {"code": "owner"})
+    stop = unsubscribe.url_for(recipient, kind=payload.get("kind", ""), reason=reason)
+
+    def personal() -> dict[str, Any]:
+        return {
+            "title": access.title_shown_to(recipient, postmortem),
+            "recipient": recipient,
+            "reason": reason.text(),
+            "unsubscribe_url": stop,
+            "settings_url": absolute_url(reverse("notifications:settings")),
+        }
+
+    language = recipient.language or "en"
+    return _written(payload, postmortem, build, personal, language, to=recipient.email, stop=stop)
+
+
+def _to_list(
+    payload: dict[str, Any], postmortem: Postmortem, build: Builder
+) -> EmailMultiAlternatives | None:
+    if postmortem.published_at is None or postmortem.restricted:
+        log.info("not sent to the list: postmortem %s is not public", postmortem.pk)
+        return None
+    address = str(payload["address"])
+
+    def to_list() -> dict[str, Any]:
+        return {
+            "title": postmortem.published_title or postmortem.title,
+            "reason": _("Sent to %(address)s, an announcement list of Hansei.")
+            % {"address": address},
+        }
+
+    language = postmortem.language or "en"
+    return _written(payload, postmortem, build, to_list, language, to=address, stop="")
+
+
+def _written(
+    payload: dict[str, Any],
+    postmortem: Postmortem,
+    build: Builder,
+    context: Callable[[], dict[str, Any]],
+    language: str,
+    *,
+    to: str,
+    stop: str,
+) -> EmailMultiAlternatives | None:
+    """The e-mail in ``language``: the rows ``build`` reads, and ``context()`` for whom."""
+    with translation.override(language):
+        try:
+            found = build(postmortem, payload.get("ids") or {})
+        except Gone as exc:
+            log.info("not sent: %s", exc)
+            return None
+        every = {
+            "postmortem": postmortem,
+            "who": _actor_name(payload.get("actor")),
+            "url": absolute_url(payload["url"]),
+        }
+        return _write(
+            payload["template"],
+            every | found | context(),
+            to=to,
+            key=payload.get("key", ""),
+            stop=stop,
+        )
+
+
+def _actor_name(pk: Any) -> str:
+    actor = User.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    return actor.name if actor else _("Someone")
+
+
+def _write(
+    template: str, context: dict[str, Any], *, to: str, key: str, stop: str
+) -> EmailMultiAlternatives:
+    base = f"notifications/email/{template}"
+    # Subject and text body are plain text: rendered without HTML escaping.
+    subject = render_to_string(f"{base}_subject.txt", context, using="text")
+    body = render_to_string(f"{base}.txt", context, using="text")
+    html = render_to_string(f"{base}.html", context)
+    headers = {"Auto-Submitted": "auto-generated"}
+    if key:
+        # The same message keeps its Message-ID if it is ever sent again after a crash, so
+        # mail clients show it once.
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        domain = urlsplit(settings.BASE_URL).hostname or "hansei.invalid"
+        headers["Message-ID"] = f"<{digest}@{domain}>"
+    if stop:
+        headers["List-Unsubscribe"] = f"<{stop}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=body, to=[to], headers=headers
+    )
+    message.attach_alternative(html, "text/html")
+    return message

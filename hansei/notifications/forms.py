@@ -1,0 +1,47 @@
+"""What people choose: which messages reach them where, and what they follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hansei.accounts.models import Team
+from hansei.incidents.models import Service, Severity
+from hansei.notifications.kinds import SPECS
+from hansei.notifications.models import Channel
+
+
+def choices_from(data: Any) -> dict[tuple[str, str], bool]:
+    """The grid of check boxes (``<kind>:<channel>``): every box, ticked or not."""
+    return {
+        (kind, channel): data.get(f"{kind}:{channel}") == "on"
+        for kind in SPECS
+        for channel in Channel.values
+    }
+
+
+class FollowForm(forms.Form):
+    """Follow one team, service or severity (the postmortem page follows its postmortem)."""
+
+    team = forms.ModelChoiceField(
+        Team.objects.all(), required=False, label=_("Team"), empty_label=_("Choose a team")
+    )
+    service = forms.ModelChoiceField(
+        Service.objects.all(), required=False, label=_("Service"), empty_label=_("Choose a service")
+    )
+    severity = forms.ModelChoiceField(
+        Severity.objects.all(),
+        required=False,
+        label=_("Severity"),
+        empty_label=_("Choose a severity"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = [name for name in ("team", "service", "severity") if cleaned.get(name)]
+        if len(chosen) != 1:
+            raise forms.ValidationError(_("Choose one team, service or severity to follow."))
+        cleaned["target"] = cleaned[chosen[0]]
+        return cleaned

@@ -1,0 +1,49 @@
+"""Why someone is told: every message says it, and its unsubscribe link stops exactly that
+(the subscription behind it, or that kind of message by e-mail)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+TEXTS = {
+    "asked": gettext_noop("You were asked to review it."),
+    "owner": gettext_noop("You own this postmortem."),
+    "mentioned": gettext_noop("You were mentioned."),
+    "participant": gettext_noop("You took part in this thread."),
+    "member": gettext_noop("You are a member of the %(name)s team."),
+    "postmortem": gettext_noop("You follow this postmortem."),
+    "team": gettext_noop("You follow the %(name)s team."),
+    "service": gettext_noop("You follow the %(name)s service."),
+    "severity": gettext_noop("You follow %(name)s postmortems."),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """``code``: a key of TEXTS; ``name``: the team, service or severity it names;
+    ``subscription``: the subscription behind it, if any."""
+
+    code: str
+    name: str = ""
+    subscription: int | None = None
+
+    def text(self) -> str:
+        """In the active language."""
+        return _(TEXTS[self.code]) % {"name": self.name}
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reason:
+        return cls(str(data["code"]), str(data.get("name") or ""), data.get("subscription"))
+
+
+ASKED = Reason("asked")
+OWNER = Reason("owner")
+MENTIONED = Reason("mentioned")
+PARTICIPANT = Reason("participant")
