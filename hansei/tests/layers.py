@@ -29,7 +29,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("incidents",),
     ("postmortems",),
     ("action_items", "reviews", "collab"),
-    ("notifications", "search", "integrations", "audit", "insights", "culture"),
+    ("notifications", "search", "audit", "insights", "culture"),
+    # Outside systems: alert intake, and chat and webhooks, which search the archive and
+    # deliver what notifications decide.
+    ("integrations",),
     ("home", "demo", "api_errors"),
     ("api",),
     ("urls", "asgi"),
