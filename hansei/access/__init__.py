@@ -27,6 +27,7 @@ from hansei.access.action_items import (
     action_items_visible_to,
     can_update_action_item,
     get_action_item_for_user,
+    readers_of_action_item,
 )
 from hansei.access.base import (
     can_administer,
@@ -43,6 +44,7 @@ from hansei.access.comments import (
     can_view_comment_thread,
     comment_threads_visible_to,
     get_comment_thread_for_user,
+    people_to_mention,
 )
 from hansei.access.incidents import (
     can_manage_incident,
@@ -70,11 +72,11 @@ from hansei.access.postmortems import (
     can_view_postmortem,
     can_view_versions,
     get_postmortem_for_user,
-    live_readers_q,
     live_content_readers,
+    live_readers_q,
     postmortems_visible_to,
-    revision_shown_instead,
     readers_of_postmortem,
+    revision_shown_instead,
     title_shown_to,
 )
 from hansei.access.reviews import (
@@ -120,14 +122,16 @@ __all__ = [
     "incidents_visible_to",
     "is_member",
     "is_signed_in",
-    "live_readers_q",
     "live_content_readers",
+    "live_readers_q",
     "meeting_notes_visible_to",
     "notifications_visible_to",
+    "people_to_mention",
     "postmortems_visible_to",
+    "readers_of_action_item",
+    "readers_of_postmortem",
     "require",
     "reviews_visible_to",
-    "readers_of_postmortem",
     "revision_shown_instead",
     "teams_writable_by",
     "title_shown_to",

@@ -10,7 +10,10 @@ from hansei.access.postmortems import (
     can_read_live_content,
     can_view_postmortem,
     get_postmortem_for_user,
+    live_content_readers,
+    readers_of_postmortem,
 )
+from hansei.access.reviews import reviews_visible_to
 from hansei.accounts.models import User
 from hansei.collab.comments.models import CommentThread
 from hansei.postmortems.document.models import Postmortem
@@ -59,3 +62,24 @@ def can_resolve_comment_thread(user: User, thread: CommentThread) -> bool:
     if not can_view_comment_thread(user, thread):
         return False
     return thread.created_by_id == user.pk or can_edit_postmortem(user, thread.postmortem)
+
+
+def people_to_mention(
+    actor: User, postmortem: Postmortem, *, on_text: bool = False
+) -> QuerySet[User]:
+    """Whom ``actor`` may be offered while mentioning someone in a comment on ``postmortem``
+    (on its text, if ``on_text``; a reply goes where its thread is): the people the comment
+    would tell (``can_view_comment_thread``), as far as ``actor`` may know of them.
+
+    * nobody, if ``actor`` may not write that comment;
+    * the active people who may read the postmortem;
+    * for a comment on its text, only those who read its live content;
+    * nobody named on a review ``actor`` may not read (readers of the published revision do not
+      learn who reviews the amendment: such a reviewer is left out, even one who reads it anyway).
+    """
+    may_write = can_comment_on_text if on_text else can_comment_on_postmortem
+    if not may_write(actor, postmortem):
+        return User.objects.none()
+    people = live_content_readers(postmortem) if on_text else readers_of_postmortem(postmortem)
+    unseen_reviews = postmortem.reviews.exclude(pk__in=reviews_visible_to(actor).values("pk"))
+    return people.exclude(pk__in=unseen_reviews.values("reviewer_id"))

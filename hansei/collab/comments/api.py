@@ -1,5 +1,6 @@
 """Comment threads over the API: list them (with where their text is now), start one,
-reply, resolve and reopen. The same rules as the pages (``hansei.access``)."""
+reply, resolve and reopen, and whom a mention may name. The same rules as the pages
+(``hansei.access``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hansei.accounts.schemas import UserOut
 from hansei.collab.comments import services
 from hansei.collab.comments.anchors import AnchorRange, locate_threads
 from hansei.collab.comments.models import Comment, CommentThread
-from hansei.collab.comments.queries import mentioned_but_not_told
+from hansei.collab.comments.queries import mentionable_people, mentioned_but_not_told
 from hansei.core.markdown import render_markdown
 
 router = Router(tags=["comments"])
@@ -66,6 +67,11 @@ class ThreadIn(Schema):
 
 class ReplyIn(Schema):
     body: str
+
+
+class MentionableOut(Schema):
+    username: str = Field(description="What to write after the @.")
+    name: str = Field(description="The display name, else the full name, else the username.")
 
 
 def _comment_out(comment: Comment) -> dict[str, Any]:
@@ -140,6 +146,41 @@ def list_threads(
 )
 def get_thread(request: HttpRequest, pk: int, thread_id: int) -> Any:
     return _fresh(access.get_comment_thread_for_user(actor_of(request), pk, thread_id))
+
+
+@router.get(
+    "/postmortems/{int:pk}/mentionable",
+    response=list[MentionableOut],
+    summary="People a comment may mention (for suggestions while typing @name)",
+)
+def list_mentionable_people(
+    request: HttpRequest,
+    pk: int,
+    q: str = Query(
+        "",
+        max_length=100,
+        description=(
+            "What follows the @ so far: the start of a username, display name, first or last "
+            "name, or of a word in one (any case). Empty: the postmortem's team first."
+        ),
+    ),
+    thread: int | None = Query(None, description="A reply in this thread: its readers."),
+    section_key: str = Query(
+        "", max_length=50, description="A new thread on this section's text: its readers."
+    ),
+) -> Any:
+    """At most eight people who may read the comment, so would be told of the mention."""
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    in_thread = None if thread is None else access.get_comment_thread_for_user(actor, pk, thread)
+    people = mentionable_people(
+        actor=actor,
+        postmortem=postmortem,
+        typed=q,
+        thread=in_thread,
+        on_text=bool(section_key),
+    )
+    return [{"username": person.username, "name": person.name} for person in people]
 
 
 @router.post(

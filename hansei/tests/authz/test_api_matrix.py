@@ -134,11 +134,11 @@ API: dict[str, Entry] = {
     f"POST {P}/comments/{{thread_id}}/replies": Entry(rules.reads, {"body": "Agreed."}),
     f"POST {P}/comments/{{thread_id}}/resolve": Entry(rules.edits, {}),
     f"POST {P}/comments/{{thread_id}}/reopen": Entry(rules.edits, {}),
+    f"GET {P}/mentionable": Entry(rules.reads),
     # the writing check
     f"GET {P}/lint": Entry(rules.joins),
     f"POST {P}/lint/dismissals": Entry(rules.edits, DISMISSAL),
     f"DELETE {P}/lint/dismissals/{{dismissal_id}}": Entry(rules.edits),
-}
     # one's own inbox, settings and subscriptions
     "GET /api/v1/notifications": Entry(rules.signed_in),
     "POST /api/v1/notifications/read": Entry(rules.signed_in, {}),
@@ -150,6 +150,7 @@ API: dict[str, Entry] = {
     "GET /api/v1/me/subscriptions": Entry(rules.signed_in),
     "POST /api/v1/me/subscriptions": Entry(rules.signed_in, {"team": "payments"}),
     "DELETE /api/v1/me/subscriptions/{subscription_id}": Entry(the_writer),
+}
 
 
 def _operations() -> list[str]:
@@ -172,11 +173,11 @@ def test_every_operation_has_a_rule_in_the_matrix() -> None:
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from django.db import transaction
 
-    from hansei.incidents.services import IncidentInput, create_incident
     from hansei.collab.comments.services import reply_to_comment_thread
-
+    from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.services import follow
+
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
         draft = built.cases["draft"].postmortem
@@ -191,7 +192,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
             ),
         )
         built.free_incident_id = free.pk  # type: ignore[attr-defined]
-        yield built
         writer = built.users["writer"]
         for case in built.cases.values():
             reply_to_comment_thread(
@@ -207,6 +207,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 .first(),
                 subscription_id=follow(actor=writer, target=case.postmortem)[0].pk,
             )
+        yield built
         transaction.set_rollback(True)
 
 
