@@ -239,6 +239,21 @@ else:
 # Where publication announcements go until an admin changes it on the policy page.
 HANSEI_ANNOUNCE_TO = env_list("HANSEI_ANNOUNCE_TO")
 
+# Slack as an app (announcements, direct messages, /hansei, "Add to timeline"): on when both the
+# bot token and the signing secret are set. The API address changes only for tests.
+HANSEI_SLACK_BOT_TOKEN = env_str("HANSEI_SLACK_BOT_TOKEN")
+HANSEI_SLACK_SIGNING_SECRET = env_str("HANSEI_SLACK_SIGNING_SECRET")
+HANSEI_SLACK_API_URL = env_str("HANSEI_SLACK_API_URL", "https://slack.com/api/").rstrip("/") + "/"
+HANSEI_SLACK_TIMEOUT = env_int("HANSEI_SLACK_TIMEOUT", 10)
+
+# Reminders (the worker): counted in business days, sent in each person's working hours
+# (their time zone, Monday to Friday), never twice for the same thing in one period.
+HANSEI_REMIND_DUE_SOON_DAYS = env_int("HANSEI_REMIND_DUE_SOON_DAYS", 2)
+HANSEI_REMIND_REVIEW_AFTER_DAYS = env_int("HANSEI_REMIND_REVIEW_AFTER_DAYS", 2)
+HANSEI_ESCALATE_AFTER_DAYS = env_int("HANSEI_ESCALATE_AFTER_DAYS", 3)
+HANSEI_WORKDAY_START_HOUR = env_int("HANSEI_WORKDAY_START_HOUR", 9)
+HANSEI_WORKDAY_END_HOUR = env_int("HANSEI_WORKDAY_END_HOUR", 18)
+
 REDIS_URL = env_str("HANSEI_REDIS_URL")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -27,6 +27,7 @@ from hansei.access.action_items import (
     action_items_visible_to,
     can_update_action_item,
     get_action_item_for_user,
+    readers_of_action_item,
 )
 from hansei.access.base import (
     can_administer,
@@ -127,6 +128,7 @@ __all__ = [
     "notifications_visible_to",
     "people_to_mention",
     "postmortems_visible_to",
+    "readers_of_action_item",
     "readers_of_postmortem",
     "require",
     "reviews_visible_to",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from hansei.access.base import get_or_404, is_signed_in
-from hansei.access.postmortems import can_edit_postmortem, of_readable_postmortems
+from hansei.access.postmortems import (
+    can_edit_postmortem,
+    live_content_readers,
+    of_readable_postmortems,
+    readers_of_postmortem,
+)
 from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem, ActionItemQuerySet
 
@@ -20,6 +25,20 @@ def action_items_visible_to(user: User) -> ActionItemQuerySet:
     if user.is_admin:
         return items
     return items.filter(of_readable_postmortems(user, since="created_at") | Q(owner=user))
+
+
+def readers_of_action_item(item: ActionItem) -> QuerySet[User]:
+    """The active people who may see ``item``: the table-level form of
+    ``action_items_visible_to``. An item a drafted amendment added is for the amendment's
+    readers; its owner sees it anyway."""
+    postmortem = item.postmortem
+    published = postmortem.latest_revision()
+    added_by_draft = postmortem.is_amendment and (
+        published is None or item.created_at > published.published_at
+    )
+    readers = (live_content_readers if added_by_draft else readers_of_postmortem)(postmortem)
+    owner = User.objects.filter(pk=item.owner_id or 0, is_active=True)
+    return User.objects.filter(Q(pk__in=readers.values("pk")) | Q(pk__in=owner.values("pk")))
 
 
 def get_action_item_for_user(user: User, item_id: int | str) -> ActionItem:

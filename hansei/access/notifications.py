@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from hansei.access.action_items import action_items_visible_to
 from hansei.access.base import get_or_404, is_signed_in
 from hansei.access.postmortems import postmortems_visible_to
 from hansei.accounts.models import User
@@ -11,11 +12,14 @@ from hansei.notifications.models import Notification, NotificationQuerySet
 
 
 def notifications_visible_to(user: User) -> NotificationQuerySet:
-    """``user``'s notifications about what they may still read."""
+    """``user``'s notifications about what they may still read: the postmortem, or the
+    action item it is about (its owner sees it without reading the postmortem)."""
     if not is_signed_in(user):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user).filter(
-        Q(postmortem__isnull=True) | Q(postmortem__in=postmortems_visible_to(user).values("pk"))
+        Q(postmortem__isnull=True)
+        | Q(postmortem__in=postmortems_visible_to(user).values("pk"))
+        | Q(action_item__in=action_items_visible_to(user).values("pk"))
     )
 
 

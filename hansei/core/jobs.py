@@ -45,6 +45,8 @@ PERIODIC: dict[str, float] = {
 
 
 class PermanentJobError(Exception):
+    # Due-soon and overdue reminders, waiting reviews, escalations (keys stop repeats).
+    "hansei.notifications.reminders.send_reminders": 300.0,
     """Raised by a handler when retrying cannot help (bad payload, unknown recipient...)."""
 
 

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import User
+from hansei.action_items.models import ActionItem
 from hansei.core.jobs import enqueue_many
+from hansei.core.models import Job
 from hansei.notifications.kinds import default_channels
 from hansei.notifications.models import Channel, Notification, NotificationKind, Preference
 from hansei.notifications.reasons import Reason
@@ -39,8 +41,11 @@ class Message:
     """What happened, once for everyone told of it.
 
     ``key`` names the occurrence (``revision:12``); ``text`` has ``%(who)s`` and
-    ``%(title)s``, filled in each recipient's language; ``email`` names the e-mail template
-    and ``ids`` the rows it is written from (read again when it is sent)."""
+    ``%(title)s`` (and the names in ``values``), filled in each recipient's language;
+    ``email`` names the e-mail template and ``ids`` the rows it is written from (read again
+    when it is sent). A message about an action ``item`` reaches whoever may see the item
+    (its owner, even outside the postmortem's readers); its text names the item, not the
+    postmortem."""
 
     kind: NotificationKind
     postmortem: Postmortem
@@ -51,12 +56,15 @@ class Message:
     email: str = ""
     ids: dict[str, int] = field(default_factory=dict)
     at: datetime | None = None
+    item: ActionItem | None = None
+    values: dict[str, str] = field(default_factory=dict)
 
 
 def send(message: Message, to: Iterable[tuple[User, Reason]]) -> list[User]:
     """Tell each person, for the first reason given for them, on the channels they chose,
-    if they are active, may read the postmortem and are not the one who did it. Who was told."""
-    recipients = _readers(message, to)
+    if they are active, may read the postmortem, are not the one who did it and were not
+    told this very message before. Who was told now."""
+    recipients = _not_yet_told(message, _readers(message, to))
     if not recipients:
         return []
     channels = channels_of([user for user, _reason in recipients], message.kind)
@@ -69,7 +77,7 @@ def send(message: Message, to: Iterable[tuple[User, Reason]]) -> list[User]:
     Notification.objects.bulk_create(inbox, ignore_conflicts=True)
     if message.email:
         jobs = [
-            (f"{message.key}:{message.kind}:{user.pk}:email", _email_payload(message, user, reason))
+            (_key(message, user, "email"), _email_payload(message, user, reason))
             for user, reason in recipients
             if Channel.EMAIL in channels[user.pk] and user.email
         ]
@@ -82,12 +90,32 @@ def _readers(message: Message, to: Iterable[tuple[User, Reason]]) -> list[tuple[
     for user, reason in to:
         if user.pk != (message.actor.pk if message.actor else None):
             first.setdefault(user.pk, (user, reason))
-    readers = set(
-        access.readers_of_postmortem(message.postmortem)
-        .filter(pk__in=list(first))
-        .values_list("pk", flat=True)
-    )
+    if message.item is not None:
+        allowed = access.readers_of_action_item(message.item)
+    else:
+        allowed = access.readers_of_postmortem(message.postmortem)
+    readers = set(allowed.filter(pk__in=list(first)).values_list("pk", flat=True))
     return [first[pk] for pk in first if pk in readers]
+
+
+def _not_yet_told(
+    message: Message, recipients: list[tuple[User, Reason]]
+) -> list[tuple[User, Reason]]:
+    """Leave out whoever this very message (its key) already reached on some channel."""
+    inbox = {_key(message, user, "inbox"): user.pk for user, _reason in recipients}
+    email = {_key(message, user, "email"): user.pk for user, _reason in recipients}
+    done = {
+        *(
+            inbox[k]
+            for k in Notification.objects.filter(key__in=inbox).values_list("key", flat=True)
+        ),
+        *(email[k] for k in Job.objects.filter(key__in=email).values_list("key", flat=True)),
+    }
+    return [(user, reason) for user, reason in recipients if user.pk not in done]
+
+
+def _key(message: Message, user: User, channel: str) -> str:
+    return f"{message.key}:{message.kind}:{user.pk}:{channel}"
 
 
 def _live_readers(postmortem: Postmortem, users: list[User]) -> set[int]:
@@ -113,7 +141,7 @@ def _inbox_row(message: Message, user: User, reason: Reason, *, live: bool) -> N
     with translation.override(user.language or "en"):
         title = postmortem.title if live else (postmortem.published_title or postmortem.title)
         who = message.actor.name if message.actor else _("Someone")
-        values = {"who": who, "title": Truncator(title).chars(120)}
+        values = {"who": who, "title": Truncator(title).chars(120), **message.values}
         line = Truncator(_(message.text) % values).chars(300)
         why = Truncator(reason.text()).chars(200)
     return Notification(
@@ -121,10 +149,11 @@ def _inbox_row(message: Message, user: User, reason: Reason, *, live: bool) -> N
         actor=message.actor,
         kind=message.kind,
         postmortem=postmortem,
+        action_item=message.item,
         text=line,
         reason=why,
         url=message.url,
-        key=f"{message.key}:{message.kind}:{user.pk}:inbox",
+        key=_key(message, user, "inbox"),
         created_at=message.at or timezone.now(),  # now: the demo replays its history on a clock
     )
 
@@ -137,7 +166,8 @@ def _email_payload(message: Message, user: User, reason: Reason) -> dict[str, An
         "postmortem": message.postmortem.pk,
         "actor": message.actor.pk if message.actor else None,
         "ids": message.ids,
+        "item": message.item.pk if message.item else None,
         "url": message.url,
         "reason": reason.as_json(),
-        "key": f"{message.key}:{message.kind}:{user.pk}:email",
+        "key": _key(message, user, "email"),
     }

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import User
+from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
 from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError
@@ -80,6 +81,10 @@ def _nothing(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _item(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    return {"item": _row(ActionItem.objects.select_related("owner"), ids, "item")}
+
+
 # Template name -> the rows it is written from, besides the postmortem.
 CONTEXTS: dict[str, Builder] = {
     "review_requested": _review,
@@ -89,6 +94,10 @@ CONTEXTS: dict[str, Builder] = {
     "published": _publication,
     "postmortem_assigned": _assignment,
     "mention": _comment,
+    "action_item_assigned": _item,
+    "action_item_due": _item,
+    "postmortem_due": _nothing,
+    "review_waiting": _review,
 }
 
 
@@ -117,7 +126,7 @@ def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     if not isinstance(recipient_id, int):
         raise PermanentJobError("not a notification e-mail: no recipient")
     recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
-    if recipient is None or not access.can_view_postmortem(recipient, postmortem):
+    if recipient is None or not _may_read(recipient, postmortem, payload.get("item")):
         log.info("not sent: the recipient may no longer read postmortem %s", postmortem.pk)
         return None
     reason = Reason.from_json(payload.get("reason") or {"code": "owner"})
@@ -134,6 +143,13 @@ def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
 
     language = recipient.language or "en"
     return _written(payload, postmortem, build, personal, language, to=recipient.email, stop=stop)
+
+
+def _may_read(recipient: User, postmortem: Postmortem, item_id: Any) -> bool:
+    """Still: the action item the message is about, or else its postmortem."""
+    if isinstance(item_id, int):
+        return access.action_items_visible_to(recipient).filter(pk=item_id).exists()
+    return access.can_view_postmortem(recipient, postmortem)
 
 
 def _to_list(
@@ -173,6 +189,7 @@ def _written(
             log.info("not sent: %s", exc)
             return None
         every = {
+            "overdue": bool((payload.get("ids") or {}).get("overdue")),
             "postmortem": postmortem,
             "who": _actor_name(payload.get("actor")),
             "url": absolute_url(payload["url"]),

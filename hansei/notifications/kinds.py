@@ -69,6 +69,31 @@ SPECS: dict[str, KindSpec] = {
             _("A postmortem of your team, or one you follow, is published or amended."),
             EVERYWHERE,
         ),
+        KindSpec(
+            NotificationKind.POSTMORTEM_DUE,
+            _("A postmortem you own (or your team's, as its lead) is due soon or overdue."),
+            EVERYWHERE,
+        ),
+        KindSpec(
+            NotificationKind.REVIEW_WAITING,
+            _("A review asked of you has waited for days."),
+            EVERYWHERE,
+        ),
+        KindSpec(
+            NotificationKind.ACTION_ITEM_ASSIGNED,
+            _("Someone makes you the owner of an action item."),
+            EVERYWHERE,
+        ),
+        KindSpec(
+            NotificationKind.ACTION_ITEM_DUE,
+            _("An action item you own (or your team's, as its lead) is due soon or overdue."),
+            EVERYWHERE,
+        ),
+        KindSpec(
+            NotificationKind.ACTION_ITEM_CLOSED,
+            _("An action item of a postmortem you own is done or dropped."),
+            INBOX,
+        ),
     )
 }
 
@@ -87,3 +112,10 @@ ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
 SUBMITTED_TEXT = gettext_noop("%(who)s submitted “%(title)s” for review")
 PUBLISHED_TEXT = gettext_noop("%(who)s published “%(title)s”")
 AMENDED_TEXT = gettext_noop("%(who)s published an amendment of “%(title)s”")
+ITEM_ASSIGNED_TEXT = gettext_noop("%(who)s gave you the action item “%(item)s”")
+ITEM_DONE_TEXT = gettext_noop("%(who)s closed the action item “%(item)s”")
+ITEM_DUE_SOON_TEXT = gettext_noop("The action item “%(item)s” is due on %(due)s")
+ITEM_OVERDUE_TEXT = gettext_noop("The action item “%(item)s” was due on %(due)s")
+POSTMORTEM_DUE_SOON_TEXT = gettext_noop("“%(title)s” is due on %(due)s")
+POSTMORTEM_OVERDUE_TEXT = gettext_noop("“%(title)s” was due on %(due)s and is not published")
+REVIEW_WAITING_TEXT = gettext_noop("Your review of “%(title)s” has waited since %(since)s")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from hansei.accounts.models import User
+from hansei.action_items.events import ACTION_ITEM_ASSIGNED, ACTION_ITEM_CLOSED
+from hansei.action_items.models import ActionItem
 from hansei.collab.comments.events import COMMENT_POSTED
 from hansei.collab.comments.models import Comment
 from hansei.core import events
@@ -33,7 +35,7 @@ def tell_owner_of_decision(event: Event) -> None:
 def tell_followers_of_submission(event: Event) -> None:
     services.announce_submission(
         postmortem=Postmortem.objects.select_related("team").get(pk=event.id_of("postmortem_id")),
-        actor=User.objects.filter(pk=event.actor_id).first() if event.actor_id else None,
+        actor=_actor(event),
     )
 
 
@@ -50,6 +52,20 @@ def tell_owner_of_intake_draft(event: Event) -> None:
     )
 
 
+def tell_owner_of_item(event: Event) -> None:
+    item = ActionItem.objects.select_related("owner", "postmortem").get(pk=event.id_of("object_id"))
+    services.notify_action_item_assigned(item=item, actor=_actor(event))
+
+
+def tell_postmortem_owner_of_closed_item(event: Event) -> None:
+    item = ActionItem.objects.select_related("postmortem__owner").get(pk=event.id_of("object_id"))
+    services.notify_action_item_closed(item=item, actor=_actor(event))
+
+
+def _actor(event: Event) -> User | None:
+    return User.objects.filter(pk=event.actor_id).first() if event.actor_id else None
+
+
 def register() -> None:
     # Inside the transaction: the inbox rows and the e-mails queued for the worker (the
     # outbox) commit with the change, so nobody hears of a change that was rolled back and
@@ -61,3 +77,5 @@ def register() -> None:
     listen(REVIEW_DECIDED, tell_owner_of_decision, when=events.IN_TRANSACTION)
     listen(COMMENT_POSTED, tell_mentioned_and_participants, when=events.IN_TRANSACTION)
     listen(POSTMORTEM_DRAFTED_FOR_OWNER, tell_owner_of_intake_draft, when=events.IN_TRANSACTION)
+    listen(ACTION_ITEM_ASSIGNED, tell_owner_of_item, when=events.IN_TRANSACTION)
+    listen(ACTION_ITEM_CLOSED, tell_postmortem_owner_of_closed_item, when=events.IN_TRANSACTION)

@@ -22,6 +22,11 @@ class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("Postmortems given to you")
     SUBMITTED = "submitted", _("Submitted for review")
     PUBLISHED = "published", _("Published and amended")
+    POSTMORTEM_DUE = "postmortem_due", _("Postmortems due soon or overdue")
+    REVIEW_WAITING = "review_waiting", _("Reviews still waiting")
+    ACTION_ITEM_ASSIGNED = "action_item_assigned", _("Action items given to you")
+    ACTION_ITEM_DUE = "action_item_due", _("Action items due soon or overdue")
+    ACTION_ITEM_CLOSED = "action_item_closed", _("Action items closed")
 
 
 class Channel(models.TextChoices):
@@ -48,6 +53,10 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     postmortem = models.ForeignKey(
         "postmortems.Postmortem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # About one action item: its owner sees it even without reading the postmortem.
+    action_item = models.ForeignKey(
+        "action_items.ActionItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     text = models.CharField(max_length=300)
     reason = models.CharField(max_length=200, blank=True)

@@ -113,10 +113,15 @@ class InboxGroup:
 
 def by_postmortem(reader: User, notifications: list[Notification]) -> list[InboxGroup]:
     """``notifications`` (newest first) grouped by postmortem, the group with the newest
-    entry first; titles as ``reader`` may see them."""
+    entry first; titles as ``reader`` may see them. Notifications about an action item of a
+    postmortem ``reader`` may not read (they own the item) go under the rest."""
+    ids = {n.postmortem_id for n in notifications if n.postmortem_id}
+    readable = set(
+        access.postmortems_visible_to(reader).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     groups: dict[int | None, InboxGroup] = {}
     for notification in notifications:
-        postmortem = notification.postmortem
+        postmortem = notification.postmortem if notification.postmortem_id in readable else None
         key = postmortem.pk if postmortem else None
         if key not in groups:
             title = access.title_shown_to(reader, postmortem) if postmortem else ""

@@ -15,6 +15,8 @@ TEXTS = {
     "mentioned": gettext_noop("You were mentioned."),
     "participant": gettext_noop("You took part in this thread."),
     "member": gettext_noop("You are a member of the %(name)s team."),
+    "item_owner": gettext_noop("You own this action item."),
+    "lead": gettext_noop("You lead the %(name)s team."),
     "postmortem": gettext_noop("You follow this postmortem."),
     "team": gettext_noop("You follow the %(name)s team."),
     "service": gettext_noop("You follow the %(name)s service."),
@@ -47,3 +49,4 @@ ASKED = Reason("asked")
 OWNER = Reason("owner")
 MENTIONED = Reason("mentioned")
 PARTICIPANT = Reason("participant")
+ITEM_OWNER = Reason("item_owner")

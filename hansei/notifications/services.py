@@ -12,9 +12,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from hansei import access
 from hansei.accounts.models import Team, User
+from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
 from hansei.core.jobs import enqueue_many
 from hansei.incidents.models import Service, Severity
@@ -186,6 +188,45 @@ def notify_comment(*, comment: Comment, mentioned: Iterable[User]) -> None:
         message(NotificationKind.COMMENT, kinds.REPLY_TEXT),
         [(user, reasons.PARTICIPANT) for user in participants],
     )
+
+
+def _item_url(item: ActionItem) -> str:
+    return reverse("action_items:edit", args=[item.pk])
+
+
+def notify_action_item_assigned(*, item: ActionItem, actor: User | None) -> None:
+    """The new owner hears of it (not when they took it themselves)."""
+    if item.owner is None:
+        return
+    message = Message(
+        kind=NotificationKind.ACTION_ITEM_ASSIGNED,
+        postmortem=item.postmortem,
+        actor=actor,
+        key=f"item:{item.pk}:owner:{item.owner_id}:{timezone.now().timestamp()}",
+        text=kinds.ITEM_ASSIGNED_TEXT,
+        url=_item_url(item),
+        email="action_item_assigned",
+        ids={"item": item.pk},
+        item=item,
+        values={"item": Truncator(item.title).chars(120)},
+    )
+    send(message, [(item.owner, reasons.ITEM_OWNER)])
+
+
+def notify_action_item_closed(*, item: ActionItem, actor: User | None) -> None:
+    """The postmortem's owner hears that one of its follow-ups is done (or dropped)."""
+    postmortem = item.postmortem
+    message = Message(
+        kind=NotificationKind.ACTION_ITEM_CLOSED,
+        postmortem=postmortem,
+        actor=actor,
+        key=f"item:{item.pk}:closed:{item.completed_at.timestamp() if item.completed_at else 0}",
+        text=kinds.ITEM_DONE_TEXT,
+        url=_item_url(item),
+        item=item,
+        values={"item": Truncator(item.title).chars(120)},
+    )
+    send(message, [(postmortem.owner, reasons.OWNER)])
 
 
 # --- what people choose ------------------------------------------------------------------
