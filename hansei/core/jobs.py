@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, str] = {
     "notifications.send_email": "hansei.notifications.jobs.send_email",
     "notifications.email": "hansei.notifications.emails.send_notification_email",
+    # A direct message in Slack (the notification center queues it when Slack is set up).
+    "notifications.chat": "hansei.integrations.slack.transport.send_direct_message",
 }
 
 
@@ -120,6 +122,12 @@ def _handler(kind: str) -> Callable[[dict[str, Any]], None]:
         raise PermanentJobError(f"cannot load the handler of {kind!r}: {exc}") from exc
 
 
+def _retry_after(exc: Exception) -> float:
+    """The seconds a failure asks to wait (its ``retry_after``, up to an hour), or 0."""
+    seconds = getattr(exc, "retry_after", 0)
+    return min(3600.0, float(seconds)) if isinstance(seconds, int | float) and seconds > 0 else 0.0
+
+
 def run_job(job: Job) -> None:
     job.attempts += 1
     try:
@@ -138,7 +146,9 @@ def run_job(job: Job) -> None:
         else:
             job.claimed_at = None
             job.claimed_by = ""
-            job.run_after = timezone.now() + timedelta(seconds=min(3600, 2**job.attempts * 5))
+            # A failure may say when to try again (a rate limit's Retry-After): never sooner.
+            wait = max(min(3600, 2**job.attempts * 5), _retry_after(exc))
+            job.run_after = timezone.now() + timedelta(seconds=wait)
     else:
         job.finished_at = timezone.now()
         job.last_error = ""
