@@ -1,6 +1,7 @@
 """ASGI entry point: ``uvicorn hansei.asgi:application`` (``hansei serve`` does this).
 
-HTTP goes to Django; WebSockets (live editing, page events) to Channels consumers."""
+HTTP goes to Django; WebSockets (live editing, page events, the inbox count) to Channels
+consumers."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ django_application = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from hansei.collab.live.auth import WebSocketAuth  # noqa: E402
-from hansei.collab.routing import websocket_urlpatterns  # noqa: E402
+from hansei.collab.routing import websocket_urlpatterns as collab_sockets  # noqa: E402
+from hansei.notifications.routing import websocket_urlpatterns as inbox_sockets  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {"http": django_application, "websocket": WebSocketAuth(URLRouter(websocket_urlpatterns))}
-)
+sockets = URLRouter([*collab_sockets, *inbox_sockets])
+application = ProtocolTypeRouter({"http": django_application, "websocket": WebSocketAuth(sockets)})

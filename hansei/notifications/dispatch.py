@@ -27,6 +27,7 @@ from hansei.action_items.models import ActionItem
 from hansei.core.jobs import enqueue_many
 from hansei.core.models import Job
 from hansei.notifications.kinds import default_channels
+from hansei.notifications.live import inbox_changed_on_commit
 from hansei.notifications.models import Channel, Notification, NotificationKind, Preference
 from hansei.notifications.reasons import Reason
 from hansei.postmortems.document.models import Postmortem
@@ -75,6 +76,7 @@ def send(message: Message, to: Iterable[tuple[User, Reason]]) -> list[User]:
         if Channel.INBOX in channels[user.pk]
     ]
     Notification.objects.bulk_create(inbox, ignore_conflicts=True)
+    inbox_changed_on_commit(row.recipient_id for row in inbox)
     if message.email:
         jobs = [
             (_key(message, user, "email"), _email_payload(message, user, reason))

@@ -22,6 +22,7 @@ from hansei.core.jobs import enqueue_many
 from hansei.incidents.models import Service, Severity
 from hansei.notifications import kinds, reasons
 from hansei.notifications.dispatch import DELIVERY_ATTEMPTS, EMAIL_JOB, Message, send
+from hansei.notifications.live import inbox_changed_on_commit
 from hansei.notifications.models import (
     Channel,
     Notification,
@@ -278,6 +279,7 @@ def mark_notification_read(*, actor: User, notification: Notification) -> Notifi
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        inbox_changed_on_commit([actor.pk])
     return notification
 
 
@@ -286,4 +288,7 @@ def mark_all_notifications_read(*, actor: User) -> int:
     unread: QuerySet[Notification] = Notification.objects.filter(
         recipient=actor, read_at__isnull=True
     )
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    if count:
+        inbox_changed_on_commit([actor.pk])
+    return count

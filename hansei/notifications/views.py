@@ -38,6 +38,16 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def badge(request: AuthedRequest) -> HttpResponse:
+    """The top bar's inbox link, for pages keeping it live (``notifications.live``)."""
+    unread = access.notifications_visible_to(request.user).unread().count()
+    response = render(request, "notifications/_badge.html", {"unread": unread})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 @require_POST
 def mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification = access.get_notification_for_user(request.user, pk)

@@ -1,6 +1,7 @@
 // Small progressive enhancements; every page works without them. The Content-Security-Policy
 // allows no inline script or event handler attribute: behaviour lives here, keyed on data-*.
 import "./mentions.js"; // @mention suggestions in comment boxes
+import "./inbox.js"; // the live unread count in the top bar
 
 // Tell the server the browser's time zone so times show in the viewer's zone.
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
