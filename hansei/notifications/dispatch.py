@@ -106,13 +106,11 @@ def _not_yet_told(
     """Leave out whoever this very message (its key) already reached on some channel."""
     inbox = {_key(message, user, "inbox"): user.pk for user, _reason in recipients}
     email = {_key(message, user, "email"): user.pk for user, _reason in recipients}
-    done = {
-        *(
-            inbox[k]
-            for k in Notification.objects.filter(key__in=inbox).values_list("key", flat=True)
-        ),
-        *(email[k] for k in Job.objects.filter(key__in=email).values_list("key", flat=True)),
-    }
+    taken = [
+        *Notification.objects.filter(key__in=inbox).values_list("key", flat=True),
+        *Job.objects.filter(key__in=email).values_list("key", flat=True),
+    ]
+    done = {inbox.get(key) or email.get(key) for key in taken if key}
     return [(user, reason) for user, reason in recipients if user.pk not in done]
 
 
