@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, str] = {
     "notifications.send_email": "hansei.notifications.jobs.send_email",
     "notifications.email": "hansei.notifications.emails.send_notification_email",
+    # An announcement to one chat channel or outgoing webhook (integrations/chat).
+    "integrations.chat": "hansei.integrations.chat.deliver.deliver",
     # A direct message in Slack (the notification center queues it when Slack is set up).
     "notifications.chat": "hansei.integrations.slack.transport.send_direct_message",
 }
@@ -43,12 +45,12 @@ AT_START: list[str] = [
 PERIODIC: dict[str, float] = {
     # The same, for documents whose room's process died while others keep serving.
     "hansei.postmortems.document.live_text.sweep_unsaved_text": 30.0,
+    # Due-soon and overdue reminders, waiting reviews, escalations (keys stop repeats).
+    "hansei.notifications.reminders.send_reminders": 300.0,
 }
 
 
 class PermanentJobError(Exception):
-    # Due-soon and overdue reminders, waiting reviews, escalations (keys stop repeats).
-    "hansei.notifications.reminders.send_reminders": 300.0,
     """Raised by a handler when retrying cannot help (bad payload, unknown recipient...)."""
 
 

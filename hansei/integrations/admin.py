@@ -1,22 +1,27 @@
 """Admin pages: configure integrations (shows the URL and secret to paste into the sending
-tool) and browse the delivery log, read-only. The admin site is for admins only."""
+tool), browse the delivery log, read-only, and configure the chat channels and webhooks
+announcements go to, with their delivery status. The admin site is for admins only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from hansei.accounts.models import User
 from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
 from hansei.core.http import absolute_url
 from hansei.incidents.models import Service, Severity
-from hansei.integrations.models import Delivery, Integration
+from hansei.integrations.chat.services import send_test_messages
+from hansei.integrations.models import ChatEvent, ChatRoute, Delivery, Integration
 
 
 def hook_url(integration: Integration) -> str:
@@ -115,3 +120,80 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in Delivery._meta.fields]
+
+
+class ChatRouteForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=gettext_lazy("Announce"),
+        choices=ChatEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ChatRoute
+        fields = ["name", "kind", "team", "target", "events", "max_severity", "is_active", "secret"]
+        widgets = {
+            "target": forms.TextInput(attrs={"size": 80, "autocomplete": "off"}),
+            "secret": forms.TextInput(attrs={"size": 60, "autocomplete": "off"}),
+        }
+
+
+@admin.register(ChatRoute)
+class ChatRouteAdmin(AuditedAdmin):
+    audit_name = "chat_route"
+    # A webhook URL is a credential: anyone holding it can post to the channel.
+    audit_secrets = frozenset({"secret", "target"})
+    form = ChatRouteForm
+    list_display = ["name", "kind", "team", "announces", "is_active", "status"]
+    list_filter = ["kind", "team", "is_active"]
+    search_fields = ["name", "last_error"]
+    list_select_related = ["team"]
+    readonly_fields = ["status", "last_delivered_at", "last_error", "last_error_at", "created_at"]
+    actions = ["send_test_message"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "team", "target", "is_active"]}),
+        (gettext_lazy("What to announce"), {"fields": ["events", "max_severity"]}),
+        (
+            gettext_lazy("Secret (webhook signing key, or a Slack bot token)"),
+            {"fields": ["secret"]},
+        ),
+        (
+            gettext_lazy("Delivery"),
+            {"fields": ["status", "last_delivered_at", "last_error", "last_error_at"]},
+        ),
+        (None, {"fields": ["created_at"]}),
+    ]
+
+    @admin.display(description=gettext_lazy("Announces"))
+    def announces(self, obj: ChatRoute) -> str:
+        labels = dict(ChatEvent.choices)
+        return ", ".join(str(labels.get(event, event)) for event in obj.events or [])
+
+    @admin.display(description=gettext_lazy("Status"))
+    def status(self, obj: ChatRoute) -> str:
+        if obj.is_failing and obj.last_error_at is not None:
+            return format_html(
+                '<span class="errornote">{}</span>',
+                _("Failing since %(when)s ago: %(reason)s")
+                % {"when": timesince(obj.last_error_at), "reason": obj.last_error},
+            )
+        if obj.last_delivered_at is not None:
+            return _("Delivered %(when)s ago") % {"when": timesince(obj.last_delivered_at)}
+        return _("Nothing sent yet")
+
+    @admin.action(description=gettext_lazy("Send a test message"))
+    def send_test_message(self, request: HttpRequest, queryset: QuerySet[ChatRoute]) -> None:
+        """Through the same job as announcements: a wrong token or a dead URL shows up as the
+        route's last error once the worker has tried."""
+        admin_user = cast(User, request.user)  # the admin site lets only admins in
+        queued = send_test_messages(actor=admin_user, routes=list(queryset))
+        count = len(queued)
+        self.message_user(
+            request,
+            ngettext(
+                "%d test message queued: the route's status shows how it went.",
+                "%d test messages queued: each route's status shows how it went.",
+                count,
+            )
+            % count,
+        )

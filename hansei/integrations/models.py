@@ -1,10 +1,14 @@
 """Outside systems that send incidents in: where they post, how they are trusted and mapped,
-which outside incident became which Hansei incident, and a log of every delivery."""
+which outside incident became which Hansei incident, and a log of every delivery. And the
+routes announcements go out by: chat channels and outgoing webhooks."""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -118,3 +122,142 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.outcome} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- announcements going out: chat channels and outgoing webhooks ---------------------------
+
+
+class ChatKind(models.TextChoices):
+    SLACK = "slack", "Slack"
+    TEAMS = "teams", "Microsoft Teams"
+    MATTERMOST = "mattermost", "Mattermost"
+    GOOGLE_CHAT = "google_chat", "Google Chat"
+    DISCORD = "discord", "Discord"
+    WEBHOOK = "webhook", _("Webhook (Hansei's own JSON, signed)")
+
+
+class ChatEvent(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    AMENDED = "amended", _("Amended")
+    SUBMITTED = "submitted", _("Submitted for review")
+
+
+def default_chat_events() -> list[str]:
+    return [ChatEvent.PUBLISHED.value, ChatEvent.AMENDED.value]
+
+
+# Slack's channel ids: C… for public channels, G… for older private ones.
+SLACK_CHANNEL_ID = RegexValidator(
+    r"^[CG][A-Z0-9]{8,20}\Z",
+    _("Enter a Slack channel id such as C0123ABCD (channel details, at the bottom)."),
+)
+WEBHOOK_URL = URLValidator(
+    schemes=["http", "https"], message=_("Enter the incoming-webhook URL (http:// or https://).")
+)
+
+
+class ChatRoute(models.Model):
+    """Where announcements of postmortems go: a chat channel or a webhook receiver. A route
+    with a team hears of that team's postmortems; without one, of every team's. A restricted
+    postmortem is never announced to any route (a channel may hold people outside its team).
+
+    The delivery status is kept on the row: when it last took a message, and the last
+    failure with its reason (a failure after the last delivery means it is failing now)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ChatKind.choices)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="chat_routes",
+        verbose_name=_("team"),
+        help_text=_("Empty: the postmortems of every team."),
+    )
+    target = models.CharField(
+        _("target"),
+        max_length=500,
+        help_text=_(
+            "Slack: the channel id (C0123ABCD). Other kinds: the incoming-webhook URL, "
+            "which is a secret (anyone holding it can post)."
+        ),
+    )
+    secret = models.CharField(
+        _("secret"),
+        max_length=200,
+        blank=True,
+        default=new_secret,
+        help_text=_(
+            "Webhook: the key of the X-Hansei-Signature HMAC (required). Slack: a bot token "
+            "(xoxb-…) for a channel of another workspace, else the app's token is used. "
+            "Unused by the other kinds."
+        ),
+    )
+    events = models.JSONField(_("events"), default=default_chat_events)
+    max_severity = models.PositiveSmallIntegerField(
+        _("most severe level only"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Announce only when one of the postmortem's incidents has this severity level or a "
+            "more severe one (1 = SEV1 only, 2 = SEV1 and SEV2). Empty: all."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_delivered_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("chat or webhook route")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        errors: dict[str, list[Any]] = {}
+        target = self.target.strip()
+        validator = SLACK_CHANNEL_ID if self.kind == ChatKind.SLACK else WEBHOOK_URL
+        try:
+            validator(target)
+        except ValidationError as exc:
+            errors["target"] = exc.messages
+        self.target = target
+        unknown = [e for e in self.events or [] if e not in ChatEvent.values]
+        if not isinstance(self.events, list) or unknown or not self.events:
+            errors["events"] = [_("Choose at least one of: published, amended, submitted.")]
+        elif ChatEvent.SUBMITTED in self.events and self.team_id is None:
+            errors["events"] = [
+                _(
+                    "A postmortem in review is read only by its team: choose a team to announce "
+                    "submissions to."
+                )
+            ]
+        if self.kind == ChatKind.WEBHOOK and not self.secret.strip():
+            errors["secret"] = [_("A webhook needs a secret to sign its deliveries with.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and event in (self.events or [])
+
+    @property
+    def transport_secret(self) -> str:
+        """What the transport is given as ``secret``: a webhook's signing key; a Slack route's
+        own bot token if it has one (else the app's is used); nothing for the other chats."""
+        if self.kind == ChatKind.WEBHOOK:
+            return self.secret
+        if self.kind == ChatKind.SLACK and self.secret.startswith("xoxb-"):
+            return self.secret
+        return ""
+
+    @property
+    def is_failing(self) -> bool:
+        """The last attempt failed (a failure since the last delivery, or never delivered)."""
+        if self.last_error_at is None:
+            return False
+        return self.last_delivered_at is None or self.last_error_at > self.last_delivered_at

@@ -3,12 +3,13 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from hansei.integrations.tests.receiver import Receiver
 from hansei.integrations.tests.sources import Source, load
 
 
@@ -68,3 +69,12 @@ def send(live_server: Any) -> Callable[..., Reply]:
         return post(url, body, sent)
 
     return deliver
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local HTTP server standing in for chat systems and webhook receivers."""
+    server = Receiver()
+    server.start()
+    yield server
+    server.stop()
