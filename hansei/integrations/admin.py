@@ -21,7 +21,13 @@ from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
 from hansei.core.http import absolute_url
 from hansei.incidents.models import Service, Severity
 from hansei.integrations.chat.services import send_test_messages
-from hansei.integrations.models import ChatEvent, ChatRoute, Delivery, Integration
+from hansei.integrations.models import (
+    ChatEvent,
+    ChatRoute,
+    Delivery,
+    Integration,
+    default_chat_events,
+)
 
 
 def hook_url(integration: Integration) -> str:
@@ -126,6 +132,7 @@ class ChatRouteForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
         label=gettext_lazy("Announce"),
         choices=ChatEvent.choices,
+        initial=default_chat_events,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -144,7 +151,7 @@ class ChatRouteAdmin(AuditedAdmin):
     # A webhook URL is a credential: anyone holding it can post to the channel.
     audit_secrets = frozenset({"secret", "target"})
     form = ChatRouteForm
-    list_display = ["name", "kind", "team", "announces", "is_active", "status"]
+    list_display = ["name", "kind", "for_team", "announces", "is_active", "status"]
     list_filter = ["kind", "team", "is_active"]
     search_fields = ["name", "last_error"]
     list_select_related = ["team"]
@@ -163,6 +170,15 @@ class ChatRouteAdmin(AuditedAdmin):
         ),
         (None, {"fields": ["created_at"]}),
     ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A route not saved yet has no delivery status to show."""
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:3]
+
+    @admin.display(description=gettext_lazy("Team"), ordering="team__name")
+    def for_team(self, obj: ChatRoute) -> str:
+        return obj.team.name if obj.team else _("Every team")
 
     @admin.display(description=gettext_lazy("Announces"))
     def announces(self, obj: ChatRoute) -> str:

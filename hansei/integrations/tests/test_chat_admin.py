@@ -60,6 +60,12 @@ def test_a_new_route_gets_a_signing_secret(admin_client):
     assert other != [secret]
 
 
+def test_a_new_route_announces_publications_and_amendments_unless_told_otherwise(admin_client):
+    html = admin_client.get(ADD).content.decode()
+    checked = re.findall(r'<input type="checkbox" name="events" value="(\w+)"[^>]*checked', html)
+    assert checked == ["published", "amended"]
+
+
 @pytest.mark.parametrize(
     ("values", "error"),
     [
@@ -148,6 +154,7 @@ def test_send_a_test_message_goes_through_the_job_path_and_shows_failures(
     assert broken.is_failing
     assert broken.last_error.startswith("HTTP 404 Not Found: ")
     listing = admin_client.get(LIST).content.decode()
+    assert "Every team" in listing
     assert "Unknown Webhook" in listing
     assert "Delivered" in listing
     assert AuditEvent.objects.filter(action="chat_route.tested").count() == 2
