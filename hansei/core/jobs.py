@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, str] = {
     "notifications.send_email": "hansei.notifications.jobs.send_email",
     "notifications.email": "hansei.notifications.emails.send_notification_email",
+    "notifications.digest": "hansei.notifications.emails.send_digest",
     # An announcement to one chat channel or outgoing webhook (integrations/chat).
     "integrations.chat": "hansei.integrations.chat.deliver.deliver",
     # A direct message in Slack (the notification center queues it when Slack is set up).
@@ -47,6 +48,8 @@ PERIODIC: dict[str, float] = {
     "hansei.postmortems.document.live_text.sweep_unsaved_text": 30.0,
     # Due-soon and overdue reminders, waiting reviews, escalations (keys stop repeats).
     "hansei.notifications.reminders.send_reminders": 300.0,
+    "hansei.notifications.digests.send_digests": 300.0,
+    "hansei.notifications.digests.send_organisation_digest": 300.0,
 }
 
 

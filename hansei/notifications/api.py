@@ -16,9 +16,11 @@ from hansei.core.pagination import api_page, offset_param
 from hansei.incidents.models import Service, Severity
 from hansei.notifications import services
 from hansei.notifications.models import Subscription
-from hansei.notifications.queries import preference_grid, subscriptions_of
+from hansei.notifications.queries import digest_of, preference_grid, subscriptions_of
 from hansei.notifications.schemas import (
     ChoiceOut,
+    DigestIn,
+    DigestOut,
     InboxPage,
     SettingsIn,
     SubscriptionIn,
@@ -86,6 +88,18 @@ def put_notification_settings(request: HttpRequest, payload: SettingsIn) -> obje
     choices = {(c.kind, c.channel): c.enabled for c in payload.choices}
     services.set_preferences(actor=actor_of(request), choices=choices)
     return _settings(request)
+
+
+@router.get("/me/digest", response=DigestOut, summary="How often I get the digest")
+def get_digest(request: HttpRequest) -> object:
+    return {"frequency": digest_of(actor_of(request))}
+
+
+@router.put("/me/digest", response=DigestOut, summary="Change how often I get the digest")
+def put_digest(request: HttpRequest, payload: DigestIn) -> object:
+    actor = actor_of(request)
+    services.set_digest(actor=actor, frequency=payload.frequency)
+    return {"frequency": digest_of(actor)}
 
 
 @router.get("/me/subscriptions", response=list[SubscriptionOut], summary="What I follow")

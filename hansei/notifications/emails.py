@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hansei import access
@@ -28,7 +29,8 @@ from hansei.collab.comments.models import Comment
 from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError
 from hansei.incidents.policy import postmortem_requirement
-from hansei.notifications import unsubscribe
+from hansei.notifications import digests, unsubscribe
+from hansei.notifications.models import Frequency
 from hansei.notifications.reasons import Reason
 from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.reviews.models import Review
@@ -231,3 +233,53 @@ def _write(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def send_digest(payload: dict[str, Any]) -> None:
+    """The handler of ``notifications.digest`` jobs (see ``digests``)."""
+    message = compose_digest(payload)
+    if message is not None:
+        message.send(fail_silently=False)
+
+
+def compose_digest(payload: dict[str, Any], now: datetime | None = None) -> Any:
+    """The digest a job sends now: a person's (None when nothing needs them), or a list's."""
+    now = now or timezone.now()
+    frequency = str(payload.get("frequency") or Frequency.WEEKLY)
+    since = digests.since_for(frequency, now)
+    key = str(payload.get("key") or "")
+    if payload.get("address"):
+        address = str(payload["address"])
+        with translation.override(settings.LANGUAGE_CODE):
+            context = digests.organisation_summary(since) | {
+                "reason": _("Sent to %(address)s, an announcement list of Hansei.")
+                % {"address": address},
+                "url": absolute_url(reverse("search:archive")),
+                "base": settings.BASE_URL,
+            }
+            return _write("list_digest", context, to=address, key=key, stop="")
+    recipient_id = payload.get("recipient")
+    if not isinstance(recipient_id, int):
+        raise PermanentJobError("not a digest: no recipient")
+    recipient = User.objects.filter(pk=recipient_id, is_active=True).exclude(email="").first()
+    if recipient is None:
+        return None
+    found = digests.digest_for(recipient, since=since)
+    if not found:
+        log.info("no digest for %s: nothing needs them", recipient.pk)
+        return None
+    stop = unsubscribe.digest_url_for(recipient)
+    with translation.override(recipient.language or "en"):
+        context = {
+            "found": found,
+            "recipient": recipient,
+            "daily": frequency == Frequency.DAILY,
+            "today": timezone.localdate(now),
+            "url": absolute_url(reverse("home:my_work")),
+            "base": settings.BASE_URL,
+            "reason": _("You get this digest %(how_often)s.")
+            % {"how_often": Frequency(frequency).label.lower()},
+            "unsubscribe_url": stop,
+            "settings_url": absolute_url(reverse("notifications:settings")),
+        }
+        return _write("digest", context, to=recipient.email, key=key, stop=stop)

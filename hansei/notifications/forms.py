@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hansei.accounts.models import Team
 from hansei.incidents.models import Service, Severity
 from hansei.notifications.kinds import SPECS
-from hansei.notifications.models import Channel
+from hansei.notifications.models import Channel, Frequency
 
 
 def choices_from(data: Any) -> dict[tuple[str, str], bool]:
@@ -20,6 +20,16 @@ def choices_from(data: Any) -> dict[tuple[str, str], bool]:
         for kind in SPECS
         for channel in Channel.values
     }
+
+
+class DigestForm(forms.Form):
+    digest = forms.ChoiceField(
+        choices=Frequency.choices,
+        label=_("Digest of what needs you"),
+        help_text=_(
+            "Reviews waiting, your postmortems and action items, what your teams published."
+        ),
+    )
 
 
 class FollowForm(forms.Form):

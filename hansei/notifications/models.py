@@ -160,3 +160,21 @@ class Subscription(models.Model):
     def target(self) -> models.Model:
         target: models.Model = getattr(self, self.target_kind)
         return target
+
+
+class Frequency(models.TextChoices):
+    OFF = "off", _("Never")
+    DAILY = "daily", _("Every working day")
+    WEEKLY = "weekly", _("Every Monday")
+
+
+class DigestChoice(models.Model):
+    """How often a person gets the digest of what needs them; without a row, weekly."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_choice"
+    )
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.frequency}"

@@ -13,7 +13,14 @@ from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.incidents.models import PostmortemPolicy, Service
 from hansei.notifications.kinds import SPECS, KindSpec, default_channels
-from hansei.notifications.models import Channel, Notification, Preference, Subscription
+from hansei.notifications.models import (
+    Channel,
+    DigestChoice,
+    Frequency,
+    Notification,
+    Preference,
+    Subscription,
+)
 from hansei.notifications.reasons import Reason
 from hansei.postmortems.document.models import Postmortem
 
@@ -60,6 +67,12 @@ def _reason(subscription: Subscription) -> Reason:
     kind = subscription.target_kind
     name = "" if kind == "postmortem" else str(getattr(subscription.target, "name", ""))
     return Reason(kind, name, subscription.pk)
+
+
+def digest_of(user: User) -> str:
+    """How often ``user`` gets the digest (weekly unless they chose)."""
+    choice = DigestChoice.objects.filter(user=user).values_list("frequency", flat=True).first()
+    return choice or Frequency.WEEKLY
 
 
 def subscriptions_of(user: User) -> list[Subscription]:

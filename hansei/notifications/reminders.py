@@ -51,12 +51,12 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def in_working_hours(user: User, now: datetime) -> bool:
-    local = now.astimezone(_zone(user))
+    local = now.astimezone(zone_of(user))
     start, end = settings.HANSEI_WORKDAY_START_HOUR, settings.HANSEI_WORKDAY_END_HOUR
     return local.weekday() < 5 and start <= local.hour < end
 
 
-def _zone(user: User) -> ZoneInfo:
+def zone_of(user: User) -> ZoneInfo:
     try:
         return ZoneInfo(user.time_zone or settings.TIME_ZONE)
     except (ValueError, KeyError):  # a zone this machine does not know: the server's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -60,6 +61,14 @@ class ChoiceIn(Schema):
 
 class SettingsIn(Schema):
     choices: list[ChoiceIn] = Field(max_length=200)
+
+
+class DigestOut(Schema):
+    frequency: str = Field(description="off, daily (working days) or weekly (Mondays)")
+
+
+class DigestIn(Schema):
+    frequency: Literal["off", "daily", "weekly"]
 
 
 class SubscriptionOut(Schema):

@@ -25,6 +25,8 @@ from hansei.notifications.dispatch import DELIVERY_ATTEMPTS, EMAIL_JOB, Message,
 from hansei.notifications.live import inbox_changed_on_commit
 from hansei.notifications.models import (
     Channel,
+    DigestChoice,
+    Frequency,
     Notification,
     NotificationKind,
     Preference,
@@ -244,6 +246,13 @@ def set_preferences(*, actor: User, choices: dict[tuple[str, str], bool]) -> Non
         )
 
 
+def set_digest(*, actor: User, frequency: str) -> None:
+    """How often ``actor`` gets the digest of what needs them."""
+    if frequency not in Frequency.values:
+        raise ValueError(f"no such frequency: {frequency}")
+    DigestChoice.objects.update_or_create(user=actor, defaults={"frequency": frequency})
+
+
 def follow(
     *, actor: User, target: Postmortem | Team | Service | Severity
 ) -> tuple[Subscription, bool]:
@@ -267,6 +276,8 @@ def unsubscribe_by_link(*, stop: Stop) -> None:
     """What a signed unsubscribe link stops: its subscription, or that kind of e-mail."""
     if stop.subscription is not None:
         stop.subscription.delete()
+    elif stop.digest:
+        set_digest(actor=stop.user, frequency=Frequency.OFF)
     elif stop.kind:
         set_preferences(actor=stop.user, choices={(stop.kind, Channel.EMAIL): False})
 

@@ -1,7 +1,7 @@
 """Signed one-click unsubscribe links. A link names a person and what it stops: one
-subscription, or one kind of message by e-mail. It needs no sign-in (mail clients send the
-RFC 8058 one-click POST on their own), so the signature is all its authority, and all it can
-do is stop messages to the person it names."""
+subscription, one kind of message by e-mail, or their digest. It needs no sign-in (mail
+clients send the RFC 8058 one-click POST on their own), so the signature is all its
+authority, and all it can do is stop messages to the person it names."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class Stop:
     kind: str = ""
     subscription: Subscription | None = None
     subscription_id: int | None = None
+    digest: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -43,6 +44,11 @@ def token_for(user: User, *, kind: str, reason: Reason) -> str:
     else:
         data["k"] = kind
     return signing.dumps(data, salt=SALT, compress=True)
+
+
+def digest_url_for(user: User) -> str:
+    token = signing.dumps({"u": user.pk, "d": 1}, salt=SALT, compress=True)
+    return absolute_url(reverse("notifications:unsubscribe", args=[token]))
 
 
 def url_for(user: User, *, kind: str, reason: Reason) -> str:
@@ -65,4 +71,6 @@ def read(token: str) -> Stop:
         return Stop(user, subscription=subscription, subscription_id=data["s"])
     if data.get("k") in NotificationKind.values:
         return Stop(user, kind=data["k"])
+    if data.get("d") == 1:
+        return Stop(user, digest=True)
     raise BadLink("nothing to stop")

@@ -15,9 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hansei import access
 from hansei.core.http import AuthedRequest
 from hansei.notifications import services, unsubscribe
-from hansei.notifications.forms import FollowForm, choices_from
+from hansei.notifications.forms import DigestForm, FollowForm, choices_from
 from hansei.notifications.models import Channel, Subscription
-from hansei.notifications.queries import by_postmortem, preference_grid, subscriptions_of
+from hansei.notifications.queries import (
+    by_postmortem,
+    digest_of,
+    preference_grid,
+    subscriptions_of,
+)
 
 PAGE_SIZE = 50
 
@@ -66,18 +71,28 @@ def mark_all_read(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
+        digest = DigestForm(request.POST)
+        if not digest.is_valid():
+            return _settings(request, FollowForm(), digest, status=400)
         services.set_preferences(actor=request.user, choices=choices_from(request.POST))
+        services.set_digest(actor=request.user, frequency=digest.cleaned_data["digest"])
         messages.success(request, _("Notification settings saved."))
         return redirect("notifications:settings")
     return _settings(request, FollowForm())
 
 
-def _settings(request: AuthedRequest, follow_form: FollowForm, status: int = 200) -> HttpResponse:
+def _settings(
+    request: AuthedRequest,
+    follow_form: FollowForm,
+    digest_form: DigestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "grid": preference_grid(request.user),
         "channels": Channel.choices,
         "subscriptions": subscriptions_of(request.user),
         "follow_form": follow_form,
+        "digest_form": digest_form or DigestForm(initial={"digest": digest_of(request.user)}),
     }
     return render(request, "notifications/settings.html", context, status=status)
 

@@ -47,7 +47,12 @@ def test_turning_off_an_email_keeps_the_inbox(
     client: Client, alice: Any, bob: Any, make_postmortem: Any
 ):
     client.force_login(bob)
-    ticked = {"mention:inbox": "on", "review_requested:email": "on", "junk:email": "on"}
+    ticked = {
+        "mention:inbox": "on",
+        "review_requested:email": "on",
+        "junk:email": "on",
+        "digest": "daily",
+    }
 
     response = client.post(reverse("notifications:settings"), ticked)
 
@@ -74,7 +79,7 @@ def test_someone_elses_choices_change_nothing_of_mine(
     client: Client, alice: Any, bob: Any, make_postmortem: Any
 ):
     client.force_login(alice)
-    client.post(reverse("notifications:settings"), {})  # Alice turns everything off
+    client.post(reverse("notifications:settings"), {"digest": "off"})  # Alice: all off
 
     _mention(alice, make_postmortem())
 
@@ -174,4 +179,16 @@ def test_unsubscribing_from_a_subscription_already_gone_changes_nothing(
     assert page.status_code == 200
     assert "nothing left to stop" in page.content.decode()
     assert client.post(reverse("notifications:unsubscribe", args=[token])).status_code == 200
+    assert not Preference.objects.exists()
+
+
+@pytest.mark.parametrize("digest", ["", "hourly", "\x00", "w" * 5000])
+def test_a_bad_digest_choice_is_refused_and_nothing_is_saved(client: Client, bob: Any, digest: str):
+    client.force_login(bob)
+
+    response = client.post(
+        reverse("notifications:settings"), {"digest": digest, "mention:inbox": "on"}
+    )
+
+    assert response.status_code == 400
     assert not Preference.objects.exists()

@@ -147,6 +147,8 @@ API: dict[str, Entry] = {
     "PUT /api/v1/me/notification-settings": Entry(
         rules.signed_in, {"choices": [{"kind": "mention", "channel": "email", "enabled": False}]}
     ),
+    "GET /api/v1/me/digest": Entry(rules.signed_in),
+    "PUT /api/v1/me/digest": Entry(rules.signed_in, {"frequency": "daily"}),
     "GET /api/v1/me/subscriptions": Entry(rules.signed_in),
     "POST /api/v1/me/subscriptions": Entry(rules.signed_in, {"team": "payments"}),
     "DELETE /api/v1/me/subscriptions/{subscription_id}": Entry(the_writer),
