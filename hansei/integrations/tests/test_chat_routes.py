@@ -114,6 +114,7 @@ def test_a_submission_reaches_only_its_team_routes_that_want_it(
     route(receiver, "payments-reviews", team=payments, events=every)
     route(receiver, "payments-publications", team=payments)
     route(receiver, "search-reviews", team=search_team, events=every)
+    route(receiver, "org-reviews", events=every)  # the admin refuses it; never sent all the same
     postmortem = make_postmortem()
 
     submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
