@@ -24,15 +24,17 @@ from django.utils.translation import gettext as _
 from hansei import access
 from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem
+from hansei.core.http import absolute_url
 from hansei.core.jobs import enqueue_many
 from hansei.core.models import Job
-from hansei.notifications.kinds import default_channels
+from hansei.notifications.kinds import chat_is_set_up, default_channels
 from hansei.notifications.live import inbox_changed_on_commit
 from hansei.notifications.models import Channel, Notification, NotificationKind, Preference
 from hansei.notifications.reasons import Reason
 from hansei.postmortems.document.models import Postmortem
 
 EMAIL_JOB = "notifications.email"
+CHAT_JOB = "notifications.chat"  # a Slack direct message (integrations/slack)
 # About a day of retries (backing off to an hour): an outage delays a message, never loses it.
 DELIVERY_ATTEMPTS = 24
 
@@ -84,6 +86,16 @@ def send(message: Message, to: Iterable[tuple[User, Reason]]) -> list[User]:
             if Channel.EMAIL in channels[user.pk] and user.email
         ]
         enqueue_many(EMAIL_JOB, jobs, max_attempts=DELIVERY_ATTEMPTS)
+    if chat_is_set_up():
+        chats = [
+            (
+                _key(message, user, "chat"),
+                _chat_payload(message, user, reason, live=live),
+            )
+            for user, reason in recipients
+            if Channel.CHAT in channels[user.pk]
+        ]
+        enqueue_many(CHAT_JOB, chats, max_attempts=DELIVERY_ATTEMPTS)
     return [user for user, _reason in recipients]
 
 
@@ -105,12 +117,16 @@ def _not_yet_told(
 ) -> list[tuple[User, Reason]]:
     """Leave out whoever this very message (its key) already reached on some channel."""
     inbox = {_key(message, user, "inbox"): user.pk for user, _reason in recipients}
-    email = {_key(message, user, "email"): user.pk for user, _reason in recipients}
+    outbox = {
+        _key(message, user, channel): user.pk
+        for user, _reason in recipients
+        for channel in ("email", "chat")
+    }
     taken = [
         *Notification.objects.filter(key__in=inbox).values_list("key", flat=True),
-        *Job.objects.filter(key__in=email).values_list("key", flat=True),
+        *Job.objects.filter(key__in=outbox).values_list("key", flat=True),
     ]
-    done = {inbox.get(key) or email.get(key) for key in taken if key}
+    done = {inbox.get(key) or outbox.get(key) for key in taken if key}
     return [(user, reason) for user, reason in recipients if user.pk not in done]
 
 
@@ -136,7 +152,8 @@ def channels_of(users: list[User], kind: str) -> dict[int, set[str]]:
     return chosen
 
 
-def _inbox_row(message: Message, user: User, reason: Reason, *, live: bool) -> Notification:
+def _line(message: Message, user: User, reason: Reason, *, live: bool) -> tuple[str, str]:
+    """The message's line and its reason, in ``user``'s language, with the title they see."""
     postmortem = message.postmortem
     with translation.override(user.language or "en"):
         title = postmortem.title if live else (postmortem.published_title or postmortem.title)
@@ -144,6 +161,28 @@ def _inbox_row(message: Message, user: User, reason: Reason, *, live: bool) -> N
         values = {"who": who, "title": Truncator(title).chars(120), **message.values}
         line = Truncator(_(message.text) % values).chars(300)
         why = Truncator(reason.text()).chars(200)
+    return line, why
+
+
+def _chat_payload(
+    message: Message, user: User, reason: Reason, *, live: set[int]
+) -> dict[str, Any]:
+    """A direct message: the inbox line and why, a link; the handler checks again that they
+    may still read it."""
+    line, why = _line(message, user, reason, live=user.pk in live)
+    return {
+        "recipient": user.pk,
+        "postmortem": message.postmortem.pk,
+        "text": line,
+        "url": absolute_url(message.url),
+        "reason": why,
+        "key": _key(message, user, "chat"),
+    }
+
+
+def _inbox_row(message: Message, user: User, reason: Reason, *, live: bool) -> Notification:
+    postmortem = message.postmortem
+    line, why = _line(message, user, reason, live=live)
     return Notification(
         recipient=user,
         actor=message.actor,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei.accounts.models import Team
 from hansei.incidents.models import Service, Severity
-from hansei.notifications.kinds import SPECS
-from hansei.notifications.models import Channel, Frequency
+from hansei.notifications.kinds import SPECS, channels_offered
+from hansei.notifications.models import Frequency
 
 
 def choices_from(data: Any) -> dict[tuple[str, str], bool]:
@@ -18,7 +18,7 @@ def choices_from(data: Any) -> dict[tuple[str, str], bool]:
     return {
         (kind, channel): data.get(f"{kind}:{channel}") == "on"
         for kind in SPECS
-        for channel in Channel.values
+        for channel, _label in channels_offered()
     }
 
 

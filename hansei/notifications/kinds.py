@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -24,7 +25,8 @@ class KindSpec:
 
 
 INBOX = frozenset({Channel.INBOX})
-EVERYWHERE = frozenset({Channel.INBOX, Channel.EMAIL})
+# Chat reaches people only once Hansei is set up as a Slack app (``chat_is_set_up``).
+EVERYWHERE = frozenset({Channel.INBOX, Channel.EMAIL, Channel.CHAT})
 
 SPECS: dict[str, KindSpec] = {
     spec.kind.value: spec
@@ -107,6 +109,20 @@ REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s�
 CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
 APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
 MENTION_TEXT = gettext_noop("%(who)s mentioned you on “%(title)s”")
+def chat_is_set_up() -> bool:
+    """Hansei runs as a Slack app (``integrations/slack``: the bot token and the signing
+    secret are set), so people can get direct messages."""
+    return bool(settings.HANSEI_SLACK_BOT_TOKEN and settings.HANSEI_SLACK_SIGNING_SECRET)
+
+
+def channels_offered() -> list[tuple[str, str]]:
+    """The channels people choose among here: chat only once it is set up."""
+    chat = chat_is_set_up()
+    return [
+        (value, str(label)) for value, label in Channel.choices if value != Channel.CHAT or chat
+    ]
+
+
 REPLY_TEXT = gettext_noop("%(who)s replied on “%(title)s”")
 ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
 SUBMITTED_TEXT = gettext_noop("%(who)s submitted “%(title)s” for review")

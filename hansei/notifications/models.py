@@ -33,6 +33,7 @@ class Channel(models.TextChoices):
     INBOX = "inbox", _("Inbox")
     EMAIL = "email", _("Email")
 
+    CHAT = "chat", _("Slack")
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:

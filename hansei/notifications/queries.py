@@ -12,9 +12,8 @@ from django.urls import reverse
 from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.incidents.models import PostmortemPolicy, Service
-from hansei.notifications.kinds import SPECS, KindSpec, default_channels
+from hansei.notifications.kinds import SPECS, KindSpec, channels_offered, default_channels
 from hansei.notifications.models import (
-    Channel,
     DigestChoice,
     Frequency,
     Notification,
@@ -89,7 +88,7 @@ def preference_grid(user: User) -> list[tuple[KindSpec, list[tuple[str, str, boo
         if kind in chosen:
             (chosen[kind].add if enabled else chosen[kind].discard)(channel)
     return [
-        (spec, [(value, str(label), value in chosen[key]) for value, label in Channel.choices])
+        (spec, [(value, str(label), value in chosen[key]) for value, label in channels_offered()])
         for key, spec in SPECS.items()
     ]
 

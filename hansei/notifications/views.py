@@ -16,7 +16,8 @@ from hansei import access
 from hansei.core.http import AuthedRequest
 from hansei.notifications import services, unsubscribe
 from hansei.notifications.forms import DigestForm, FollowForm, choices_from
-from hansei.notifications.models import Channel, Subscription
+from hansei.notifications.kinds import channels_offered
+from hansei.notifications.models import Subscription
 from hansei.notifications.queries import (
     by_postmortem,
     digest_of,
@@ -89,7 +90,7 @@ def _settings(
 ) -> HttpResponse:
     context = {
         "grid": preference_grid(request.user),
-        "channels": Channel.choices,
+        "channels": channels_offered(),
         "subscriptions": subscriptions_of(request.user),
         "follow_form": follow_form,
         "digest_form": digest_form or DigestForm(initial={"digest": digest_of(request.user)}),
