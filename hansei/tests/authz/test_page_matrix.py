@@ -152,7 +152,13 @@ PAGES: dict[str, Page] = {
 }
 # Addresses outside the session's rules: webhooks authenticate by their integration's secret
 # (integrations/tests), the admin site is Django's (admins only), the API has its own matrix.
-NOT_PAGES = {"integrations:receive"}
+# Slack's commands and interactions authenticate by Slack's signature, like integrations:receive
+# (integrations/slack/tests), and answer as the Hansei user the Slack user's e-mail names.
+NOT_PAGES = {
+    "integrations:receive",
+    "integrations:slack_commands",
+    "integrations:slack_interactions",
+}
 OTHERS = ("admin/", "api/", "i18n/", "^api/")
 
 
