@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from hansei.action_items.models import ActionItem
 from hansei.core.http import absolute_url
 from hansei.core.jobs import enqueue_many
 from hansei.core.models import Job
+from hansei.incidents.models import Incident
 from hansei.notifications.kinds import chat_is_set_up, default_channels
 from hansei.notifications.live import inbox_changed_on_commit
 from hansei.notifications.models import Channel, Notification, NotificationKind, Preference
@@ -48,10 +50,11 @@ class Message:
     ``email`` names the e-mail template and ``ids`` the rows it is written from (read again
     when it is sent). A message about an action ``item`` reaches whoever may see the item
     (its owner, even outside the postmortem's readers); its text names the item, not the
-    postmortem."""
+    postmortem. A message about an ``incident`` without a postmortem names its ``audience``
+    (who may read it, from the rulebook)."""
 
     kind: NotificationKind
-    postmortem: Postmortem
+    postmortem: Postmortem | None
     actor: User | None
     key: str
     text: str
@@ -61,6 +64,8 @@ class Message:
     at: datetime | None = None
     item: ActionItem | None = None
     values: dict[str, str] = field(default_factory=dict)
+    incident: Incident | None = None
+    audience: QuerySet[User] | None = None
 
 
 def send(message: Message, to: Iterable[tuple[User, Reason]]) -> list[User]:
@@ -86,7 +91,7 @@ def send(message: Message, to: Iterable[tuple[User, Reason]]) -> list[User]:
             if Channel.EMAIL in channels[user.pk] and user.email
         ]
         enqueue_many(EMAIL_JOB, jobs, max_attempts=DELIVERY_ATTEMPTS)
-    if chat_is_set_up():
+    if chat_is_set_up() and message.postmortem is not None:
         chats = [
             (
                 _key(message, user, "chat"),
@@ -104,10 +109,14 @@ def _readers(message: Message, to: Iterable[tuple[User, Reason]]) -> list[tuple[
     for user, reason in to:
         if user.pk != (message.actor.pk if message.actor else None):
             first.setdefault(user.pk, (user, reason))
-    if message.item is not None:
+    if message.audience is not None:
+        allowed = message.audience
+    elif message.item is not None:
         allowed = access.readers_of_action_item(message.item)
-    else:
+    elif message.postmortem is not None:
         allowed = access.readers_of_postmortem(message.postmortem)
+    else:
+        return []
     readers = set(allowed.filter(pk__in=list(first)).values_list("pk", flat=True))
     return [first[pk] for pk in first if pk in readers]
 
@@ -134,9 +143,9 @@ def _key(message: Message, user: User, channel: str) -> str:
     return f"{message.key}:{message.kind}:{user.pk}:{channel}"
 
 
-def _live_readers(postmortem: Postmortem, users: list[User]) -> set[int]:
+def _live_readers(postmortem: Postmortem | None, users: list[User]) -> set[int]:
     """Who reads the live title (not the published one, while an amendment is drafted)."""
-    if not (postmortem.is_amendment and postmortem.published_title):
+    if postmortem is None or not (postmortem.is_amendment and postmortem.published_title):
         return {user.pk for user in users}
     readers = access.live_content_readers(postmortem).filter(pk__in=[u.pk for u in users])
     return set(readers.values_list("pk", flat=True))
@@ -156,7 +165,12 @@ def _line(message: Message, user: User, reason: Reason, *, live: bool) -> tuple[
     """The message's line and its reason, in ``user``'s language, with the title they see."""
     postmortem = message.postmortem
     with translation.override(user.language or "en"):
-        title = postmortem.title if live else (postmortem.published_title or postmortem.title)
+        if postmortem is None:
+            title = message.incident.title if message.incident else ""
+        elif live:
+            title = postmortem.title
+        else:
+            title = postmortem.published_title or postmortem.title
         who = message.actor.name if message.actor else _("Someone")
         values = {"who": who, "title": Truncator(title).chars(120), **message.values}
         line = Truncator(_(message.text) % values).chars(300)
@@ -172,7 +186,7 @@ def _chat_payload(
     line, why = _line(message, user, reason, live=user.pk in live)
     return {
         "recipient": user.pk,
-        "postmortem": message.postmortem.pk,
+        "postmortem": message.postmortem.pk if message.postmortem else None,
         "text": line,
         "url": absolute_url(message.url),
         "reason": why,
@@ -202,7 +216,8 @@ def _email_payload(message: Message, user: User, reason: Reason) -> dict[str, An
         "template": message.email,
         "kind": message.kind,
         "recipient": user.pk,
-        "postmortem": message.postmortem.pk,
+        "postmortem": message.postmortem.pk if message.postmortem else None,
+        "incident": message.incident.pk if message.incident else None,
         "actor": message.actor.pk if message.actor else None,
         "ids": message.ids,
         "item": message.item.pk if message.item else None,

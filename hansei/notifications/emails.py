@@ -28,6 +28,7 @@ from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
 from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError
+from hansei.incidents.models import Incident
 from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications import digests, unsubscribe
 from hansei.notifications.models import Frequency
@@ -113,6 +114,8 @@ def send_notification_email(payload: dict[str, Any]) -> None:
 def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     """The e-mail a ``notifications.email`` job sends now; None if there is nothing to send
     (what it was about is gone, or its recipient may no longer read it)."""
+    if payload.get("postmortem") is None and isinstance(payload.get("incident"), int):
+        return _about_incident(payload)
     try:
         build = CONTEXTS[payload["template"]]
         postmortem_id, _url = payload["postmortem"], payload["url"]
@@ -145,6 +148,42 @@ def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
 
     language = recipient.language or "en"
     return _written(payload, postmortem, build, personal, language, to=recipient.email, stop=stop)
+
+
+def _about_incident(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
+    """An incident that needs a postmortem and has none: sent while that is still so and the
+    recipient may still read the incident."""
+    recipient = User.objects.filter(pk=payload.get("recipient") or 0, is_active=True).first()
+    incident = (
+        Incident.objects.select_related("severity", "team").filter(pk=payload["incident"]).first()
+    )
+    if recipient is None or incident is None:
+        return None
+    if not access.incidents_visible_to(recipient).filter(pk=incident.pk).exists():
+        return None
+    if Postmortem.objects.filter(incidents=incident).exists():
+        log.info("not sent: incident %s has its postmortem now", incident.pk)
+        return None
+    reason = Reason.from_json(payload.get("reason") or {"code": "member"})
+    stop = unsubscribe.url_for(recipient, kind=str(payload.get("kind", "")), reason=reason)
+    with translation.override(recipient.language or "en"):
+        context = {
+            "incident": incident,
+            "title": incident.title,
+            "reasons": [r.text for r in postmortem_requirement(incident).reasons],
+            "recipient": recipient,
+            "url": absolute_url(str(payload.get("url") or "")),
+            "reason": reason.text(),
+            "unsubscribe_url": stop,
+            "settings_url": absolute_url(reverse("notifications:settings")),
+        }
+        return _write(
+            str(payload.get("template") or "needs_postmortem"),
+            context,
+            to=recipient.email,
+            key=str(payload.get("key") or ""),
+            stop=stop,
+        )
 
 
 def _may_read(recipient: User, postmortem: Postmortem, item_id: Any) -> bool:

@@ -92,6 +92,11 @@ SPECS: dict[str, KindSpec] = {
             EVERYWHERE,
         ),
         KindSpec(
+            NotificationKind.NEEDS_POSTMORTEM,
+            _("An incident you led (or your team's) needs a postmortem and has none yet."),
+            EVERYWHERE,
+        ),
+        KindSpec(
             NotificationKind.ACTION_ITEM_CLOSED,
             _("An action item of a postmortem you own is done or dropped."),
             INBOX,
@@ -104,11 +109,6 @@ def default_channels(kind: str) -> set[str]:
     return {str(channel) for channel in SPECS[kind].defaults}
 
 
-# The inbox lines (translated when sent, in the recipient's language).
-REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s”")
-CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
-APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
-MENTION_TEXT = gettext_noop("%(who)s mentioned you on “%(title)s”")
 def chat_is_set_up() -> bool:
     """Hansei runs as a Slack app (``integrations/slack``: the bot token and the signing
     secret are set), so people can get direct messages."""
@@ -123,6 +123,11 @@ def channels_offered() -> list[tuple[str, str]]:
     ]
 
 
+# The inbox lines (translated when sent, in the recipient's language).
+REVIEW_REQUESTED_TEXT = gettext_noop("%(who)s asked you to review “%(title)s”")
+CHANGES_REQUESTED_TEXT = gettext_noop("%(who)s requested changes on “%(title)s”")
+APPROVED_TEXT = gettext_noop("%(who)s approved “%(title)s”")
+MENTION_TEXT = gettext_noop("%(who)s mentioned you on “%(title)s”")
 REPLY_TEXT = gettext_noop("%(who)s replied on “%(title)s”")
 ASSIGNED_TEXT = gettext_noop("“%(title)s” is yours to write")
 SUBMITTED_TEXT = gettext_noop("%(who)s submitted “%(title)s” for review")
@@ -134,4 +139,5 @@ ITEM_DUE_SOON_TEXT = gettext_noop("The action item “%(item)s” is due on %(du
 ITEM_OVERDUE_TEXT = gettext_noop("The action item “%(item)s” was due on %(due)s")
 POSTMORTEM_DUE_SOON_TEXT = gettext_noop("“%(title)s” is due on %(due)s")
 POSTMORTEM_OVERDUE_TEXT = gettext_noop("“%(title)s” was due on %(due)s and is not published")
+NEEDS_POSTMORTEM_TEXT = gettext_noop("“%(title)s” needs a postmortem and has none yet")
 REVIEW_WAITING_TEXT = gettext_noop("Your review of “%(title)s” has waited since %(since)s")

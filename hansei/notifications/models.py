@@ -27,13 +27,14 @@ class NotificationKind(models.TextChoices):
     ACTION_ITEM_ASSIGNED = "action_item_assigned", _("Action items given to you")
     ACTION_ITEM_DUE = "action_item_due", _("Action items due soon or overdue")
     ACTION_ITEM_CLOSED = "action_item_closed", _("Action items closed")
+    NEEDS_POSTMORTEM = "needs_postmortem", _("Incidents that need a postmortem")
 
 
 class Channel(models.TextChoices):
     INBOX = "inbox", _("Inbox")
     EMAIL = "email", _("Email")
-
     CHAT = "chat", _("Slack")
+
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:

@@ -17,6 +17,7 @@ TEXTS = {
     "member": gettext_noop("You are a member of the %(name)s team."),
     "item_owner": gettext_noop("You own this action item."),
     "lead": gettext_noop("You lead the %(name)s team."),
+    "commander": gettext_noop("You led the response to this incident."),
     "postmortem": gettext_noop("You follow this postmortem."),
     "team": gettext_noop("You follow the %(name)s team."),
     "service": gettext_noop("You follow the %(name)s service."),

@@ -11,6 +11,9 @@ Rules, one per line:
 * a person is reminded only in their working hours, in their own time zone
   (``HANSEI_WORKDAY_START_HOUR`` to ``..._END_HOUR``, Monday to Friday): outside them the
   reminder waits for the next run inside them (their quiet hours);
+* an incident the policy says needs a postmortem, resolved in the last ``INCIDENT_WINDOW``
+  days and still without one, is brought to whoever led its response (else its team's leads,
+  else its team's writers), weekly until the postmortem is started;
 * never twice for the same thing in one period: once per due date for "due soon" and for an
   escalation, once a week for what is overdue or waiting (once a day for P0 and P1 items); the
   period is in the message's key, and the outbox never queues a key twice.
@@ -21,17 +24,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.action_items.models import ActionItem
 from hansei.core.dates import add_business_days
+from hansei.incidents.models import Incident, PostmortemPolicy
+from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications import kinds
 from hansei.notifications.dispatch import Message, send
 from hansei.notifications.models import NotificationKind
@@ -47,7 +54,7 @@ DAILY_PRIORITIES = {"P0", "P1"}
 def send_reminders(now: datetime | None = None) -> int:
     """Queue every reminder due at ``now``; how many people were told."""
     now = now or timezone.now()
-    return _postmortems(now) + _reviews(now) + _action_items(now)
+    return _postmortems(now) + _reviews(now) + _action_items(now) + _incidents(now)
 
 
 def in_working_hours(user: User, now: datetime) -> bool:
@@ -177,3 +184,45 @@ def _action_items(now: datetime) -> int:
             escalation = replace(message, key=f"escalate:item:{item.pk}:{item.due_date}")
             told += len(send(escalation, _awake(now, _leads(item.postmortem.team))))
     return told
+
+
+# How far back resolved incidents are looked at for a missing postmortem.
+INCIDENT_WINDOW = timedelta(days=14)
+
+
+def _incidents(now: datetime) -> int:
+    today = timezone.localdate(now)
+    resolved = Incident.objects.without_postmortem().filter(
+        resolved_at__gte=now - INCIDENT_WINDOW, resolved_at__lte=now
+    )
+    policy = PostmortemPolicy.current()
+    told = 0
+    for incident in resolved.select_related("team", "severity", "commander")[:200]:
+        if not postmortem_requirement(incident, policy).needed:
+            continue
+        writers = access.writers_of_team(incident.team)
+        message = Message(
+            kind=NotificationKind.NEEDS_POSTMORTEM,
+            postmortem=None,
+            incident=incident,
+            audience=writers,
+            actor=None,
+            key=f"remind:incident:{incident.pk}:{_week(today)}",
+            text=kinds.NEEDS_POSTMORTEM_TEXT,
+            url=reverse("incidents:detail", args=[incident.pk]),
+            email="needs_postmortem",
+        )
+        told += len(send(message, _awake(now, _who_starts_it(incident, writers))))
+    return told
+
+
+def _who_starts_it(incident: Incident, writers: QuerySet[User]) -> list[tuple[User, Reason]]:
+    """Whoever led the response, else the team's leads, else its writers."""
+    commander = incident.commander
+    if commander is not None and writers.filter(pk=commander.pk).exists():
+        return [(commander, Reason("commander"))]
+    leads = _leads(incident.team)
+    if leads:
+        return leads
+    member = Reason("member", incident.team.name)
+    return [(writer, member) for writer in writers.exclude(role="admin")]

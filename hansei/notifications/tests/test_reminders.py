@@ -184,3 +184,47 @@ def test_action_item_owners_hear_of_an_assignment_and_postmortem_owners_of_a_clo
         "Bob closed the action item “Cap retries”"
     ]
     assert mine.pk
+
+
+def _next_weekday_morning() -> datetime:
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return at(day)
+
+
+def test_whoever_led_an_incident_hears_it_needs_a_postmortem_until_one_is_started(
+    make_incident: Any, make_postmortem: Any, alice: Any, bob: Any, charlie: Any
+):
+    from hansei.notifications.emails import compose
+
+    incident = make_incident(commander=bob)
+    morning = _next_weekday_morning()
+
+    assert send_reminders(morning) == 1
+    assert send_reminders(morning + timedelta(hours=2)) == 0  # the same week
+
+    [notice] = Notification.objects.filter(kind=NotificationKind.NEEDS_POSTMORTEM)
+    assert notice.recipient == bob and notice.postmortem is None
+    assert notice.text == "“Checkout API returned 500s” needs a postmortem and has none yet"
+    assert notice.reason == "You led the response to this incident."
+    assert notice.url == f"/incidents/{incident.pk}/"
+    job = Job.objects.get(payload__template="needs_postmortem")
+    mail = compose(job.payload)
+    assert mail is not None and mail.to == [bob.email]
+    assert "needs a postmortem, and none has been started yet" in mail.body
+    # Once its postmortem is started, nobody hears of it again, not even from a queued e-mail.
+    make_postmortem(incident=incident)
+    assert compose(job.payload) is None
+    send_reminders(morning + timedelta(days=7))
+    assert Notification.objects.filter(kind=NotificationKind.NEEDS_POSTMORTEM).count() == 1
+    assert not Notification.objects.filter(recipient=charlie).exists()
+
+
+def test_without_a_commander_the_team_leads_hear_it(make_incident: Any, alice: Any, bob: Any):
+    make_incident()
+
+    send_reminders(_next_weekday_morning())
+
+    [notice] = Notification.objects.filter(kind=NotificationKind.NEEDS_POSTMORTEM)
+    assert notice.recipient == alice and notice.reason == "You lead the Payments team."
