@@ -8,7 +8,12 @@ import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator, URLValidator
+from django.core.validators import (
+    EmailValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +139,7 @@ class ChatKind(models.TextChoices):
     GOOGLE_CHAT = "google_chat", "Google Chat"
     DISCORD = "discord", "Discord"
     WEBHOOK = "webhook", _("Webhook (Hansei's own JSON, signed)")
+    MAILING_LIST = "mailing_list", _("E-mail to a distribution list")
 
 
 class ChatEvent(models.TextChoices):
@@ -151,6 +157,7 @@ SLACK_CHANNEL_ID = RegexValidator(
     r"^[CG][A-Z0-9]{8,20}\Z",
     _("Enter a Slack channel id such as C0123ABCD (channel details, at the bottom)."),
 )
+LIST_ADDRESS = EmailValidator(_("Enter the distribution list's e-mail address."))
 WEBHOOK_URL = URLValidator(
     schemes=["http", "https"], message=_("Enter the incoming-webhook URL (http:// or https://).")
 )
@@ -179,8 +186,8 @@ class ChatRoute(models.Model):
         _("target"),
         max_length=500,
         help_text=_(
-            "Slack: the channel id (C0123ABCD). Other kinds: the incoming-webhook URL, "
-            "which is a secret (anyone holding it can post)."
+            "Slack: the channel id (C0123ABCD). E-mail: the list's address. Other kinds: the "
+            "incoming-webhook URL, which is a secret (anyone holding it can post)."
         ),
     )
     secret = models.CharField(
@@ -221,7 +228,11 @@ class ChatRoute(models.Model):
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}
         target = self.target.strip()
-        validator = SLACK_CHANNEL_ID if self.kind == ChatKind.SLACK else WEBHOOK_URL
+        validators: dict[str, Any] = {
+            ChatKind.SLACK: SLACK_CHANNEL_ID,
+            ChatKind.MAILING_LIST: LIST_ADDRESS,
+        }
+        validator = validators.get(self.kind, WEBHOOK_URL)
         try:
             validator(target)
         except ValidationError as exc:

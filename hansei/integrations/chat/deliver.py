@@ -36,6 +36,7 @@ TRANSPORTS: dict[str, str] = {
     ChatKind.GOOGLE_CHAT: "hansei.integrations.google_chat.transport",
     ChatKind.DISCORD: "hansei.integrations.discord.transport",
     ChatKind.WEBHOOK: "hansei.integrations.webhook.transport",
+    ChatKind.MAILING_LIST: "hansei.integrations.mailing_list.transport",
 }
 
 
