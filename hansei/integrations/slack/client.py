@@ -38,6 +38,7 @@ PERMANENT_ERRORS: dict[str, str] = {
     "restricted_action": gettext_noop("The workspace does not let the bot post there."),
     "users_not_found": gettext_noop("Slack has no user with that e-mail address."),
     "user_not_found": gettext_noop("Slack has no such user."),
+    "user_not_visible": gettext_noop("The bot may not see that Slack user."),
     "cannot_dm_bot": gettext_noop("A bot cannot be sent a direct message."),
     "user_disabled": gettext_noop("That Slack user is deactivated."),
 }
@@ -58,6 +59,14 @@ class RateLimited(TransportError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message, permanent=False)
         self.retry_after = retry_after
+
+
+class SlackRefused(TransportError):
+    """Slack refused the call for good; ``code`` is Slack's error ("channel_not_found")."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message, permanent=True)
+        self.code = code
 
 
 def slack_is_configured() -> bool:
@@ -107,10 +116,10 @@ def _api_failure(method: str, error: SlackApiError) -> TransportError:
             retry_after=retry_after,
         )
     if code in PERMANENT_ERRORS:
-        return TransportError(
+        return SlackRefused(
             _("Slack refused %(method)s (%(code)s): %(what)s")
             % {"method": method, "code": code, "what": _(PERMANENT_ERRORS[code])},
-            permanent=True,
+            code=code,
         )
     if status >= 500 or code in TEMPORARY_ERRORS or not code:
         return TransportError(
@@ -118,9 +127,8 @@ def _api_failure(method: str, error: SlackApiError) -> TransportError:
             % {"method": method, "status": status, "code": code}
         )
     # An error Slack documents but we do not expect: retrying the same request gives the same.
-    return TransportError(
-        _("Slack refused %(method)s (%(code)s).") % {"method": method, "code": code},
-        permanent=True,
+    return SlackRefused(
+        _("Slack refused %(method)s (%(code)s).") % {"method": method, "code": code}, code=code
     )
 
 
@@ -145,10 +153,10 @@ def hansei_user_for(slack_user_id: str) -> User | None:
         return None
     try:
         data = call("users.info", user=slack_user_id)
-    except TransportError as error:
-        if error.permanent:
-            return None  # no such Slack user, or one we may not see
-        raise
+    except SlackRefused as error:
+        if error.code in ("user_not_found", "user_not_visible"):
+            return None
+        raise  # a bad token, a missing scope: not the person's doing
     found = data.get("user")
     slack_user: dict[str, Any] = found if isinstance(found, dict) else {}
     if slack_user.get("deleted") or slack_user.get("is_bot"):
@@ -179,8 +187,8 @@ def slack_user_id_for(user: User) -> str:
         )
     try:
         data = call("users.lookupByEmail", email=user.email)
-    except TransportError as error:
-        if error.permanent and "users_not_found" in error.message:
+    except SlackRefused as error:
+        if error.code == "users_not_found":
             raise TransportError(
                 _(
                     "No Slack user has the e-mail address of %(user)s: they need the same address "

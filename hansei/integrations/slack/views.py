@@ -79,7 +79,11 @@ def slash_command(form: dict[str, str]) -> HttpResponse:
         user = hansei_user_for(form.get("user_id", ""))
     except TransportError as error:
         log.warning("Slack did not say who used /hansei: %s", error)
-        return JsonResponse(commands.answer(_("Slack did not say who you are; try again.")))
+        if error.permanent:  # the app's token or scopes: an admin's to fix
+            sorry = _("Hansei cannot ask Slack who you are: an admin must check the Slack app.")
+        else:
+            sorry = _("Slack did not say who you are; try again.")
+        return JsonResponse(commands.answer(sorry))
     if user is None:
         return JsonResponse(commands.answer(unlinked_text()))
     return JsonResponse(commands.run_command(user, text))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hansei.action_items.models import ActionItem, ActionStatus
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.integrations.slack.tests.conftest import texts
-from hansei.integrations.slack.tests.slack_api import SlackApi
+from hansei.integrations.slack.tests.slack_api import Failure, SlackApi
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.document.services import publish_postmortem
 from hansei.reviews.services import submit_for_review
@@ -228,3 +228,22 @@ def test_a_nul_in_the_command_is_refused_at_the_door(linked: None, command: Any)
     # The site's request guard refuses NUL in any form value before a view reads it.
     assert command("start \x00").status_code == 400
     assert not Postmortem.objects.exists()
+
+
+def test_it_blames_the_app_not_the_person_when_the_token_is_refused(
+    slack_api: SlackApi, linked: None, command: Any
+) -> None:
+    slack_api.fail("users.info", Failure(200, {"ok": False, "error": "invalid_auth"}))
+
+    shown = texts(answer_of(command("reviews")))
+
+    assert "an admin must check the Slack app" in shown
+    assert "link your e-mail" not in shown
+
+
+def test_it_asks_to_try_again_when_slack_is_unavailable(
+    slack_api: SlackApi, linked: None, command: Any
+) -> None:
+    slack_api.fail("users.info", Failure(503, {"ok": False, "error": "service_unavailable"}))
+
+    assert "try again" in texts(answer_of(command("reviews")))
