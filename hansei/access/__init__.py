@@ -82,7 +82,9 @@ from hansei.access.postmortems import (
 from hansei.access.reviews import (
     can_decide_review,
     get_review_for_user,
+    get_review_meeting_for_user,
     meeting_notes_visible_to,
+    meetings_visible_to,
     reviews_visible_to,
 )
 
@@ -119,12 +121,14 @@ __all__ = [
     "get_notification_for_user",
     "get_postmortem_for_user",
     "get_review_for_user",
+    "get_review_meeting_for_user",
     "incidents_visible_to",
     "is_member",
     "is_signed_in",
     "live_content_readers",
     "live_readers_q",
     "meeting_notes_visible_to",
+    "meetings_visible_to",
     "notifications_visible_to",
     "people_to_mention",
     "postmortems_visible_to",

@@ -12,7 +12,7 @@ from hansei.access.postmortems import (
 )
 from hansei.accounts.models import User
 from hansei.postmortems.document.models import Postmortem
-from hansei.reviews.models import Review, ReviewMeetingNote
+from hansei.reviews.models import Review, ReviewMeeting, ReviewMeetingNote
 
 
 def reviews_visible_to(user: User) -> QuerySet[Review]:
@@ -43,6 +43,24 @@ def meeting_notes_visible_to(user: User, postmortem: Postmortem) -> QuerySet[Rev
     if revision is not None:
         notes = notes.filter(recorded_at__lte=revision.published_at)
     return notes
+
+
+def meetings_visible_to(user: User, postmortem: Postmortem) -> QuerySet[ReviewMeeting]:
+    """The review meetings of a postmortem ``user`` may read: all of them, for its readers."""
+    meetings = postmortem.meetings.all()
+    if not can_view_postmortem(user, postmortem):
+        return meetings.none()
+    return meetings
+
+
+def get_review_meeting_for_user(
+    user: User, postmortem: Postmortem, meeting_id: int | str
+) -> ReviewMeeting:
+    """A meeting of ``postmortem`` (already read through the rulebook); 404 otherwise."""
+    meeting: ReviewMeeting = get_or_404(
+        meetings_visible_to(user, postmortem).select_related("organizer"), meeting_id
+    )
+    return meeting
 
 
 def can_decide_review(user: User, review: Review) -> bool:

@@ -12,6 +12,8 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from email import encoders
+from email.mime.base import MIMEBase
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,7 +32,7 @@ from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError
 from hansei.incidents.models import Incident
 from hansei.incidents.policy import postmortem_requirement
-from hansei.notifications import digests, unsubscribe
+from hansei.notifications import digests, meetings, unsubscribe
 from hansei.notifications.models import Frequency
 from hansei.notifications.reasons import Reason
 from hansei.postmortems.document.models import Postmortem, Revision
@@ -88,7 +90,16 @@ def _item(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
     return {"item": _row(ActionItem.objects.select_related("owner"), ids, "item")}
 
 
-# Template name -> the rows it is written from, besides the postmortem.
+def _meeting(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return meetings.meeting_email_context(postmortem, ids)
+    except meetings.Stale as exc:
+        raise Gone(str(exc)) from exc
+
+
+# Template name -> the rows it is written from, besides the postmortem. A builder may add
+# ``attachments``: a function of the whole context (its recipient, the title they may read)
+# giving (filename, content, mimetype) triples.
 CONTEXTS: dict[str, Builder] = {
     "review_requested": _review,
     "changes_requested": _review,
@@ -101,6 +112,7 @@ CONTEXTS: dict[str, Builder] = {
     "action_item_due": _item,
     "postmortem_due": _nothing,
     "review_waiting": _review,
+    "review_meeting": _meeting,
 }
 
 
@@ -271,7 +283,24 @@ def _write(
         subject=" ".join(subject.split()), body=body, to=[to], headers=headers
     )
     message.attach_alternative(html, "text/html")
+    attachments = context.get("attachments")
+    for filename, content, mimetype in attachments(context) if attachments else ():
+        message.attach(_attachment(filename, content, mimetype))
     return message
+
+
+def _attachment(filename: str, content: bytes, mimetype: str) -> MIMEBase:
+    """A file part whose type keeps its parameters (``text/calendar; method=REQUEST``:
+    mail clients show accept buttons for it)."""
+    kind, *parameters = (part.strip() for part in mimetype.split(";"))
+    main, _slash, sub = kind.partition("/")
+    part = MIMEBase(main, sub)
+    for name, _eq, value in (parameter.partition("=") for parameter in parameters):
+        part.set_param(name, value)
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
 def send_digest(payload: dict[str, Any]) -> None:

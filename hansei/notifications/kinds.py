@@ -101,6 +101,11 @@ SPECS: dict[str, KindSpec] = {
             _("An action item of a postmortem you own is done or dropped."),
             INBOX,
         ),
+        KindSpec(
+            NotificationKind.REVIEW_MEETING,
+            _("You are invited to a review meeting, or it changes or is cancelled."),
+            EVERYWHERE,
+        ),
     )
 }
 

@@ -10,10 +10,18 @@ from hansei.collab.comments.models import Comment
 from hansei.core import events
 from hansei.core.events import Event
 from hansei.notifications import services
+from hansei.notifications.meetings import send_meeting_invitations
 from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.postmortems.events import POSTMORTEM_DRAFTED_FOR_OWNER, POSTMORTEM_PUBLISHED
-from hansei.reviews.events import POSTMORTEM_SUBMITTED, REVIEW_DECIDED, REVIEW_REQUESTED
-from hansei.reviews.models import Decision, Review
+from hansei.reviews.events import (
+    MEETING_CANCELLED,
+    MEETING_SCHEDULED,
+    MEETING_UPDATED,
+    POSTMORTEM_SUBMITTED,
+    REVIEW_DECIDED,
+    REVIEW_REQUESTED,
+)
+from hansei.reviews.models import Decision, Review, ReviewMeeting
 
 
 def announce_publication(event: Event) -> None:
@@ -62,6 +70,11 @@ def tell_postmortem_owner_of_closed_item(event: Event) -> None:
     services.notify_action_item_closed(item=item, actor=_actor(event))
 
 
+def invite_to_meeting(event: Event) -> None:
+    meeting = ReviewMeeting.objects.select_related("postmortem").get(pk=event.id_of("object_id"))
+    send_meeting_invitations(meeting=meeting, actor=_actor(event))
+
+
 def _actor(event: Event) -> User | None:
     return User.objects.filter(pk=event.actor_id).first() if event.actor_id else None
 
@@ -79,3 +92,5 @@ def register() -> None:
     listen(POSTMORTEM_DRAFTED_FOR_OWNER, tell_owner_of_intake_draft, when=events.IN_TRANSACTION)
     listen(ACTION_ITEM_ASSIGNED, tell_owner_of_item, when=events.IN_TRANSACTION)
     listen(ACTION_ITEM_CLOSED, tell_postmortem_owner_of_closed_item, when=events.IN_TRANSACTION)
+    meeting_changes = (MEETING_SCHEDULED, MEETING_UPDATED, MEETING_CANCELLED)
+    listen(meeting_changes, invite_to_meeting, when=events.IN_TRANSACTION)

@@ -28,6 +28,7 @@ class NotificationKind(models.TextChoices):
     ACTION_ITEM_DUE = "action_item_due", _("Action items due soon or overdue")
     ACTION_ITEM_CLOSED = "action_item_closed", _("Action items closed")
     NEEDS_POSTMORTEM = "needs_postmortem", _("Incidents that need a postmortem")
+    REVIEW_MEETING = "review_meeting", _("Review meetings")
 
 
 class Channel(models.TextChoices):

@@ -22,6 +22,7 @@ TEXTS = {
     "team": gettext_noop("You follow the %(name)s team."),
     "service": gettext_noop("You follow the %(name)s service."),
     "severity": gettext_noop("You follow %(name)s postmortems."),
+    "invited": gettext_noop("You are invited to this review meeting."),
 }
 
 
@@ -51,3 +52,4 @@ OWNER = Reason("owner")
 MENTIONED = Reason("mentioned")
 PARTICIPANT = Reason("participant")
 ITEM_OWNER = Reason("item_owner")
+INVITED = Reason("invited")

@@ -31,3 +31,14 @@ MEETING_NOTE_RECORDED = events.kind(
     "Notes of a review meeting were recorded (object: the note).",
     parts=("review",),
 )
+MEETING_SCHEDULED = events.kind(
+    "meeting_scheduled", "A review meeting was scheduled (object: the meeting).", parts=("review",)
+)
+MEETING_UPDATED = events.kind(
+    "meeting_updated",
+    "A review meeting's time, place, agenda or invitees changed (object: the meeting).",
+    parts=("review",),
+)
+MEETING_CANCELLED = events.kind(
+    "meeting_cancelled", "A review meeting was cancelled (object: the meeting).", parts=("review",)
+)

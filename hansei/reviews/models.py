@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hansei.accounts.models import User
 from hansei.postmortems.document.models import Postmortem
 
 if TYPE_CHECKING:
@@ -72,9 +75,88 @@ class Review(models.Model):
         return all(self.checklist.get(key) is True for key in CHECKLIST_KEYS)
 
 
+class ReviewMeetingQuerySet(models.QuerySet["ReviewMeeting"]):
+    def held(self) -> ReviewMeetingQuerySet:
+        """Meetings that took place: started already and not cancelled (notes attach to them)."""
+        return self.filter(cancelled_at=None, starts_at__lte=timezone.now())
+
+
+class ReviewMeeting(models.Model):
+    """A review meeting on a postmortem, sent to its invitees as a calendar invitation.
+
+    ``uid`` names the event in every calendar for good; ``sequence`` grows at every change a
+    calendar must apply (time, place, agenda, invitees, cancellation), as RFC 5545 asks, so a
+    calendar applies a later message over an earlier one and ignores a stale one."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("starts at"))
+    duration = models.PositiveIntegerField(_("duration (minutes)"))
+    location = models.CharField(_("where"), max_length=500, blank=True)
+    agenda = models.TextField(_("agenda"), max_length=5000, blank=True)
+    invitees: models.ManyToManyField[User, ReviewMeetingInvitation] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ReviewMeetingInvitation", related_name="+"
+    )
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sequence = models.PositiveIntegerField(default=0)
+    uid = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["postmortem", "-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review meeting {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_over(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+    def people_invited(self) -> models.QuerySet[User]:
+        """Who is invited now (people removed since keep a row, to be told once)."""
+        return User.objects.filter(
+            meeting_invitations__meeting=self, meeting_invitations__removed_in=None
+        ).order_by("display_name", "username")
+
+
+class ReviewMeetingInvitation(models.Model):
+    """One person invited to a meeting. ``removed_in``: the sequence of the change that
+    took them off the list (they are sent that version as a cancellation), None while they
+    are invited."""
+
+    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_invitations"
+    )
+    removed_in = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="invited_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} to meeting {self.meeting_id}"
+
+
 class ReviewMeetingNote(models.Model):
     postmortem = models.ForeignKey(
         Postmortem, on_delete=models.CASCADE, related_name="meeting_notes"
+    )
+    # The notes of a scheduled meeting attach to it (older notes, and notes of meetings held
+    # elsewhere, have none).
+    meeting = models.ForeignKey(
+        ReviewMeeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="notes"
     )
     held_on = models.DateField(_("meeting date"))
     attendees = models.CharField(_("attendees"), max_length=1000, blank=True)

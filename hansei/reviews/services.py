@@ -28,7 +28,14 @@ from hansei.reviews.events import (
     REVIEW_DECIDED,
     REVIEW_REQUESTED,
 )
-from hansei.reviews.models import CHECKLIST, CHECKLIST_KEYS, Decision, Review, ReviewMeetingNote
+from hansei.reviews.models import (
+    CHECKLIST,
+    CHECKLIST_KEYS,
+    Decision,
+    Review,
+    ReviewMeeting,
+    ReviewMeetingNote,
+)
 
 
 @transaction.atomic
@@ -159,10 +166,20 @@ def _decide(review: Review, decision: str, answers: dict[str, bool], comment: st
 
 @transaction.atomic
 def record_meeting_note(
-    *, actor: User, postmortem: Postmortem, held_on: date, notes: str, attendees: str = ""
+    *,
+    actor: User,
+    postmortem: Postmortem,
+    held_on: date,
+    notes: str,
+    attendees: str = "",
+    meeting: ReviewMeeting | None = None,
 ) -> ReviewMeetingNote:
+    """The notes of a meeting held; ``meeting``, one of the postmortem's meetings that took
+    place, is the one they are attached to."""
     access.require(access.can_edit_postmortem(actor, postmortem))
     errors = {}
+    if meeting is not None and not postmortem.meetings.held().filter(pk=meeting.pk).exists():
+        errors["meeting"] = _("Choose a meeting of this postmortem that took place.")
     if not notes.strip():
         errors["notes"] = _("The notes are empty.")
     elif len(notes) > 50_000:
@@ -175,6 +192,7 @@ def record_meeting_note(
         raise ValidationError(errors)
     note = ReviewMeetingNote.objects.create(
         postmortem=postmortem,
+        meeting=meeting,
         held_on=held_on,
         attendees=attendees.strip(),
         notes=notes.strip(),
