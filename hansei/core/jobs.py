@@ -50,6 +50,7 @@ PERIODIC: dict[str, float] = {
     "hansei.notifications.reminders.send_reminders": 300.0,
     "hansei.notifications.digests.send_digests": 300.0,
     "hansei.notifications.digests.send_organisation_digest": 300.0,
+    "hansei.integrations.chat.services.send_chat_digests": 300.0,
 }
 
 

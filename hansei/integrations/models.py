@@ -146,6 +146,7 @@ class ChatEvent(models.TextChoices):
     PUBLISHED = "published", _("Published")
     AMENDED = "amended", _("Amended")
     SUBMITTED = "submitted", _("Submitted for review")
+    DIGEST = "digest", _("Weekly digest (Monday mornings)")
 
 
 def default_chat_events() -> list[str]:
@@ -240,7 +241,7 @@ class ChatRoute(models.Model):
         self.target = target
         unknown = [e for e in self.events or [] if e not in ChatEvent.values]
         if not isinstance(self.events, list) or unknown or not self.events:
-            errors["events"] = [_("Choose at least one of: published, amended, submitted.")]
+            errors["events"] = [_("Choose at least one of: published, amended, submitted, digest.")]
         elif ChatEvent.SUBMITTED in self.events and self.team_id is None:
             errors["events"] = [
                 _(

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hansei.accounts.models import User
 from hansei.core.dates import format_duration
 from hansei.core.http import absolute_url
 from hansei.incidents.models import Incident
+from hansei.integrations.chat.digest import digest_message
 from hansei.integrations.chat.message import ChatMessage
 from hansei.integrations.models import ChatEvent, ChatRoute
 from hansei.postmortems.document.models import Postmortem, Revision
@@ -31,6 +33,9 @@ def message_for(route: ChatRoute, payload: dict[str, Any]) -> ChatMessage | None
     key = str(payload.get("key", ""))
     if event == TEST:
         return test_message(route, key)
+    if event == ChatEvent.DIGEST:
+        with translation.override(settings.LANGUAGE_CODE):
+            return digest_message(route, key, _reason(route), timezone.now())
     postmortem = _row(Postmortem.objects.select_related("team", "owner"), payload, "postmortem")
     if postmortem is None or postmortem.restricted:
         return None

@@ -11,11 +11,14 @@ A submission (a draft, which only its team reads) goes only to routes of its tea
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hansei import access
@@ -84,3 +87,23 @@ def send_test_messages(*, actor: User, routes: list[ChatRoute]) -> list[Job]:
         jobs.append((key, {"route": route.pk, "event": TEST, "actor": actor.pk, "key": key}))
         audit.record("chat_route.tested", actor=actor, target=route)
     return enqueue_many(CHAT_JOB, jobs, max_attempts=TEST_ATTEMPTS)
+
+
+def send_chat_digests(now: datetime | None = None) -> int:
+    """Queue this week's digest for every route that wants one, if it is Monday morning
+    (server time, working hours); keyed by route and ISO week, so a route gets one digest a
+    week however often the worker looks."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    start, end = settings.HANSEI_WORKDAY_START_HOUR, settings.HANSEI_WORKDAY_END_HOUR
+    if local.weekday() != 0 or not start <= local.hour < end:
+        return 0
+    year, week, _day = local.date().isocalendar()
+    jobs: list[tuple[str | None, dict[str, Any]]] = []
+    for route in ChatRoute.objects.filter(is_active=True).order_by("pk"):
+        if route.wants(ChatEvent.DIGEST):
+            key = f"digest:route:{route.pk}:{year}-W{week:02d}"
+            jobs.append((key, {"route": route.pk, "event": ChatEvent.DIGEST, "key": key}))
+    taken = set(Job.objects.filter(key__in=[k for k, _p in jobs]).values_list("key", flat=True))
+    fresh = [(key, payload) for key, payload in jobs if key not in taken]
+    return len(enqueue_many(CHAT_JOB, fresh, max_attempts=DELIVERY_ATTEMPTS))

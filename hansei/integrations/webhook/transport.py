@@ -3,7 +3,8 @@ can check it came from this Hansei and was not changed or replayed.
 
 Body: ``{"event", "delivered_at", "headline", "postmortem": {...} | null}`` (the postmortem's
 id, title, url, team, severity, owner, revision, change note, incident duration; ``null`` for a
-test message). Headers:
+test message and a digest). A weekly digest adds ``"digest": {"published", "in_review",
+"overdue_postmortems", "overdue_action_items", "latest": [{"id", "title", "url"}]}``. Headers:
 
 * ``X-Hansei-Event``: the event (``published``, ``amended``, ``submitted``, ``test``);
 * ``X-Hansei-Delivery``: the delivery's idempotency key, the same on every retry of it, so a
@@ -32,6 +33,7 @@ def payload(message: ChatMessage, *, now: datetime | None = None) -> dict[str, A
         "delivered_at": (now or datetime.now(tz=UTC)).isoformat(timespec="seconds"),
         "headline": message.headline,
         "postmortem": message.extra.get("postmortem"),
+        **({"digest": message.extra["digest"]} if "digest" in message.extra else {}),
     }
 
 
