@@ -108,18 +108,8 @@ def form(
     at: datetime,
     metadata: dict[str, str],
 ) -> dict[str, Any]:
-    options = [
-        {"text": blocks.plain(access.title_shown_to(user, p), 75), "value": str(p.pk)}
-        for p in drafts
-    ]
-    text_input: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": TEXT,
-        "multiline": True,
-        "max_length": MAX_TIMELINE_TEXT,
-    }
-    if text:
-        text_input["initial_value"] = text
+    """The modal: which draft, what happened (prefilled), and when it was said."""
+    when = _("Said at %(at)s UTC") % {"at": at.strftime("%Y-%m-%d %H:%M:%S")}
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -127,28 +117,42 @@ def form(
         "title": blocks.plain(title, 24),
         "submit": blocks.plain(_("Add"), 24),
         "close": blocks.plain(_("Cancel"), 24),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": DRAFT,
-                "label": blocks.plain(_("Postmortem")),
-                "element": {
-                    "type": "static_select",
-                    "action_id": DRAFT,
-                    "placeholder": blocks.plain(_("Choose a draft")),
-                    "options": options,
-                },
-            },
-            {
-                "type": "input",
-                "block_id": TEXT,
-                "label": blocks.plain(_("What happened")),
-                "element": text_input,
-            },
-            blocks.context(
-                blocks.escape(_("Said at %(at)s UTC") % {"at": at.strftime("%Y-%m-%d %H:%M:%S")})
-            ),
-        ],
+        "blocks": [draft_menu(drafts, user), text_field(text), blocks.context(blocks.escape(when))],
+    }
+
+
+def draft_menu(drafts: list[Postmortem], user: User) -> blocks.Block:
+    options = [
+        {"text": blocks.plain(access.title_shown_to(user, p), 75), "value": str(p.pk)}
+        for p in drafts
+    ]
+    return {
+        "type": "input",
+        "block_id": DRAFT,
+        "label": blocks.plain(_("Postmortem")),
+        "element": {
+            "type": "static_select",
+            "action_id": DRAFT,
+            "placeholder": blocks.plain(_("Choose a draft")),
+            "options": options,
+        },
+    }
+
+
+def text_field(text: str) -> blocks.Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": TEXT,
+        "multiline": True,
+        "max_length": MAX_TIMELINE_TEXT,
+    }
+    if text:
+        element["initial_value"] = text  # Slack refuses an empty initial value
+    return {
+        "type": "input",
+        "block_id": TEXT,
+        "label": blocks.plain(_("What happened")),
+        "element": element,
     }
 
 
@@ -172,6 +176,20 @@ def submit(payload: dict[str, Any]) -> dict[str, Any]:
     except Http404:
         return errors({DRAFT: _("Choose one of your drafts.")})
     link = permalink(clean(dig(metadata, "channel"), 50), clean(dig(metadata, "ts"), 40))
+    refused = add_entry(user, postmortem, at, text, link)
+    if refused:
+        return errors(refused)
+    url = absolute_url(reverse("postmortems:detail", args=[postmortem.pk]))
+    shown = _("Added to the timeline of %(title)s.") % {
+        "title": blocks.link(url, access.title_shown_to(user, postmortem))
+    }
+    return {"response_action": "update", "view": notice(_("Add to timeline"), shown)}
+
+
+def add_entry(
+    user: User, postmortem: Postmortem, at: datetime, text: str, link: str
+) -> dict[str, str]:
+    """Add the entry through the timeline's service; its refusals by the form's block."""
     try:
         add_timeline_entry(
             actor=user,
@@ -182,19 +200,13 @@ def submit(payload: dict[str, Any]) -> dict[str, Any]:
             link_url=link,
         )
     except PermissionDenied:
-        return errors({DRAFT: _("You may not change this postmortem.")})
+        return {DRAFT: _("You may not change this postmortem.")}
     except InvalidState as error:
-        return errors({DRAFT: service_error_text(error)})
+        return {DRAFT: service_error_text(error)}
     except ValidationError as error:
         fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-        return errors(
-            {TEXT if name == "text" else DRAFT: " ".join(msgs) for name, msgs in fields.items()}
-        )
-    url = absolute_url(reverse("postmortems:detail", args=[postmortem.pk]))
-    shown = _("Added to the timeline of %(title)s.") % {
-        "title": blocks.link(url, access.title_shown_to(user, postmortem))
-    }
-    return {"response_action": "update", "view": notice(_("Add to timeline"), shown)}
+        return {TEXT if name == "text" else DRAFT: " ".join(msgs) for name, msgs in fields.items()}
+    return {}
 
 
 def permalink(channel: str, ts: str) -> str:
