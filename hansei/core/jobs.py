@@ -30,6 +30,7 @@ HANDLERS: dict[str, str] = {
     "notifications.send_email": "hansei.notifications.jobs.send_email",
     "notifications.email": "hansei.notifications.emails.send_notification_email",
     "notifications.digest": "hansei.notifications.emails.send_digest",
+    "notifications.test_email": "hansei.notifications.jobs.send_test_email",
     # An announcement to one chat channel or outgoing webhook (integrations/chat).
     "integrations.chat": "hansei.integrations.chat.deliver.deliver",
     # A direct message in Slack (the notification center queues it when Slack is set up).

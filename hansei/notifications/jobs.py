@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hansei.core.jobs import PermanentJobError
 
@@ -18,4 +21,19 @@ def send_email(payload: dict[str, Any]) -> None:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
+    message.send(fail_silently=False)
+
+
+def send_test_email(payload: dict[str, Any]) -> None:
+    """A test e-mail an admin asked for: the mail settings work if it arrives."""
+    to = payload.get("to")
+    if not isinstance(to, str) or not to:
+        raise PermanentJobError("a test e-mail without an address")
+    with translation.override(settings.LANGUAGE_CODE):
+        message = EmailMultiAlternatives(
+            subject=_("Hansei test e-mail"),
+            body=_("Hansei can send e-mail: the mail settings work."),
+            to=[to],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
     message.send(fail_silently=False)

@@ -4,13 +4,16 @@ follows what, what people chose, and where a thread is."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from hansei import access
 from hansei.accounts.models import Team, User
+from hansei.core.models import Job
 from hansei.incidents.models import PostmortemPolicy, Service
 from hansei.notifications.kinds import SPECS, KindSpec, channels_offered, default_channels
 from hansei.notifications.models import (
@@ -140,3 +143,21 @@ def by_postmortem(reader: User, notifications: list[Notification]) -> list[Inbox
             groups[key] = InboxGroup(postmortem, title)
         groups[key].notifications.append(notification)
     return list(groups.values())
+
+
+@dataclass
+class DeliveryProblems:
+    """For admins: messages that failed for good, and the latest reason."""
+
+    failed: int
+    last_error: str
+
+
+def delivery_problems(days: int = 7) -> DeliveryProblems:
+    recent = Job.objects.filter(
+        kind__startswith="notifications.",
+        failed=True,
+        finished_at__gte=timezone.now() - timedelta(days=days),
+    )
+    latest = recent.order_by("-finished_at").values_list("last_error", flat=True).first()
+    return DeliveryProblems(recent.count(), latest or "")

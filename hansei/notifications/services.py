@@ -18,7 +18,8 @@ from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
-from hansei.core.jobs import enqueue_many
+from hansei.core.jobs import enqueue, enqueue_many
+from hansei.core.models import Job
 from hansei.incidents.models import Service, Severity
 from hansei.notifications import kinds, reasons
 from hansei.notifications.dispatch import DELIVERY_ATTEMPTS, EMAIL_JOB, Message, send
@@ -280,6 +281,19 @@ def unsubscribe_by_link(*, stop: Stop) -> None:
         set_digest(actor=stop.user, frequency=Frequency.OFF)
     elif stop.kind:
         set_preferences(actor=stop.user, choices={(stop.kind, Channel.EMAIL): False})
+
+
+TEST_EMAIL_JOB = "notifications.test_email"
+
+
+def send_test_email(*, actor: User) -> Job | None:
+    """Queue a test e-mail to ``actor`` (an admin checking the mail settings) through the
+    outbox: it is retried briefly, and a failure shows in the job queue with its reason."""
+    access.require(access.can_administer(actor))
+    if not actor.email:
+        raise ValueError("no e-mail address")
+    key = f"test-email:{actor.pk}:{timezone.now().timestamp()}"
+    return enqueue(TEST_EMAIL_JOB, {"to": actor.email, "key": key}, key=key, max_attempts=3)
 
 
 def mark_notification_read(*, actor: User, notification: Notification) -> Notification:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read/", views.mark_all_read, name="read_all"),
     path("badge/", views.badge, name="badge"),
+    path("test-email/", views.test_email, name="test_email"),
     path("settings/", views.settings_page, name="settings"),
     path("follow/", views.follow, name="follow"),
     path("follow/postmortem/<int:pk>/", views.follow_postmortem, name="follow_postmortem"),

@@ -20,6 +20,7 @@ from hansei.notifications.kinds import channels_offered
 from hansei.notifications.models import Subscription
 from hansei.notifications.queries import (
     by_postmortem,
+    delivery_problems,
     digest_of,
     preference_grid,
     subscriptions_of,
@@ -94,8 +95,29 @@ def _settings(
         "subscriptions": subscriptions_of(request.user),
         "follow_form": follow_form,
         "digest_form": digest_form or DigestForm(initial={"digest": digest_of(request.user)}),
+        "delivery": delivery_problems() if access.can_administer(request.user) else None,
     }
     return render(request, "notifications/settings.html", context, status=status)
+
+
+@login_required
+@require_POST
+def test_email(request: AuthedRequest) -> HttpResponse:
+    """An admin checks the mail settings: a test e-mail to themselves, through the outbox."""
+    access.require(access.can_administer(request.user))
+    if not request.user.email:
+        messages.error(request, _("Your account has no e-mail address to send the test to."))
+    else:
+        services.send_test_email(actor=request.user)
+        messages.success(
+            request,
+            _(
+                "A test e-mail to %(address)s is queued. If it does not arrive, the job queue "
+                "(administration) says why."
+            )
+            % {"address": request.user.email},
+        )
+    return redirect("notifications:settings")
 
 
 @login_required

@@ -192,3 +192,32 @@ def test_a_bad_digest_choice_is_refused_and_nothing_is_saved(client: Client, bob
 
     assert response.status_code == 400
     assert not Preference.objects.exists()
+
+
+def test_an_admin_sends_a_test_email_through_the_outbox_and_sees_failures(
+    client: Client, ada: Any, smtp_server: Any, settings: Any
+):
+    from hansei.core.jobs import enqueue
+
+    client.force_login(ada)
+    response = client.post(reverse("notifications:test_email"), follow=True)
+    assert "A test e-mail to ada@example.com is queued." in response.content.decode()
+
+    run_pending()
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Hansei test e-mail"
+    broken = enqueue("notifications.email", {"template": "published"})
+    assert broken is not None
+    run_pending()
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "1 message failed for good in the last 7 days." in page
+    assert "not a notification e-mail" in page
+
+
+def test_only_admins_see_delivery_or_send_test_emails(client: Client, bob: Any):
+    client.force_login(bob)
+
+    assert client.post(reverse("notifications:test_email")).status_code == 403
+    assert 'id="delivery"' not in client.get(reverse("notifications:settings")).content.decode()
+    assert not Job.objects.exists()

@@ -142,6 +142,7 @@ PAGES: dict[str, Page] = {
     "notifications:read_all": Page(rules.signed_in, "POST", {}),
     "notifications:settings": Page(rules.signed_in),
     "notifications:badge": Page(rules.signed_in),
+    "notifications:test_email": Page(rules.admin, "POST", {}),
     "notifications:follow": Page(rules.signed_in, "POST", {"team": "$team_id"}),
     "notifications:follow_postmortem": Page(rules.reads, "POST", {}, args=PK),
     "notifications:unfollow": Page(the_writer, "POST", {}, args=("pk=subscription_id",)),
