@@ -100,7 +100,7 @@ def send_digests(now: datetime | None = None) -> int:
     chosen = dict(DigestChoice.objects.values_list("user_id", "frequency"))
     people = User.objects.filter(is_active=True).exclude(email="")
     due: list[tuple[str | None, dict[str, Any]]] = []
-    for user in people.only("pk", "time_zone"):
+    for user in people.select_related("working_hours"):
         frequency = chosen.get(user.pk, Frequency.WEEKLY)
         period = _period(user, now, frequency)
         if period:

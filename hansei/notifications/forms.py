@@ -22,7 +22,12 @@ def choices_from(data: Any) -> dict[tuple[str, str], bool]:
     }
 
 
+HOURS = [(hour, f"{hour:02d}:00") for hour in range(25)]
+
+
 class DigestForm(forms.Form):
+    """How often the digest comes, and the hours reminders and digests may reach you."""
+
     digest = forms.ChoiceField(
         choices=Frequency.choices,
         label=_("Digest of what needs you"),
@@ -30,6 +35,20 @@ class DigestForm(forms.Form):
             "Reviews waiting, your postmortems and action items, what your teams published."
         ),
     )
+    start_hour = forms.TypedChoiceField(choices=HOURS[:24], coerce=int, label=_("from"))
+    end_hour = forms.TypedChoiceField(
+        choices=HOURS[1:],
+        coerce=int,
+        label=_("until"),
+        help_text=_("Monday to Friday, in your time zone (your settings). Outside: quiet."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start_hour"), cleaned.get("end_hour")
+        if start is not None and end is not None and start >= end:
+            raise forms.ValidationError(_("The hours must start before they end."))
+        return cleaned
 
 
 class FollowForm(forms.Form):

@@ -7,6 +7,7 @@ through an outage and is never queued twice for the same person and channel."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -181,3 +182,27 @@ class DigestChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.frequency}"
+
+
+class WorkingHours(models.Model):
+    """When reminders and digests may reach a person (their quiet hours are the rest), in their
+    own time zone, Monday to Friday; without a row, the site's working day."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours"
+    )
+    start_hour = models.PositiveSmallIntegerField(validators=[MaxValueValidator(23)])
+    end_hour = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="working_hours_start_before_end",
+                condition=Q(start_hour__lt=models.F("end_hour")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.start_hour}-{self.end_hour}"

@@ -8,9 +8,10 @@ Rules, one per line:
   postmortem, and by priority for an action item (``ITEM_LEAD_DAYS``);
 * a review waits ``HANSEI_REMIND_REVIEW_AFTER_DAYS`` before its reviewer is reminded;
 * leads hear of what is still overdue ``HANSEI_ESCALATE_AFTER_DAYS`` after its due date;
-* a person is reminded only in their working hours, in their own time zone
-  (``HANSEI_WORKDAY_START_HOUR`` to ``..._END_HOUR``, Monday to Friday): outside them the
-  reminder waits for the next run inside them (their quiet hours);
+* a person is reminded only in their working hours, in their own time zone, Monday to
+  Friday: the hours they chose (``WorkingHours``), else ``HANSEI_WORKDAY_START_HOUR`` to
+  ``..._END_HOUR``; outside them (their quiet hours) the reminder waits for the next run
+  inside them;
 * an incident the policy says needs a postmortem, resolved in the last ``INCIDENT_WINDOW``
   days and still without one, is brought to whoever led its response (else its team's leads,
   else its team's writers), weekly until the postmortem is started;
@@ -58,9 +59,17 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def in_working_hours(user: User, now: datetime) -> bool:
+    """Monday to Friday, between the hours ``user`` chose (else the site's), their time."""
     local = now.astimezone(zone_of(user))
-    start, end = settings.HANSEI_WORKDAY_START_HOUR, settings.HANSEI_WORKDAY_END_HOUR
+    start, end = hours_of(user)
     return local.weekday() < 5 and start <= local.hour < end
+
+
+def hours_of(user: User) -> tuple[int, int]:
+    chosen = getattr(user, "working_hours", None) if user.pk else None
+    if chosen is not None:
+        return chosen.start_hour, chosen.end_hour
+    return settings.HANSEI_WORKDAY_START_HOUR, settings.HANSEI_WORKDAY_END_HOUR
 
 
 def zone_of(user: User) -> ZoneInfo:

@@ -32,6 +32,7 @@ from hansei.notifications.models import (
     NotificationKind,
     Preference,
     Subscription,
+    WorkingHours,
 )
 from hansei.notifications.queries import (
     announcement_recipients,
@@ -252,6 +253,15 @@ def set_digest(*, actor: User, frequency: str) -> None:
     if frequency not in Frequency.values:
         raise ValueError(f"no such frequency: {frequency}")
     DigestChoice.objects.update_or_create(user=actor, defaults={"frequency": frequency})
+
+
+def set_working_hours(*, actor: User, start_hour: int, end_hour: int) -> None:
+    """The hours (``actor``'s time, Monday to Friday) reminders and digests may reach them."""
+    if not 0 <= start_hour < end_hour <= 24:
+        raise ValueError(f"bad hours: {start_hour}-{end_hour}")
+    WorkingHours.objects.update_or_create(
+        user=actor, defaults={"start_hour": start_hour, "end_hour": end_hour}
+    )
 
 
 def follow(

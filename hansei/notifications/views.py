@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hansei import access
+from hansei.accounts.models import User
 from hansei.core.http import AuthedRequest
 from hansei.notifications import services, unsubscribe
 from hansei.notifications.forms import DigestForm, FollowForm, choices_from
@@ -25,6 +26,7 @@ from hansei.notifications.queries import (
     preference_grid,
     subscriptions_of,
 )
+from hansei.notifications.reminders import hours_of
 
 PAGE_SIZE = 50
 
@@ -78,6 +80,11 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
             return _settings(request, FollowForm(), digest, status=400)
         services.set_preferences(actor=request.user, choices=choices_from(request.POST))
         services.set_digest(actor=request.user, frequency=digest.cleaned_data["digest"])
+        services.set_working_hours(
+            actor=request.user,
+            start_hour=digest.cleaned_data["start_hour"],
+            end_hour=digest.cleaned_data["end_hour"],
+        )
         messages.success(request, _("Notification settings saved."))
         return redirect("notifications:settings")
     return _settings(request, FollowForm())
@@ -94,10 +101,15 @@ def _settings(
         "channels": channels_offered(),
         "subscriptions": subscriptions_of(request.user),
         "follow_form": follow_form,
-        "digest_form": digest_form or DigestForm(initial={"digest": digest_of(request.user)}),
+        "digest_form": digest_form or _digest_form(request.user),
         "delivery": delivery_problems() if access.can_administer(request.user) else None,
     }
     return render(request, "notifications/settings.html", context, status=status)
+
+
+def _digest_form(user: User) -> DigestForm:
+    start, end = hours_of(user)
+    return DigestForm(initial={"digest": digest_of(user), "start_hour": start, "end_hour": end})
 
 
 @login_required

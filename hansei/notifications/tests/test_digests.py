@@ -124,7 +124,8 @@ def test_the_settings_page_and_the_api_change_the_digest(client: Client, bob: An
     page = client.get(reverse("notifications:settings")).content.decode()
     assert '<option value="weekly" selected>' in page
 
-    client.post(reverse("notifications:settings"), {"digest": "daily"})
+    hours = {"start_hour": "9", "end_hour": "18"}
+    client.post(reverse("notifications:settings"), {"digest": "daily", **hours})
     assert DigestChoice.objects.get(user=bob).frequency == "daily"
 
     api = ApiClient(bob)

@@ -52,6 +52,8 @@ def test_turning_off_an_email_keeps_the_inbox(
         "review_requested:email": "on",
         "junk:email": "on",
         "digest": "daily",
+        "start_hour": "8",
+        "end_hour": "17",
     }
 
     response = client.post(reverse("notifications:settings"), ticked)
@@ -79,7 +81,8 @@ def test_someone_elses_choices_change_nothing_of_mine(
     client: Client, alice: Any, bob: Any, make_postmortem: Any
 ):
     client.force_login(alice)
-    client.post(reverse("notifications:settings"), {"digest": "off"})  # Alice: all off
+    everything_off = {"digest": "off", "start_hour": "9", "end_hour": "18"}
+    client.post(reverse("notifications:settings"), everything_off)
 
     _mention(alice, make_postmortem())
 
@@ -187,7 +190,8 @@ def test_a_bad_digest_choice_is_refused_and_nothing_is_saved(client: Client, bob
     client.force_login(bob)
 
     response = client.post(
-        reverse("notifications:settings"), {"digest": digest, "mention:inbox": "on"}
+        reverse("notifications:settings"),
+        {"digest": digest, "mention:inbox": "on", "start_hour": "9", "end_hour": "18"},
     )
 
     assert response.status_code == 400
@@ -221,3 +225,20 @@ def test_only_admins_see_delivery_or_send_test_emails(client: Client, bob: Any):
     assert client.post(reverse("notifications:test_email")).status_code == 403
     assert 'id="delivery"' not in client.get(reverse("notifications:settings")).content.decode()
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("18", "9"), ("9", "9"), ("-1", "5"), ("9", "25"), ("x", "18"), ("", "")]
+)
+def test_bad_hours_are_refused_and_nothing_is_saved(client: Client, bob: Any, start: str, end: str):
+    from hansei.notifications.models import WorkingHours
+
+    client.force_login(bob)
+
+    response = client.post(
+        reverse("notifications:settings"),
+        {"digest": "weekly", "mention:inbox": "on", "start_hour": start, "end_hour": end},
+    )
+
+    assert response.status_code == 400
+    assert not WorkingHours.objects.exists() and not Preference.objects.exists()

@@ -89,6 +89,16 @@ def _not_due_for_long(make_postmortem: Any, alice: Any) -> Any:
     return update_postmortem(actor=alice, postmortem=postmortem, due_date=DUE + timedelta(days=60))
 
 
+def test_each_person_s_own_hours_are_their_quiet_hours(due_draft: Any, bob: Any):
+    from hansei.notifications.services import set_working_hours
+
+    day_before = DUE - timedelta(days=1)
+    set_working_hours(actor=bob, start_hour=13, end_hour=15)
+
+    assert send_reminders(at(day_before, 10)) == 0  # the site's day, not Bob's
+    assert send_reminders(at(day_before, 14)) == 1
+
+
 def test_a_review_that_waited_reminds_its_reviewer_weekly(
     make_postmortem: Any, alice: Any, rita: Any
 ):
