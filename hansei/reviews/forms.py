@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hansei import access
+from hansei.access.base import MAX_ID
 from hansei.accounts.models import User
-from hansei.core.forms import DateInput
-from hansei.reviews.models import CHECKLIST
+from hansei.core.forms import DateInput, DateTimeInput
+from hansei.postmortems.document.models import Postmortem
+from hansei.reviews.meetings import MAX_DURATION, MIN_DURATION, MeetingInput
+from hansei.reviews.models import CHECKLIST, ReviewMeeting
 
 
 class SubmitForm(forms.Form):
@@ -48,9 +55,96 @@ class ReviewForm(forms.Form):
         return [self[f"check_{key}"] for key, _label in CHECKLIST]
 
 
+def _is_id(value: Any) -> bool:
+    """A row id the database can hold: anything else is an invalid choice, never a query
+    (SQLite raises OverflowError on integers over 64 bits)."""
+    return bool(re.fullmatch(r"[0-9]{1,19}", str(value))) and 0 < int(value) <= MAX_ID
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ReviewMeeting) -> str:
+        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M}"
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not _is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
+
 class MeetingNoteForm(forms.Form):
+    meeting = MeetingChoiceField(
+        ReviewMeeting.objects.none(),
+        label=_("Meeting"),
+        required=False,
+        empty_label=_("Another meeting"),
+    )
     held_on = forms.DateField(label=_("Meeting date"), widget=DateInput())
     attendees = forms.CharField(label=_("Attendees"), max_length=1000, required=False)
     notes = forms.CharField(
         label=_("Notes"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def __init__(self, *args: Any, postmortem: Postmortem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        held = postmortem.meetings.held().order_by("-starts_at")
+        self.fields["meeting"].queryset = held  # type: ignore[attr-defined]
+        if not held:
+            del self.fields["meeting"]
+
+
+class ReviewMeetingForm(forms.Form):
+    """Schedule or change a meeting: invitees are chosen among the postmortem's readers."""
+
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    duration = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=MIN_DURATION,
+        max_value=MAX_DURATION,
+        initial=60,
+        widget=forms.NumberInput(attrs={"step": 15}),
+    )
+    location = forms.CharField(
+        label=_("Where"),
+        max_length=500,
+        required=False,
+        help_text=_("A room or a video call link."),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    invitees = PeopleField(
+        User.objects.none(),
+        label=_("Invitees"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People who may read this postmortem. Each gets a calendar invitation."),
+    )
+
+    def __init__(self, *args: Any, postmortem: Postmortem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        readers = access.readers_of_postmortem(postmortem).order_by("display_name", "username")
+        self.fields["invitees"].queryset = readers  # type: ignore[attr-defined]
+
+    def meeting_input(self) -> MeetingInput:
+        data = self.cleaned_data
+        return MeetingInput(
+            starts_at=data["starts_at"],
+            duration=data["duration"],
+            invitees=list(data["invitees"]),
+            location=data["location"],
+            agenda=data["agenda"],
+        )

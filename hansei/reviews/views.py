@@ -112,7 +112,7 @@ def review(request: AuthedRequest, pk: int, review_id: int) -> HttpResponse:
 @require_POST
 def meeting_note(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
-    form = MeetingNoteForm(request.POST)
+    form = MeetingNoteForm(request.POST, postmortem=postmortem)
     if form.is_valid():
         try:
             services.record_meeting_note(

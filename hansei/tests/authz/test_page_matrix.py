@@ -127,6 +127,10 @@ PAGES: dict[str, Page] = {
     "reviews:meeting_note": Page(
         rules.edits, "POST", {"held_on": timezone.localdate().isoformat(), "notes": "Met."}, args=PK
     ),
+    "reviews:meeting_new": Page(rules.edits, args=PK),
+    "reviews:meeting_edit": Page(rules.edits, args=(*PK, "meeting_id")),
+    "reviews:meeting_cancel": Page(rules.edits, "POST", {}, args=(*PK, "meeting_id")),
+    "reviews:meeting_ics": Page(rules.reads, args=(*PK, "meeting_id")),
     "action_items:list": Page(rules.signed_in),
     "action_items:add": Page(rules.edits, "POST", ITEM, args=PK),
     "action_items:edit": Page(rules.edits, args=("item_id",)),
@@ -189,6 +193,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.notifications.reasons import Reason
     from hansei.notifications.services import follow
     from hansei.notifications.unsubscribe import token_for
+    from hansei.reviews.meetings import MeetingInput, schedule_review_meeting
 
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
@@ -222,6 +227,15 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 unsubscribe_token=token_for(
                     built.users["writer"], kind="published", reason=Reason("member", "Payments")
                 ),
+                meeting_id=schedule_review_meeting(
+                    actor=built.users["admin"],
+                    postmortem=case.postmortem,
+                    data=MeetingInput(
+                        starts_at=timezone.now() + timedelta(days=2),
+                        duration=60,
+                        invitees=[built.users["writer"]],
+                    ),
+                ).pk,
             )
         yield built
         transaction.set_rollback(True)
