@@ -8,7 +8,10 @@ from typing import Any
 from ninja import Field, Schema
 
 from hansei import access
-from hansei.reviews.models import Review, ReviewMeetingNote
+from hansei.access.base import MAX_ID
+from hansei.core.schemas import PatchSchema
+from hansei.reviews.meetings import MAX_DURATION, MIN_DURATION
+from hansei.reviews.models import Review, ReviewMeeting, ReviewMeetingNote
 
 
 class ReviewOut(Schema):
@@ -67,11 +70,16 @@ class ChecklistItemOut(Schema):
 
 class MeetingNoteOut(Schema):
     id: int
+    meeting: int | None = Field(description="The meeting it was taken at, if scheduled here.")
     held_on: date
     attendees: str
     notes: str
     recorded_by: str | None
     recorded_at: datetime
+
+    @staticmethod
+    def resolve_meeting(obj: ReviewMeetingNote) -> int | None:
+        return obj.meeting_id
 
     @staticmethod
     def resolve_recorded_by(obj: ReviewMeetingNote) -> str | None:
@@ -82,3 +90,50 @@ class MeetingNoteIn(Schema):
     held_on: date
     notes: str
     attendees: str = ""
+    meeting: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A meeting of this postmortem that took place."
+    )
+
+
+class MeetingOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    duration: int = Field(description="Minutes.")
+    location: str
+    agenda: str
+    invitees: list[str]
+    organizer: str
+    uid: str = Field(description="The event's UID in every calendar.")
+    sequence: int = Field(description="Its version: one higher at every change sent.")
+    cancelled_at: datetime | None
+
+    @staticmethod
+    def resolve_invitees(obj: ReviewMeeting) -> list[str]:
+        return [person.username for person in obj.people_invited()]
+
+    @staticmethod
+    def resolve_organizer(obj: ReviewMeeting) -> str:
+        return obj.organizer.username
+
+
+class MeetingIn(Schema):
+    starts_at: datetime = Field(description="With its time zone (ISO 8601).")
+    duration: int = Field(60, ge=MIN_DURATION, le=MAX_DURATION, description="Minutes.")
+    location: str = Field("", max_length=500, description="A room or a video call link.")
+    agenda: str = Field("", max_length=5000)
+    invitees: list[str] | None = Field(
+        None,
+        max_length=50,
+        description="Usernames; by default the owner and the current reviewers.",
+    )
+
+
+class MeetingPatch(PatchSchema):
+    """Only the fields sent change; every change is sent to the invitees as a new version."""
+
+    starts_at: datetime | None = None
+    duration: int | None = Field(None, ge=MIN_DURATION, le=MAX_DURATION)
+    location: str | None = Field(None, max_length=500)
+    agenda: str | None = Field(None, max_length=5000)
+    invitees: list[str] | None = Field(None, max_length=50)

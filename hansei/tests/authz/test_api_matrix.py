@@ -52,6 +52,7 @@ INCIDENT = {
 TEMPLATE = {"name": "Matrix template", "sections": [{"title": "Summary"}]}
 DISMISSAL = {"rule": "blame-person", "section": "summary", "text": "Al broke it", "reason": "Why"}
 P = "/api/v1/postmortems/{pk}"
+MEETING = {"starts_at": (NOW + timedelta(days=2)).isoformat(), "invitees": ["bob"]}
 
 API: dict[str, Entry] = {
     # people, tokens, settings everyone reads
@@ -105,6 +106,10 @@ API: dict[str, Entry] = {
     f"POST {P}/meeting-notes": Entry(
         rules.edits, {"held_on": timezone.localdate().isoformat(), "notes": "Met."}
     ),
+    f"GET {P}/meetings": Entry(rules.reads),
+    f"POST {P}/meetings": Entry(rules.edits, MEETING),
+    f"PATCH {P}/meetings/{{meeting_id}}": Entry(rules.edits, {"duration": 90}),
+    f"DELETE {P}/meetings/{{meeting_id}}": Entry(rules.edits),
     # action items (owned by the writer)
     "GET /api/v1/action-items": Entry(rules.signed_in),
     f"GET {P}/action-items": Entry(rules.reads),
@@ -179,6 +184,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.services import follow
+    from hansei.reviews.meetings import MeetingInput, schedule_review_meeting
 
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
@@ -208,6 +214,13 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 .values_list("pk", flat=True)
                 .first(),
                 subscription_id=follow(actor=writer, target=case.postmortem)[0].pk,
+                meeting_id=schedule_review_meeting(
+                    actor=built.users["admin"],
+                    postmortem=case.postmortem,
+                    data=MeetingInput(
+                        starts_at=NOW + timedelta(days=2), duration=60, invitees=[writer]
+                    ),
+                ).pk,
             )
         yield built
         transaction.set_rollback(True)
