@@ -61,6 +61,39 @@ def fill_the_rest() -> None:
     )
     _fill_work(emma, team)
     _fill_postmortem_parts(emma, team)
+    _fill_notification_choices(emma, team)
+
+
+def _fill_notification_choices(emma: Any, team: Any) -> None:
+    from hansei.incidents.models import Severity
+    from hansei.integrations.models import ChatRoute
+    from hansei.notifications.models import (
+        DigestChoice,
+        Preference,
+        Subscription,
+        WorkingHours,
+    )
+    from hansei.postmortems.document.models import Postmortem
+    from hansei.reviews.models import ReviewMeeting, ReviewMeetingInvitation
+
+    postmortem = Postmortem.objects.order_by("pk").first()
+    assert postmortem is not None
+    Preference.objects.create(user=emma, kind="mention", channel="email", enabled=False)
+    Subscription.objects.create(user=emma, team=team)
+    Subscription.objects.create(user=emma, severity=Severity.objects.order_by("level").first())
+    DigestChoice.objects.create(user=emma, frequency="daily")
+    WorkingHours.objects.create(user=emma, start_hour=7, end_hour=16)
+    ChatRoute.objects.create(
+        name=AWKWARD[:100], kind="webhook", team=team, target="https://hooks.example.com/x?a=1",
+        secret="s" * 64, events=["published", "digest"], max_severity=2,
+        last_error=AWKWARD, last_error_at=timezone.now(),
+    )  # fmt: skip
+    meeting = ReviewMeeting.objects.create(
+        postmortem=postmortem, starts_at=timezone.now() + timedelta(days=2), duration=45,
+        location="https://meet.example.com/反省", agenda=AWKWARD, organizer=emma, sequence=3,
+        uid="backup-meeting@hansei.example.com",
+    )  # fmt: skip
+    ReviewMeetingInvitation.objects.create(meeting=meeting, person=emma, removed_in=None)
 
 
 def _fill_work(emma: Any, team: Any) -> None:

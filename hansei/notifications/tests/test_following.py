@@ -158,3 +158,14 @@ def test_the_most_particular_reason_is_given_once(
 
     [told] = _told(bob, NotificationKind.PUBLISHED)
     assert told.reason == "You follow this postmortem."
+
+
+def test_an_id_too_large_for_the_database_is_refused_not_a_crash(
+    client: Client, charlie: Any, payments: Any
+):
+    client.force_login(charlie)
+
+    response = client.post(reverse("notifications:follow"), {"team": "9" * 30})
+
+    assert response.status_code == 400
+    assert not Subscription.objects.exists()
