@@ -345,8 +345,9 @@ def compose_digest(payload: dict[str, Any], now: datetime | None = None) -> Any:
             "today": timezone.localdate(now),
             "url": absolute_url(reverse("home:my_work")),
             "base": settings.BASE_URL,
-            "reason": _("You get this digest %(how_often)s.")
-            % {"how_often": Frequency(frequency).label.lower()},
+            "reason": _("You get this digest every working day.")
+            if frequency == Frequency.DAILY
+            else _("You get this digest every Monday."),
             "unsubscribe_url": stop,
             "settings_url": absolute_url(reverse("notifications:settings")),
         }

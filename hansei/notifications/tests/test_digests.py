@@ -81,7 +81,7 @@ def test_a_digest_says_what_needs_you_and_an_empty_one_is_not_sent(
     assert set(mails) == {alice.email, rita.email}
     text = message_text(mails[rita.email])
     assert "Reviews waiting for you" in text and postmortem.title in text
-    assert "You get this digest every monday." in text
+    assert "You get this digest every Monday." in text
     assert mails[rita.email]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert all(job.finished_at and not job.failed for job in _digests())
 
