@@ -29,6 +29,7 @@ from hansei.core.http import absolute_url
 from hansei.core.jobs import enqueue_many
 from hansei.core.models import Job
 from hansei.incidents.models import Incident
+from hansei.notifications import unsubscribe
 from hansei.notifications.kinds import chat_is_set_up, default_channels
 from hansei.notifications.live import inbox_changed_on_commit
 from hansei.notifications.models import Channel, Notification, NotificationKind, Preference
@@ -191,6 +192,9 @@ def _chat_payload(
         "url": absolute_url(message.url),
         "reason": why,
         "key": _key(message, user, "chat"),
+        "unsubscribe": unsubscribe.url_for(
+            user, kind=message.kind, reason=reason, channel=Channel.CHAT
+        ),
     }
 
 

@@ -284,13 +284,14 @@ def unfollow(*, actor: User, subscription: Subscription) -> None:
 
 @transaction.atomic
 def unsubscribe_by_link(*, stop: Stop) -> None:
-    """What a signed unsubscribe link stops: its subscription, or that kind of e-mail."""
+    """What a signed unsubscribe link stops: its subscription, its digest, or that kind of
+    message on the channel it came by."""
     if stop.subscription is not None:
         stop.subscription.delete()
     elif stop.digest:
         set_digest(actor=stop.user, frequency=Frequency.OFF)
     elif stop.kind:
-        set_preferences(actor=stop.user, choices={(stop.kind, Channel.EMAIL): False})
+        set_preferences(actor=stop.user, choices={(stop.kind, stop.channel): False})
 
 
 TEST_EMAIL_JOB = "notifications.test_email"

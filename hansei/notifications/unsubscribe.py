@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from hansei.accounts.models import User
 from hansei.core.http import absolute_url
-from hansei.notifications.models import NotificationKind, Subscription
+from hansei.notifications.models import Channel, NotificationKind, Subscription
 from hansei.notifications.reasons import Reason
 
 SALT = "hansei.notifications.unsubscribe"
@@ -31,18 +31,23 @@ class Stop:
     subscription: Subscription | None = None
     subscription_id: int | None = None
     digest: bool = False
+    channel: str = Channel.EMAIL
 
     @property
     def kind_label(self) -> str:
         return str(NotificationKind(self.kind).label) if self.kind else ""
 
 
-def token_for(user: User, *, kind: str, reason: Reason) -> str:
+def token_for(user: User, *, kind: str, reason: Reason, channel: str = Channel.EMAIL) -> str:
+    """A link that stops the subscription behind ``reason``, or else ``kind`` on ``channel``
+    (the channel the message came by: e-mail, or a Slack direct message)."""
     data: dict[str, object] = {"u": user.pk}
     if reason.subscription:
         data["s"] = reason.subscription
     else:
         data["k"] = kind
+        if channel != Channel.EMAIL:
+            data["c"] = channel
     return signing.dumps(data, salt=SALT, compress=True)
 
 
@@ -51,8 +56,8 @@ def digest_url_for(user: User) -> str:
     return absolute_url(reverse("notifications:unsubscribe", args=[token]))
 
 
-def url_for(user: User, *, kind: str, reason: Reason) -> str:
-    token = token_for(user, kind=kind, reason=reason)
+def url_for(user: User, *, kind: str, reason: Reason, channel: str = Channel.EMAIL) -> str:
+    token = token_for(user, kind=kind, reason=reason, channel=channel)
     return absolute_url(reverse("notifications:unsubscribe", args=[token]))
 
 
@@ -69,8 +74,9 @@ def read(token: str) -> Stop:
     if isinstance(data.get("s"), int):
         subscription = Subscription.objects.of(user.pk).filter(pk=data["s"]).first()
         return Stop(user, subscription=subscription, subscription_id=data["s"])
-    if data.get("k") in NotificationKind.values:
-        return Stop(user, kind=data["k"])
+    channel = data.get("c", Channel.EMAIL)
+    if data.get("k") in NotificationKind.values and channel in (Channel.EMAIL, Channel.CHAT):
+        return Stop(user, kind=data["k"], channel=channel)
     if data.get("d") == 1:
         return Stop(user, digest=True)
     raise BadLink("nothing to stop")

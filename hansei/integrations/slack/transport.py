@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hansei import access
@@ -65,8 +66,9 @@ DM_FIELDS = ("recipient", "postmortem", "text", "url")
 
 def send_direct_message(payload: dict[str, Any]) -> None:
     """The ``notifications.chat`` job: ``{"recipient": user id, "postmortem": id, "text": the
-    inbox line, "url": absolute link, "reason": why, "key": idempotency key}``, texts already
-    in the recipient's language."""
+    inbox line, "url": absolute link, "reason": why, "key": idempotency key, "unsubscribe":
+    a signed link that stops this kind of direct message}``, texts already in the
+    recipient's language."""
     missing = [name for name in DM_FIELDS if not payload.get(name)]
     if missing:
         raise PermanentJobError(f"A chat message job without {', '.join(missing)}.")
@@ -81,8 +83,11 @@ def send_direct_message(payload: dict[str, Any]) -> None:
     text, url = str(payload["text"]), str(payload["url"])
     reason = str(payload.get("reason") or "")
     shown = [blocks.section(blocks.link(url, text))]
-    if reason.strip():
-        shown.append(blocks.context(blocks.escape(reason)))
+    stop = str(payload.get("unsubscribe") or "")
+    with translation.override(recipient.language or "en"):
+        stop_link = blocks.link(stop, _("Stop these messages")) if stop else ""
+    if reason.strip() or stop_link:
+        shown.append(blocks.context(blocks.escape(reason), stop_link))
     try:
         slack_user = slack_user_id_for(recipient)
         opened = call("conversations.open", users=slack_user)

@@ -85,3 +85,32 @@ def test_the_settings_page_offers_slack_once_it_is_set_up(
     assert (
         'name="mention:chat"' not in client.get(reverse("notifications:settings")).content.decode()
     )
+
+
+def test_a_direct_message_says_why_and_its_link_stops_only_slack_messages_of_that_kind(
+    slack_api: Any, in_slack: Any, client: Client, alice: Any, rita: Any, make_postmortem: Any
+) -> None:
+    import re
+
+    from hansei.notifications.models import Preference
+
+    in_slack(rita)
+    submit_for_review(actor=alice, postmortem=make_postmortem(), reviewers=[rita])
+    run_pending()
+    [message] = _dms(slack_api)
+    context = message["blocks"][-1]["elements"]
+    assert context[0]["text"] == "You were asked to review it."
+    found = re.search(
+        r"<https://hansei\.example\.com(/notifications/unsubscribe/[^|]+/)\|", context[1]["text"]
+    )
+    assert found and "Stop these messages" in context[1]["text"]
+
+    page = client.get(found.group(1))
+    assert (
+        "Stop Slack messages of the kind “Reviews asked of you” to rita@example.com?"
+        in page.content.decode()
+    )
+    client.post(found.group(1))
+
+    [stopped] = Preference.objects.filter(user=rita)
+    assert (stopped.kind, stopped.channel, stopped.enabled) == ("review_requested", "chat", False)
