@@ -177,9 +177,13 @@ def unlinked_text() -> str:
     )
 
 
+class NotInSlack(TransportError):
+    """Nobody in the workspace has the person's e-mail address: they do not use Slack here."""
+
+
 def slack_user_id_for(user: User) -> str:
-    """The Slack user with ``user``'s e-mail address (``users.lookupByEmail``). A permanent
-    TransportError when there is none."""
+    """The Slack user with ``user``'s e-mail address (``users.lookupByEmail``). NotInSlack
+    (a permanent TransportError) when there is none."""
     if not user.email:
         raise TransportError(
             _("%(user)s has no e-mail address to find them in Slack by.") % {"user": user.username},
@@ -189,7 +193,7 @@ def slack_user_id_for(user: User) -> str:
         data = call("users.lookupByEmail", email=user.email)
     except SlackRefused as error:
         if error.code == "users_not_found":
-            raise TransportError(
+            raise NotInSlack(
                 _(
                     "No Slack user has the e-mail address of %(user)s: they need the same address "
                     "in Slack and in Hansei."

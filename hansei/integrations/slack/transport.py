@@ -9,6 +9,7 @@ nothing.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.utils import translation
@@ -19,9 +20,16 @@ from hansei.accounts.models import User
 from hansei.core.jobs import PermanentJobError
 from hansei.integrations.chat.message import ChatMessage
 from hansei.integrations.slack import blocks
-from hansei.integrations.slack.client import call, slack_is_configured, slack_user_id_for
+from hansei.integrations.slack.client import (
+    NotInSlack,
+    call,
+    slack_is_configured,
+    slack_user_id_for,
+)
 from hansei.integrations.transport import TransportError
 from hansei.postmortems.document.models import Postmortem
+
+log = logging.getLogger(__name__)
 
 
 def message_blocks(message: ChatMessage) -> list[blocks.Block]:
@@ -102,6 +110,10 @@ def send_direct_message(payload: dict[str, Any]) -> None:
             blocks=shown,
             unfurl_links=False,
         )
+    except NotInSlack as error:
+        # Someone who is not in the workspace simply gets no Slack messages: nothing for an
+        # admin to fix, so not a failure that fills the job queue.
+        log.info("no direct message to %s: %s", recipient.pk, error.message)
     except TransportError as error:
         raise error.for_the_queue() from error
 
