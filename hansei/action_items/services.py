@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from hansei.action_items.events import (
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
 from hansei.core import events
 from hansei.core.errors import InvalidState
+from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.document.guard import lock_editable_postmortem
 from hansei.postmortems.document.models import Postmortem
 
@@ -105,6 +106,9 @@ def _apply(item: ActionItem, data: ActionItemInput, *, actor: User) -> None:
 @transaction.atomic
 def add_action_item(*, actor: User, postmortem: Postmortem, data: ActionItemInput) -> ActionItem:
     postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
+    if data.due_date is None:  # the policy's deadline for its priority
+        due = PostmortemPolicy.current().action_due_date(data.priority, timezone.localdate())
+        data = replace(data, due_date=due)
     _validate(data)
     item = ActionItem(postmortem=postmortem, created_by=actor)
     _apply(item, data, actor=actor)

@@ -16,6 +16,7 @@ from hansei.action_items import services
 from hansei.action_items.forms import ActionItemForm
 from hansei.action_items.fragments import panel_context
 from hansei.action_items.models import ActionItem, ActionStatus
+from hansei.action_items.queries import on_time_by_team
 from hansei.core import htmx
 from hansei.core.forms import apply_service_error
 from hansei.core.http import AuthedRequest
@@ -44,11 +45,10 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
         .filter(pk__in=shown)
         .values_list("pk", flat=True)
     )
-    return render(
-        request,
-        "action_items/list.html",
-        {"page": page, "show": show, "today": timezone.localdate(), "readable": readable},
-    )
+    today = timezone.localdate()
+    rates = on_time_by_team(access.action_items_visible_to(request.user), today)
+    context = {"page": page, "show": show, "today": today, "readable": readable, "rates": rates}
+    return render(request, "action_items/list.html", context)
 
 
 PANEL = "action_items/_panel.html"

@@ -105,6 +105,10 @@ class PolicyForm(forms.ModelForm):
             "default_due_days",
             "required_approvals",
             "announcement_recipients",
+            "action_due_days_p0",
+            "action_due_days_p1",
+            "action_due_days_p2",
+            "action_due_days_p3",
         ]
         widgets = {"announcement_recipients": forms.Textarea(attrs={"rows": 3})}
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +236,20 @@ class PostmortemPolicy(models.Model):
     required_approvals = models.PositiveSmallIntegerField(
         _("approvals needed to publish"), default=1
     )
+    # Default deadlines of action items by priority, in calendar days (Atlassian's practice:
+    # priority actions in four to eight weeks).
+    action_due_days_p0 = models.PositiveSmallIntegerField(
+        _("P0 action items due in (days)"), default=7, validators=[MaxValueValidator(365)]
+    )
+    action_due_days_p1 = models.PositiveSmallIntegerField(
+        _("P1 action items due in (days)"), default=28, validators=[MaxValueValidator(365)]
+    )
+    action_due_days_p2 = models.PositiveSmallIntegerField(
+        _("P2 action items due in (days)"), default=56, validators=[MaxValueValidator(365)]
+    )
+    action_due_days_p3 = models.PositiveSmallIntegerField(
+        _("P3 action items due in (days)"), default=91, validators=[MaxValueValidator(365)]
+    )
     announcement_recipients = models.TextField(
         _("announcement recipients"),
         blank=True,
@@ -255,6 +270,11 @@ class PostmortemPolicy(models.Model):
     def current(cls) -> PostmortemPolicy:
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+    def action_due_date(self, priority: str, today: date) -> date | None:
+        """The default deadline of a new action item of ``priority`` (None: no default)."""
+        days = getattr(self, f"action_due_days_{priority.lower()}", None)
+        return today + timedelta(days=days) if isinstance(days, int) and days > 0 else None
 
     def recipients(self) -> list[str]:
         raw = self.announcement_recipients.replace(",", "\n")

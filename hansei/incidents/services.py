@@ -241,6 +241,10 @@ POLICY_FIELDS = (
     "default_due_days",
     "required_approvals",
     "announcement_recipients",
+    "action_due_days_p0",
+    "action_due_days_p1",
+    "action_due_days_p2",
+    "action_due_days_p3",
 )
 
 

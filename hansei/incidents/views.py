@@ -131,13 +131,19 @@ def request_postmortem(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def policy(request: AuthedRequest) -> HttpResponse:
+    current = PostmortemPolicy.current()
+    deadlines = [
+        (priority, getattr(current, f"action_due_days_{priority.lower()}"))
+        for priority in ("P0", "P1", "P2", "P3")
+    ]
     return render(
         request,
         "incidents/policy.html",
         {
-            "policy": PostmortemPolicy.current(),
+            "policy": current,
             "severities": Severity.objects.all(),
             "can_edit": access.can_administer(request.user),
+            "action_deadlines": deadlines,
         },
     )
 
