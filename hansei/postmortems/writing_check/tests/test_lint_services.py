@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from hansei.action_items.services import ActionItemInput, add_action_item
+from hansei.incidents.services import update_policy
 from hansei.lint import fingerprint
 from hansei.postmortems.analysis.services import ImpactInput, update_impact
 from hansei.postmortems.writing_check import queries as lint_queries
@@ -24,8 +25,10 @@ def _rules(postmortem: Any) -> set[str]:
 
 
 def test_it_reads_action_items_impact_and_severity_from_the_rows(
-    alice: Any, bob: Any, make_postmortem: Any
+    alice: Any, bob: Any, ada: Any, make_postmortem: Any
 ) -> None:
+    # No default deadline for P2 items: the first item below has no due date to lint.
+    update_policy(actor=ada, changes={"action_due_days_p2": 0})
     postmortem = make_postmortem()  # SEV2, 50 minutes of user-visible downtime
     postmortem.sections.filter(key="impact").update(body="Some customers saw errors.")
     doc = lint_queries.postmortem_input(postmortem)
