@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -26,8 +27,13 @@ def test_clients_on_two_server_processes_converge(
     assert a("synced", timeout=15000)["ok"] and b("synced", timeout=15000)["ok"]
     a("type", key="summary", text="from process one. ")
     b("type", key="summary", text="from process two. ")
-    assert b("wait_text", key="summary", contains="from process one.", timeout=10000)["ok"]
-    assert a("wait_text", key="summary", contains="from process two.", timeout=10000)["ok"]
+    assert b("wait_text", key="summary", contains="from process one. ", timeout=10000)["ok"]
+    assert a("wait_text", key="summary", contains="from process two. ", timeout=10000)["ok"]
+    # Each saw the other's words; the last keystrokes may still be on their way: wait until
+    # both hold the same text (converged), or fail after 10 s.
+    deadline = time.monotonic() + 10
+    while a.text("summary") != b.text("summary") and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert a.text("summary") == b.text("summary")
 
 
