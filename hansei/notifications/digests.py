@@ -21,7 +21,6 @@ from hansei import access
 from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem
 from hansei.core.jobs import enqueue_many
-from hansei.core.models import Job
 from hansei.incidents.models import Incident, PostmortemPolicy
 from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications.dispatch import DELIVERY_ATTEMPTS
@@ -106,9 +105,8 @@ def send_digests(now: datetime | None = None) -> int:
         if period:
             key = f"digest:{user.pk}:{period}"
             due.append((key, {"recipient": user.pk, "frequency": frequency, "key": key}))
-    taken = set(Job.objects.filter(key__in=[k for k, _p in due]).values_list("key", flat=True))
-    fresh = [(key, payload) for key, payload in due if key not in taken]
-    return len(enqueue_many(DIGEST_JOB, fresh, max_attempts=DELIVERY_ATTEMPTS))
+    # enqueue_many leaves out the keys already queued: this period's digests already sent.
+    return len(enqueue_many(DIGEST_JOB, due, max_attempts=DELIVERY_ATTEMPTS))
 
 
 def _period(user: User, now: datetime, frequency: str) -> str:
@@ -128,21 +126,27 @@ def since_for(frequency: str, now: datetime) -> datetime:
     return now - (timedelta(days=1) if frequency == Frequency.DAILY else timedelta(days=7))
 
 
-def send_organisation_digest(now: datetime | None = None) -> int:
-    """Queue the weekly digest to each announcement list, on Monday mornings (server time)."""
-    now = now or timezone.now()
+def monday_morning_week(now: datetime) -> str:
+    """The ISO week (``2026-W49``) if ``now`` is Monday in the site's working hours (server
+    time), when weekly digests to lists and channels go out; else ""."""
     local = timezone.localtime(now)
     start, end = settings.HANSEI_WORKDAY_START_HOUR, settings.HANSEI_WORKDAY_END_HOUR
     if local.weekday() != 0 or not start <= local.hour < end:
-        return 0
+        return ""
     year, week, _day = local.date().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def send_organisation_digest(now: datetime | None = None) -> int:
+    """Queue the weekly digest to each announcement list, on Monday mornings (server time)."""
+    week = monday_morning_week(now or timezone.now())
+    if not week:
+        return 0
     jobs: list[tuple[str | None, dict[str, Any]]] = []
     for address in PostmortemPolicy.current().recipients():
-        key = f"digest:list:{address}:{year}-W{week:02d}"
+        key = f"digest:list:{address}:{week}"
         jobs.append((key, {"address": address, "key": key, "frequency": Frequency.WEEKLY}))
-    taken = set(Job.objects.filter(key__in=[k for k, _p in jobs]).values_list("key", flat=True))
-    fresh = [(key, payload) for key, payload in jobs if key not in taken]
-    return len(enqueue_many(DIGEST_JOB, fresh, max_attempts=DELIVERY_ATTEMPTS))
+    return len(enqueue_many(DIGEST_JOB, jobs, max_attempts=DELIVERY_ATTEMPTS))
 
 
 def organisation_summary(since: datetime) -> dict[str, Any]:

@@ -14,7 +14,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +28,7 @@ from hansei.core.models import Job
 from hansei.integrations.chat.compose import TEST
 from hansei.integrations.chat.deliver import CHAT_JOB
 from hansei.integrations.models import ChatEvent, ChatRoute
+from hansei.notifications.digests import monday_morning_week
 from hansei.notifications.dispatch import DELIVERY_ATTEMPTS
 from hansei.postmortems.document.models import Postmortem, Revision
 
@@ -93,17 +93,12 @@ def send_chat_digests(now: datetime | None = None) -> int:
     """Queue this week's digest for every route that wants one, if it is Monday morning
     (server time, working hours); keyed by route and ISO week, so a route gets one digest a
     week however often the worker looks."""
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    start, end = settings.HANSEI_WORKDAY_START_HOUR, settings.HANSEI_WORKDAY_END_HOUR
-    if local.weekday() != 0 or not start <= local.hour < end:
+    week = monday_morning_week(now or timezone.now())
+    if not week:
         return 0
-    year, week, _day = local.date().isocalendar()
     jobs: list[tuple[str | None, dict[str, Any]]] = []
     for route in ChatRoute.objects.filter(is_active=True).order_by("pk"):
         if route.wants(ChatEvent.DIGEST):
-            key = f"digest:route:{route.pk}:{year}-W{week:02d}"
+            key = f"digest:route:{route.pk}:{week}"
             jobs.append((key, {"route": route.pk, "event": ChatEvent.DIGEST, "key": key}))
-    taken = set(Job.objects.filter(key__in=[k for k, _p in jobs]).values_list("key", flat=True))
-    fresh = [(key, payload) for key, payload in jobs if key not in taken]
-    return len(enqueue_many(CHAT_JOB, fresh, max_attempts=DELIVERY_ATTEMPTS))
+    return len(enqueue_many(CHAT_JOB, jobs, max_attempts=DELIVERY_ATTEMPTS))
