@@ -90,9 +90,7 @@ def test_it_refuses_an_inactive_owner(draft, alice, bob):
     assert ActionItem.objects.count() == 0
 
 
-def test_it_accepts_plain_http_links_and_no_due_date_when_the_policy_sets_none(
-    draft, alice, ada
-):
+def test_it_accepts_plain_http_links_and_no_due_date_when_the_policy_sets_none(draft, alice, ada):
     from hansei.incidents.services import update_policy
 
     update_policy(actor=ada, changes={"action_due_days_p0": 0, "action_due_days_p1": 0})
