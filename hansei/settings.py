@@ -245,6 +245,8 @@ HANSEI_SLACK_BOT_TOKEN = env_str("HANSEI_SLACK_BOT_TOKEN")
 HANSEI_SLACK_SIGNING_SECRET = env_str("HANSEI_SLACK_SIGNING_SECRET")
 HANSEI_SLACK_API_URL = env_str("HANSEI_SLACK_API_URL", "https://slack.com/api/").rstrip("/") + "/"
 HANSEI_SLACK_TIMEOUT = env_int("HANSEI_SLACK_TIMEOUT", 10)
+# Seconds to wait for an issue tracker's API (Jira, GitHub, GitLab, Linear) before retrying later.
+HANSEI_TRACKER_TIMEOUT = env_float("HANSEI_TRACKER_TIMEOUT", 10.0)
 
 # Reminders (the worker): counted in business days, sent in each person's working hours
 # (their time zone, Monday to Friday), never twice for the same thing in one period.

@@ -14,7 +14,9 @@ Rules, one per line in each function:
   of a published postmortem outside them see only the published revisions;
 * a postmortem's owner is an active writer of its team;
 * the owner of an action item sees and updates it, even outside the team, on pages and in the API;
-* only admins read the audit log; nobody changes or deletes its entries.
+* only admins read the audit log; nobody changes or deletes its entries;
+* a team's leads and admins set up where its action items become tracker issues; only admins
+  choose the tracker's address and token, and read every team's sync log.
 
 The rules read every app's models, so the rulebook sits above the models and below the
 services: models never import it, and it imports nothing but models (one module per domain,
@@ -87,6 +89,13 @@ from hansei.access.reviews import (
     meetings_visible_to,
     reviews_visible_to,
 )
+from hansei.access.trackers import (
+    can_configure_tracker,
+    can_connect_tracker,
+    is_lead_of,
+    teams_with_tracker_settings,
+    tracker_events_visible_to,
+)
 
 __all__ = [
     "action_items_visible_to",
@@ -94,6 +103,8 @@ __all__ = [
     "can_change_draft",
     "can_comment_on_postmortem",
     "can_comment_on_text",
+    "can_configure_tracker",
+    "can_connect_tracker",
     "can_decide_review",
     "can_dismiss_lint_finding",
     "can_edit_postmortem",
@@ -123,6 +134,7 @@ __all__ = [
     "get_review_for_user",
     "get_review_meeting_for_user",
     "incidents_visible_to",
+    "is_lead_of",
     "is_member",
     "is_signed_in",
     "live_content_readers",
@@ -137,7 +149,9 @@ __all__ = [
     "require",
     "reviews_visible_to",
     "revision_shown_instead",
+    "teams_with_tracker_settings",
     "teams_writable_by",
     "title_shown_to",
+    "tracker_events_visible_to",
     "writers_of_team",
 ]

@@ -76,7 +76,7 @@ def _validate(data: ActionItemInput, *, previous_due: date | None = None) -> Non
         raise ValidationError(errors)
 
 
-def _apply(item: ActionItem, data: ActionItemInput, *, actor: User) -> None:
+def _apply(item: ActionItem, data: ActionItemInput, *, actor: User | None) -> None:
     """Save ``data`` into ``item`` and announce what changed: added or updated, and whether
     it got a new owner or was closed."""
     added = item.pk is None
@@ -95,7 +95,11 @@ def _apply(item: ActionItem, data: ActionItemInput, *, actor: User) -> None:
     elif not item.is_closed:
         item.completed_at = None
     item.save()
-    ids = {"actor_id": actor.pk, "postmortem_id": item.postmortem_id, "object_id": item.pk}
+    ids = {
+        "actor_id": actor.pk if actor else None,
+        "postmortem_id": item.postmortem_id,
+        "object_id": item.pk,
+    }
     events.emit(ACTION_ITEM_ADDED if added else ACTION_ITEM_UPDATED, **ids)
     if item.owner_id is not None and item.owner_id != previous_owner:
         events.emit(ACTION_ITEM_ASSIGNED, **ids)
@@ -136,3 +140,40 @@ def delete_action_item(*, actor: User, item: ActionItem) -> None:
     events.emit(
         ACTION_ITEM_DELETED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=item_id
     )
+
+
+@dataclass(frozen=True)
+class TrackerUpdate:
+    """What an item's tracker issue says changed; a field left None did not change. The
+    tracker is the source, so there is no actor and no "not in the past" rule for due dates
+    (the issue may have been due yesterday)."""
+
+    tracker: str  # its name, for the reason of a won't-do
+    title: str | None = None
+    status: str | None = None
+    due_date: date | None = None
+    clear_due_date: bool = False
+    owner: User | None = None
+
+
+@transaction.atomic
+def apply_tracker_update(*, item: ActionItem, update: TrackerUpdate) -> ActionItem:
+    """Change ``item`` as its tracker issue changed, and announce it like any change."""
+    title = " ".join((update.title or "").split())[:300]
+    data = ActionItemInput(
+        title=title or item.title,
+        kind=item.kind,
+        owner=update.owner if update.owner is not None and update.owner.is_active else item.owner,
+        priority=item.priority,
+        due_date=None if update.clear_due_date else (update.due_date or item.due_date),
+        status=update.status if update.status in ActionStatus.values else item.status,
+        wont_do_reason=item.wont_do_reason,
+        tracking_url=item.tracking_url,
+    )
+    if data.status == ActionStatus.WONT_DO and not data.wont_do_reason.strip():
+        data = replace(
+            data,
+            wont_do_reason=_("Closed as not planned in %(tracker)s.") % {"tracker": update.tracker},
+        )
+    _apply(item, data, actor=None)
+    return item

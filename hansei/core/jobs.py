@@ -35,6 +35,10 @@ HANDLERS: dict[str, str] = {
     "integrations.chat": "hansei.integrations.chat.deliver.deliver",
     # A direct message in Slack (the notification center queues it when Slack is set up).
     "notifications.chat": "hansei.integrations.slack.transport.send_direct_message",
+    # An action item's issue in its team's tracker: created, updated, read (integrations/trackers).
+    "trackers.create": "hansei.integrations.trackers.sync.create_issue",
+    "trackers.push": "hansei.integrations.trackers.sync.push_changes",
+    "trackers.fetch": "hansei.integrations.trackers.sync.fetch_issue",
 }
 
 

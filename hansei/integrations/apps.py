@@ -14,3 +14,7 @@ class IntegrationsConfig(AppConfig):
         from hansei.integrations.chat import listeners as chat_listeners
 
         chat_listeners.register()
+        # Issue trackers hear of new, changed and published action items.
+        from hansei.integrations.trackers import listeners as tracker_listeners
+
+        tracker_listeners.register()

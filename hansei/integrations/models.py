@@ -273,3 +273,11 @@ class ChatRoute(models.Model):
         if self.last_error_at is None:
             return False
         return self.last_delivered_at is None or self.last_error_at > self.last_delivered_at
+
+
+# The issue trackers' tables live with their code; imported here so Django finds them.
+from hansei.integrations.trackers.models import (  # noqa: E402, F401
+    TrackerConfig,
+    TrackerEvent,
+    TrackerLink,
+)
