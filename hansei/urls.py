@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("hansei.notifications.urls")),
     path("audit/", include("hansei.audit.urls")),
     path("hooks/", include("hansei.integrations.urls")),
+    path("trackers/", include("hansei.integrations.trackers.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),

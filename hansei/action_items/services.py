@@ -173,7 +173,7 @@ def apply_tracker_update(*, item: ActionItem, update: TrackerUpdate) -> ActionIt
     if data.status == ActionStatus.WONT_DO and not data.wont_do_reason.strip():
         data = replace(
             data,
-            wont_do_reason=_("Closed as not planned in %(tracker)s.") % {"tracker": update.tracker},
+            wont_do_reason=_("Closed as won't do in %(tracker)s.") % {"tracker": update.tracker},
         )
     _apply(item, data, actor=None)
     return item

@@ -47,7 +47,14 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     rates = on_time_by_team(access.action_items_visible_to(request.user), today)
-    context = {"page": page, "show": show, "today": today, "readable": readable, "rates": rates}
+    context = {
+        "page": page,
+        "show": show,
+        "today": today,
+        "readable": readable,
+        "rates": rates,
+        "sets_up_trackers": access.teams_with_tracker_settings(request.user).exists(),
+    }
     return render(request, "action_items/list.html", context)
 
 

@@ -62,6 +62,34 @@ def fill_the_rest() -> None:
     _fill_work(emma, team)
     _fill_postmortem_parts(emma, team)
     _fill_notification_choices(emma, team)
+    _fill_trackers(team)
+
+
+def _fill_trackers(team: Any) -> None:
+    from hansei.action_items.models import ActionItem
+    from hansei.integrations.models import TrackerConfig, TrackerEvent, TrackerLink
+
+    item = ActionItem.objects.order_by("pk").first()
+    assert item is not None
+    config = TrackerConfig.objects.create(
+        team=team, kind="jira_cloud", base_url="https://acme.atlassian.net",
+        account="bot@acme.example", token_variable="HANSEI_TRACKER_JIRA_TOKEN", project="OPS",
+        issue_type="Task", priority_mapping={"P0": "Highest", "P3": 4},
+        labels=["postmortem", AWKWARD[:50]], done_states=["Done"], wont_do_states=["Won't Do"],
+        auto_create="on_publish", last_error=AWKWARD[:500], last_error_at=timezone.now(),
+    )  # fmt: skip
+    TrackerLink.objects.create(
+        item=item, config=config, kind="jira_cloud", state="linked", key="OPS-7",
+        remote_id="OPS-7", url="https://acme.atlassian.net/browse/OPS-7", remote_state="In Review",
+        synced={"title": AWKWARD, "status": "open", "due_date": None, "assignee": ""},
+        local_changed_at=timezone.now(), remote_updated_at=timezone.now(),
+        synced_at=timezone.now(), last_error="",
+    )  # fmt: skip
+    TrackerEvent.objects.create(
+        config=config, item=item, kind="jira_cloud", direction="in", action="jira:issue_updated",
+        outcome="accepted", status_code=200, detail=AWKWARD[:500], event_key="e1",
+        body_excerpt=AWKWARD, remote_addr="192.0.2.7",
+    )  # fmt: skip
 
 
 def _fill_notification_choices(emma: Any, team: Any) -> None:

@@ -77,5 +77,21 @@ def refusal(response: httpx.Response) -> TransportError:
         reason = f"{reason}: {text[:REASON_CHARS]}"
     if response.is_redirect:
         return TransportError(f"{reason} (redirects are not followed)", permanent=True)
-    temporary = status in (408, 409, 429) or status >= 500
+    temporary = status in (408, 409, 429) or status >= 500 or _rate_limited(response)
     return TransportError(reason, permanent=not temporary)
+
+
+def _rate_limited(response: httpx.Response) -> bool:
+    """A GraphQL API (Linear) may answer a rate limit with a 400 whose error says so."""
+    if response.status_code != 400:
+        return False
+    try:
+        errors = response.json().get("errors") or []
+    except (ValueError, AttributeError):
+        return False
+    codes = {
+        str((error.get("extensions") or {}).get("code", "")).upper()
+        for error in errors
+        if isinstance(error, dict) and isinstance(error.get("extensions") or {}, dict)
+    }
+    return "RATELIMITED" in codes

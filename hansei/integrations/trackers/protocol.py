@@ -168,10 +168,13 @@ def date_of(data: Mapping[str, object], name: str) -> date | None:
 
 
 def time_of(data: Mapping[str, object], name: str) -> datetime | None:
-    """An ISO 8601 time (Jira's ``+0000`` offsets too), None when absent."""
+    """An ISO 8601 time (Jira's ``+0000`` offsets and GitLab's ``2013-12-03 17:15:43 UTC``
+    too), None when absent."""
     value = text_of(data, name)
     if not value:
         return None
+    if value.endswith(" UTC"):
+        value = value[: -len(" UTC")].replace(" ", "T", 1) + "+00:00"
     value = re.sub(r"([+-]\d\d)(\d\d)\Z", r"\1:\2", value.replace("Z", "+00:00"))
     try:
         found = datetime.fromisoformat(value)

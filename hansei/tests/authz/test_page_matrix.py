@@ -152,6 +152,15 @@ PAGES: dict[str, Page] = {
     "notifications:unfollow": Page(the_writer, "POST", {}, args=("pk=subscription_id",)),
     # The signed link is its own authority: whoever holds it sees what it stops.
     "notifications:unsubscribe": Page(anyone, args=("token=unsubscribe_token",)),
+    # A team's tracker: its leads and admins (the world's writer is no lead: admins only).
+    "trackers:list": Page(rules.admin),
+    "trackers:edit": Page(rules.admin, args=("slug=team_slug",)),
+    # An item's issue: whoever updates the item (no tracker is set up: a message, no change).
+    "trackers:create_issue": Page(rules.edits, "POST", {}, args=("item_id",)),
+    "trackers:link_issue": Page(
+        rules.edits, "POST", {"url": "https://github.com/o/r/issues/1"}, args=("item_id",)
+    ),
+    "trackers:unlink_issue": Page(rules.edits, "POST", {}, args=("item_id",)),
     "audit:log": Page(rules.admin),
     "audit:export": Page(rules.admin),
 }
@@ -161,6 +170,13 @@ PAGES: dict[str, Page] = {
 # (integrations/slack/tests), and answer as the Hansei user the Slack user's e-mail names.
 NOT_PAGES = {
     "integrations:receive",
+    # Trackers' webhooks authenticate by their configuration's token and signature
+    # (integrations/<tracker>/tests).
+    "integrations:tracker_github",
+    "integrations:tracker_gitlab",
+    "integrations:tracker_jira_cloud",
+    "integrations:tracker_jira_server",
+    "integrations:tracker_linear",
     "integrations:slack_commands",
     "integrations:slack_interactions",
 }
@@ -223,6 +239,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 .values_list("pk", flat=True)
                 .first(),
                 team_id=case.postmortem.team_id,
+                team_slug=case.postmortem.team.slug,
                 subscription_id=follow(actor=built.users["writer"], target=case.postmortem)[0].pk,
                 unsubscribe_token=token_for(
                     built.users["writer"], kind="published", reason=Reason("member", "Payments")
