@@ -135,6 +135,15 @@ class Tracker(Protocol):
     ) -> Notice: ...
 
 
+def status_of(config: TrackerConfig | None, remote: RemoteIssue) -> str:
+    """Hansei's status for the tracker's state: the configured names first, then what kind
+    of state the tracker says it is."""
+    mapped = config.maps_to(remote.state) if config is not None else None
+    if mapped is not None:
+        return mapped
+    return {"done": DONE, "canceled": WONT_DO, "started": IN_PROGRESS}.get(remote.category, OPEN)
+
+
 # --- reading documented shapes: a field of another type is refused, never guessed -----------
 
 

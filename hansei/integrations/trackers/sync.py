@@ -45,14 +45,13 @@ from hansei.integrations.trackers.models import (
     TrackerLink,
 )
 from hansei.integrations.trackers.protocol import (
-    DONE,
     IN_PROGRESS,
     OPEN,
-    WONT_DO,
     IssueChange,
     NewIssue,
     Person,
     RemoteIssue,
+    status_of,
 )
 from hansei.integrations.trackers.registry import tracker_for
 from hansei.integrations.transport import TransportError
@@ -71,15 +70,6 @@ def local_values(item: ActionItem) -> dict[str, Any]:
         "status": item.status,
         "due_date": item.due_date.isoformat() if item.due_date else None,
     }
-
-
-def status_of(config: TrackerConfig | None, remote: RemoteIssue) -> str:
-    """Hansei's status for the tracker's state: the configured names first, then what kind
-    of state the tracker says it is."""
-    mapped = config.maps_to(remote.state) if config is not None else None
-    if mapped is not None:
-        return mapped
-    return {"done": DONE, "canceled": WONT_DO, "started": IN_PROGRESS}.get(remote.category, OPEN)
 
 
 def remote_values(config: TrackerConfig | None, remote: RemoteIssue, item: ActionItem) -> dict:
