@@ -5,15 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from hansei import access
 from hansei.accounts.auth import actor_of
+from hansei.accounts.models import Team, User
 from hansei.accounts.schemas import user_named
 from hansei.action_items import services
-from hansei.action_items.models import ActionItem, ActionStatus
+from hansei.action_items.export import csv_lines
+from hansei.action_items.models import ActionItem, Priority
+from hansei.action_items.queries import (
+    NOBODY,
+    STATUS_CHOICES,
+    TRACKER_CHOICES,
+    ItemFilter,
+    Nobody,
+)
 from hansei.action_items.schemas import (
+    ActionItemBulkIn,
     ActionItemIn,
     ActionItemOut,
     ActionItemPage,
@@ -35,31 +47,146 @@ def _item_input(values: dict[str, Any]) -> services.ActionItemInput:
     return services.ActionItemInput(**values)
 
 
+def _filter(
+    actor: User,
+    *,
+    owner: str,
+    status: str,
+    overdue: bool | None,
+    team: str,
+    priority: str,
+    tracker: str,
+    tracker_state: str,
+) -> ItemFilter:
+    """The API's query parameters as the page's filter; a 400 naming a bad one."""
+    errors: dict[str, str] = {}
+    who: User | Nobody | None = None
+    if owner == "me":
+        who = actor
+    elif owner == "nobody":
+        who = NOBODY
+    elif owner:
+        who = user_named(owner, field="owner")
+    team_id = None
+    if team:
+        found = Team.objects.filter(slug=team).first()
+        if found is None:
+            errors["team"] = "Unknown team."
+        else:
+            team_id = found.pk
+    if status and status not in STATUS_CHOICES:
+        errors["status"] = "Unknown status."
+    if priority and priority not in Priority.values:
+        errors["priority"] = "Priority must be P0, P1, P2 or P3."
+    if tracker and tracker not in TRACKER_CHOICES:
+        errors["tracker"] = f"One of: {', '.join(TRACKER_CHOICES)}."
+    if len(tracker_state) > 100:
+        errors["tracker_state"] = "At most 100 characters."
+    if errors:
+        raise ValidationError(errors)
+    return ItemFilter(
+        team=team_id,
+        owner=who,
+        priority=priority,
+        status=status,
+        overdue=overdue,
+        tracker=tracker,
+        tracker_state=tracker_state,
+    )
+
+
 @router.get("/action-items", response=ActionItemPage, summary="Action items (yours by default)")
 def list_action_items(
     request: HttpRequest,
-    owner: str = Query("me", description="'me', a username, or '' for every visible item"),
-    status: str = Query("", description="open, in_progress, done, wont_do or 'unfinished'"),
+    owner: str = Query("me", description="'me', 'nobody', a username, or '' for anyone"),
+    status: str = Query(
+        "", description="open, in_progress, done, wont_do, 'unfinished' or 'closed'"
+    ),
     overdue: bool | None = None,
+    team: str = Query("", description="A team's slug."),
+    priority: str = Query("", description="P0, P1, P2 or P3."),
+    tracker: str = Query("", description="Tracker issue: none, linked, creating or failed."),
+    tracker_state: str = Query("", description="The tracker's name for the issue's state."),
     limit: int = Query(50, ge=1, le=200),
     offset: int = offset_param(),
 ) -> dict[str, Any]:
     actor = actor_of(request)
-    items = access.action_items_visible_to(actor).select_related("owner", "postmortem")
-    if owner == "me":
-        items = items.filter(owner=actor)
-    elif owner:
-        items = items.filter(owner=user_named(owner, field="owner"))
-    if status == "unfinished":
-        items = items.unfinished()
-    elif status in ActionStatus.values:
-        items = items.filter(status=status)
-    elif status:
-        raise ValidationError({"status": "Unknown status."})
-    if overdue is not None:
-        late = items.overdue().values("pk")
-        items = items.filter(pk__in=late) if overdue else items.exclude(pk__in=late)
+    found = _filter(
+        actor,
+        owner=owner,
+        status=status,
+        overdue=overdue,
+        team=team,
+        priority=priority,
+        tracker=tracker,
+        tracker_state=tracker_state,
+    )
+    items = found.apply(access.action_items_visible_to(actor), timezone.localdate())
+    items = items.select_related("owner", "postmortem", "tracker_link")
     return api_page(items.order_by("due_date", "priority", "id"), limit=limit, offset=offset)
+
+
+@router.post(
+    "/action-items/bulk",
+    response=list[ActionItemOut],
+    summary="Change several action items at once (all or none)",
+)
+def bulk_update(request: HttpRequest, payload: ActionItemBulkIn) -> Any:
+    actor = actor_of(request)
+    visible = access.action_items_visible_to(actor)
+    found = {i.pk: i for i in visible.filter(pk__in=payload.items).select_related("postmortem")}
+    if set(payload.items) - set(found):
+        raise Http404  # an item the person may not see: as if it did not exist
+    if not any(v is not None for v in (payload.status, payload.priority, payload.owner,
+                                        payload.due_date)):  # fmt: skip
+        raise ValidationError(
+            {"__all__": "Send at least one of status, priority, owner, due_date."}
+        )
+    change = services.BulkChange(
+        status=payload.status,
+        priority=payload.priority,
+        owner=user_named(payload.owner, field="owner") if payload.owner else None,
+        due_date=payload.due_date,
+        wont_do_reason=payload.wont_do_reason or "",
+    )
+    items = [found[pk] for pk in dict.fromkeys(payload.items)]
+    services.bulk_update_action_items(actor=actor, items=items, change=change)
+    return visible.filter(pk__in=payload.items).select_related("owner", "tracker_link")
+
+
+@router.get(
+    "/action-items/export.csv",
+    summary="Action items as CSV (the same filters as the list)",
+    response={200: str},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {}}}}},
+)
+def export_action_items(
+    request: HttpRequest,
+    owner: str = Query("", description="'me', 'nobody', a username, or '' for anyone"),
+    status: str = "",
+    overdue: bool | None = None,
+    team: str = "",
+    priority: str = "",
+    tracker: str = "",
+    tracker_state: str = "",
+) -> HttpResponseBase:
+    actor = actor_of(request)
+    found = _filter(
+        actor,
+        owner=owner,
+        status=status,
+        overdue=overdue,
+        team=team,
+        priority=priority,
+        tracker=tracker,
+        tracker_state=tracker_state,
+    )
+    items = found.apply(access.action_items_visible_to(actor), timezone.localdate())
+    rows = items.select_related("postmortem", "postmortem__team", "owner", "tracker_link")
+    return StreamingHttpResponse(
+        csv_lines(rows.order_by("priority", "due_date", "id").iterator(500), actor),
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 @router.get(

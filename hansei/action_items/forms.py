@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hansei.accounts.models import User
+from hansei.accounts.models import Team, User
 from hansei.action_items.models import ActionKind, ActionStatus, Priority
-from hansei.action_items.services import ActionItemInput
+from hansei.action_items.queries import NOBODY, ItemFilter, Nobody
+from hansei.action_items.services import ActionItemInput, BulkChange
 from hansei.core.forms import DateInput
 
 
@@ -31,3 +34,140 @@ class ActionItemForm(forms.Form):
 
     def to_input(self) -> ActionItemInput:
         return ActionItemInput(**self.cleaned_data)
+
+
+ANY = [("", _("Any"))]
+
+
+class ItemFilterForm(forms.Form):
+    """The action items page's filters (GET), also read by its CSV export."""
+
+    team = forms.ChoiceField(label=_("Team"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=ANY + Priority.choices, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            *ANY,
+            ("unfinished", _("Not done yet")),
+            ("closed", _("Done or won't do")),
+            *ActionStatus.choices,
+        ],
+    )
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
+    )
+    tracker = forms.ChoiceField(
+        label=_("Tracker issue"),
+        required=False,
+        choices=[
+            *ANY,
+            ("none", _("None")),
+            ("linked", _("Linked")),
+            ("creating", _("Being created")),
+            ("failed", _("Could not be created")),
+        ],
+    )
+    tracker_state = forms.ChoiceField(label=_("Tracker state"), required=False)
+
+    def __init__(
+        self, *args: Any, actor: User, teams: list[Team], states: list[str], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", "filter_%s")  # the bulk form below uses the same names
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.teams = {team.slug: team for team in teams}
+        choice = self._choice
+        choice("team").choices = ANY + [(t.slug, t.name) for t in teams]
+        people = User.objects.filter(is_active=True).order_by("display_name", "username")
+        choice("owner").choices = (
+            ANY
+            + [("me", _("Me")), ("nobody", _("Nobody"))]
+            + [(u.username, u.name) for u in people]
+        )
+        choice("tracker_state").choices = ANY + [(s, s) for s in states]
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    def to_filter(self) -> ItemFilter:
+        data = self.cleaned_data
+        owner: User | Nobody | None = None
+        if data["owner"] == "me":
+            owner = self.actor
+        elif data["owner"] == "nobody":
+            owner = NOBODY
+        elif data["owner"]:
+            owner = User.objects.get(username=data["owner"])
+        team = self.teams.get(data["team"]) if data["team"] else None
+        return ItemFilter(
+            team=team.pk if team else None,
+            owner=owner,
+            priority=data["priority"],
+            status=data["status"],
+            overdue={"yes": True, "no": False}.get(data["overdue"]),
+            tracker=data["tracker"],
+            tracker_state=data["tracker_state"],
+        )
+
+
+MAX_BULK = 200
+
+
+class BulkUpdateForm(forms.Form):
+    """Change several items at once: what is left on "keep" stays as each item has it."""
+
+    items = forms.TypedMultipleChoiceField(coerce=int, label=_("Action items"))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Keep")), *ActionStatus.choices]
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("Keep")), *Priority.choices]
+    )
+    owner = forms.ModelChoiceField(
+        User.objects.filter(is_active=True),
+        label=_("Owner"),
+        required=False,
+        empty_label=_("Keep"),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
+    wont_do_reason = forms.CharField(
+        label=_("Why won't they be done?"), max_length=1000, required=False
+    )
+
+    def __init__(self, *args: Any, choices: list[int], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "bulk_%s")  # the filters above use the same names
+        super().__init__(*args, **kwargs)
+        field = self.fields["items"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(pk, str(pk)) for pk in choices]
+
+    def clean_items(self) -> list[int]:
+        items: list[int] = self.cleaned_data["items"]
+        if len(items) > MAX_BULK:
+            raise forms.ValidationError(_("At most 200 items at once."))
+        return items
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        fields = ("status", "priority", "owner", "due_date")
+        if not self.errors and not any(data.get(name) for name in fields):
+            raise forms.ValidationError(_("Choose at least one change."))
+        return data
+
+    def to_change(self) -> BulkChange:
+        data = self.cleaned_data
+        return BulkChange(
+            status=data["status"] or None,
+            priority=data["priority"] or None,
+            owner=data["owner"],
+            due_date=data["due_date"],
+            wont_do_reason=data["wont_do_reason"],
+        )

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 
+from hansei.accounts.models import User
 from hansei.action_items.models import CLOSED_STATUSES, ActionItemQuerySet, ActionStatus
 
 
@@ -43,3 +44,74 @@ def on_time_by_team(items: ActionItemQuerySet, today: date) -> list[OnTime]:
         OnTime(row["postmortem__team__name"], row["done"], row["done_on_time"], row["overdue"])
         for row in rows
     ]
+
+
+# --- the action items page, its CSV export and the API share one filter -----------------------
+
+STATUS_CHOICES = ("unfinished", "closed", *ActionStatus.values)
+TRACKER_CHOICES = ("none", "linked", "creating", "failed")
+
+
+class Nobody:
+    """The owner filter's "items nobody owns"."""
+
+    def __repr__(self) -> str:
+        return "NOBODY"
+
+
+NOBODY = Nobody()
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which items to show. Empty means any. ``owner`` is a user (None: any) or ``NOBODY``;
+    ``tracker`` whether the item has a tracker issue (none, linked, creating, failed) and
+    ``tracker_state`` the tracker's own name for the issue's state ("In Review")."""
+
+    team: int | None = None
+    owner: User | Nobody | None = None
+    priority: str = ""
+    status: str = ""
+    overdue: bool | None = None
+    tracker: str = ""
+    tracker_state: str = ""
+
+    def apply(self, items: ActionItemQuerySet, today: date) -> ActionItemQuerySet:
+        if self.team is not None:
+            items = items.filter(postmortem__team_id=self.team)
+        if isinstance(self.owner, Nobody):
+            items = items.filter(owner__isnull=True)
+        elif self.owner is not None:
+            items = items.filter(owner=self.owner)
+        if self.priority:
+            items = items.filter(priority=self.priority)
+        if self.status == "unfinished":
+            items = items.unfinished()
+        elif self.status == "closed":
+            items = items.filter(status__in=CLOSED_STATUSES)
+        elif self.status:
+            items = items.filter(status=self.status)
+        if self.overdue is True:
+            items = items.overdue(today)
+        elif self.overdue is False:
+            items = items.exclude(pk__in=items.overdue(today).values("pk"))
+        # The tracker link is the integrations' row; read here through its reverse relation.
+        if self.tracker == "none":
+            items = items.filter(tracker_link__isnull=True)
+        elif self.tracker:
+            items = items.filter(tracker_link__state=self.tracker)
+        if self.tracker_state:
+            items = items.filter(tracker_link__remote_state__iexact=self.tracker_state)
+        return items
+
+
+def tracker_states(items: ActionItemQuerySet) -> list[str]:
+    """The tracker states the given items' issues are in, for the filter's choices."""
+    states = (
+        items.exclude(tracker_link__remote_state="")
+        .exclude(tracker_link__isnull=True)
+        .values_list("tracker_link__remote_state", flat=True)
+        .distinct()
+        .order_by("tracker_link__remote_state")
+    )
+    return list(states[:100])

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
 
 from hansei.action_items.models import ActionItem
 from hansei.core.schemas import PatchSchema
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
+class TrackerIssueOut(Schema):
+    kind: str = Field(description="jira_cloud, jira_server, github, gitlab or linear")
+    state: str = Field(description="creating, linked or failed")
+    key: str
+    url: str
+    remote_state: str = Field(description="The tracker's name for the issue's state.")
+    synced_at: datetime | None
+    last_error: str
 
 
 class ActionItemOut(Schema):
@@ -24,6 +38,23 @@ class ActionItemOut(Schema):
     is_overdue: bool
     created_at: datetime
     completed_at: datetime | None
+    tracker: TrackerIssueOut | None = Field(None, description="Its issue in the team's tracker.")
+
+    @staticmethod
+    def resolve_tracker(obj: ActionItem) -> dict[str, Any] | None:
+        try:
+            link = obj.tracker_link
+        except ObjectDoesNotExist:
+            return None
+        return {
+            "kind": link.kind,
+            "state": link.state,
+            "key": link.key,
+            "url": link.url,
+            "remote_state": link.remote_state,
+            "synced_at": link.synced_at,
+            "last_error": link.last_error,
+        }
 
     @staticmethod
     def resolve_owner(obj: ActionItem) -> str | None:
@@ -65,3 +96,14 @@ class ActionItemPatch(PatchSchema):
     status: str | None = None
     wont_do_reason: str | None = None
     tracking_url: str | None = None
+
+
+class ActionItemBulkIn(Schema):
+    """Items to change, and the change: fields left out stay as each item has them."""
+
+    items: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(..., min_length=1, max_length=200)
+    status: str | None = None
+    priority: str | None = None
+    owner: str | None = Field(None, description="A username.")
+    due_date: date | None = None
+    wont_do_reason: str | None = Field(None, max_length=1000)

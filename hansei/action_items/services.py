@@ -177,3 +177,67 @@ def apply_tracker_update(*, item: ActionItem, update: TrackerUpdate) -> ActionIt
         )
     _apply(item, data, actor=None)
     return item
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    """One change made to several items; None leaves each item's value as it is."""
+
+    status: str | None = None
+    priority: str | None = None
+    owner: User | None = None
+    due_date: date | None = None
+    wont_do_reason: str = ""
+
+
+def _as_input(item: ActionItem) -> ActionItemInput:
+    return ActionItemInput(
+        title=item.title,
+        kind=item.kind,
+        owner=item.owner,
+        priority=item.priority,
+        due_date=item.due_date,
+        status=item.status,
+        wont_do_reason=item.wont_do_reason,
+        tracking_url=item.tracking_url,
+    )
+
+
+@transaction.atomic
+def bulk_update_action_items(
+    *, actor: User, items: list[ActionItem], change: BulkChange
+) -> list[ActionItem]:
+    """Apply ``change`` to every item, or to none: each is checked (who may update it, and
+    the result) before any is saved. A refusal names the items it is about."""
+    locked = {
+        item.pk: item
+        for item in ActionItem.objects.select_for_update()
+        .select_related("postmortem", "owner")
+        .filter(pk__in=[item.pk for item in items])
+    }
+    for item in items:
+        access.require(access.can_update_action_item(actor, locked.get(item.pk, item)))
+    planned: list[tuple[ActionItem, ActionItemInput]] = []
+    problems: list[str] = []
+    for item in (locked[pk] for pk in sorted(locked)):
+        data = _as_input(item)
+        data = replace(
+            data,
+            status=change.status or data.status,
+            priority=change.priority or data.priority,
+            owner=change.owner or data.owner,
+            due_date=change.due_date or data.due_date,
+        )
+        if change.status == ActionStatus.WONT_DO and change.wont_do_reason.strip():
+            data = replace(data, wont_do_reason=change.wont_do_reason)
+        try:
+            _validate(data, previous_due=item.due_date)
+        except ValidationError as error:
+            problems.append(f"“{item.title[:60]}”: {' '.join(error.messages)}")
+            continue
+        planned.append((item, data))
+    if problems:
+        raise ValidationError(problems)
+    for item, data in planned:
+        _apply(item, data, actor=actor)
+    return [item for item, _data in planned]

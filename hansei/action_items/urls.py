@@ -7,6 +7,8 @@ from hansei.action_items import views
 app_name = "action_items"
 urlpatterns = [
     path("", views.action_item_list, name="list"),
+    path("bulk/", views.bulk_update, name="bulk"),
+    path("export.csv", views.export_csv, name="export"),
     path("postmortem/<int:pk>/add/", views.add, name="add"),
     path("<int:item_id>/edit/", views.edit, name="edit"),
     path("<int:item_id>/delete/", views.delete, name="delete"),

@@ -117,6 +117,8 @@ API: dict[str, Entry] = {
     "GET /api/v1/action-items/{item_id}": Entry(rules.reads),
     "PATCH /api/v1/action-items/{item_id}": Entry(rules.edits, {"priority": "P1"}),
     "DELETE /api/v1/action-items/{item_id}": Entry(rules.edits),
+    "POST /api/v1/action-items/bulk": Entry(rules.edits, {"items": ["$item_id"], "priority": "P3"}),
+    "GET /api/v1/action-items/export.csv": Entry(rules.signed_in),
     # analysis
     f"GET {P}/impact": Entry(rules.reads),
     f"PUT {P}/impact": Entry(rules.edits, {"support_tickets": 4}),
@@ -226,6 +228,17 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
         transaction.set_rollback(True)
 
 
+def _with_ids(value: Any, ids: dict[str, Any]) -> Any:
+    """A body whose "$name" strings stand for the case's ids."""
+    if isinstance(value, str) and value.startswith("$"):
+        return ids[value[1:]]
+    if isinstance(value, list):
+        return [_with_ids(each, ids) for each in value]
+    if isinstance(value, dict):
+        return {key: _with_ids(each, ids) for key, each in value.items()}
+    return value
+
+
 def _call(client: Client, method: str, url: str, body: Any, token: str | None) -> int:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if body is None:
@@ -247,11 +260,12 @@ def test_the_operation_allows_exactly_whom_the_rules_allow(world: World, operati
     for state in STATES:
         case = world.cases[state]
         url = fill(path, {**case.ids, "template_id": world.template_id})
+        sent = _with_ids(body, case.ids)
         for role in ROLES:
             allowed = entry.rule(role, state) and (entry.exists is None or entry.exists(state))
             with rolled_back():
                 before = fingerprint() if method != "GET" else {}
-                status = _call(client, method, url, body, world.tokens.get(role))
+                status = _call(client, method, url, sent, world.tokens.get(role))
                 after = fingerprint() if method != "GET" else {}
             got = classify_api(status)
             expected = "allowed" if allowed else "denied"
