@@ -16,13 +16,14 @@ from hansei.accounts.models import Team, User
 from hansei.accounts.schemas import user_named
 from hansei.action_items import services
 from hansei.action_items.export import csv_lines
-from hansei.action_items.models import ActionItem, Priority
+from hansei.action_items.models import ActionItem, CarriedItem, Priority, Recurrence
 from hansei.action_items.queries import (
     NOBODY,
     STATUS_CHOICES,
     TRACKER_CHOICES,
     ItemFilter,
     Nobody,
+    fixes_by_team_and_kind,
 )
 from hansei.action_items.schemas import (
     ActionItemBulkIn,
@@ -30,14 +31,41 @@ from hansei.action_items.schemas import (
     ActionItemOut,
     ActionItemPage,
     ActionItemPatch,
+    CarriedItemIn,
+    CarriedItemOut,
+    FixRecordOut,
+    RecurrenceOut,
 )
 from hansei.core.pagination import api_page, offset_param
+from hansei.incidents.models import Service
+from hansei.postmortems.analysis.models import ContributingFactorCategory
 
 router = Router(tags=["action items"])
 
 
+def _named(model: Any, field: str, names: list[str] | None, key: str) -> list[Any] | None:
+    """Rows by name (categories) or slug (services); a 400 naming the unknown ones."""
+    if names is None:
+        return None
+    wanted = list(dict.fromkeys(n.strip() for n in names))
+    found = {getattr(row, key): row for row in model.objects.filter(**{f"{key}__in": wanted})}
+    unknown = [name for name in wanted if name not in found]
+    if unknown:
+        raise ValidationError({field: f"Unknown: {', '.join(unknown[:10])}."})
+    return [found[name] for name in wanted]
+
+
 def _item_input(values: dict[str, Any]) -> services.ActionItemInput:
     values = dict(values)
+    values["factors"] = _named(
+        ContributingFactorCategory,
+        "addresses_factors",
+        values.pop("addresses_factors", None),
+        "name",
+    )
+    values["services"] = _named(
+        Service, "addresses_services", values.pop("addresses_services", None), "slug"
+    )
     nulls = [name for name in ("title", "kind", "priority", "status") if values[name] is None]
     if nulls:
         raise ValidationError({name: "This field cannot be null." for name in nulls})
@@ -235,6 +263,7 @@ def update_action_item(request: HttpRequest, item_id: int, payload: ActionItemPa
         "status": item.status,
         "wont_do_reason": item.wont_do_reason,
         "tracking_url": item.tracking_url,
+        "verification": None,
     }
     data = _item_input({**current, **payload.dict(exclude_unset=True)})
     return services.update_action_item(actor=actor, item=item, data=data)
@@ -245,4 +274,78 @@ def delete_action_item(request: HttpRequest, item_id: int) -> Any:
     actor = actor_of(request)
     item = access.get_action_item_for_user(actor, item_id)
     services.delete_action_item(actor=actor, item=item)
+    return Status(204, None)
+
+
+@router.get(
+    "/action-items/fixes",
+    response=list[FixRecordOut],
+    summary="Did the fixes hold? Done fixes held or recurred, per team and type",
+)
+def fixes_held(request: HttpRequest) -> Any:
+    records = fixes_by_team_and_kind(access.action_items_visible_to(actor_of(request)))
+    return [vars(record) for record in records]
+
+
+@router.get(
+    "/action-items/{int:item_id}/recurrences",
+    response=list[RecurrenceOut],
+    summary="Where an item's fix did not hold (later postmortems you may read)",
+)
+def item_recurrences(request: HttpRequest, item_id: int) -> Any:
+    actor = actor_of(request)
+    item = access.get_action_item_for_user(actor, item_id)
+    return item.recurrences.filter(
+        postmortem__in=access.postmortems_visible_to(actor)
+    ).select_related("item", "factor", "service")
+
+
+@router.get(
+    "/postmortems/{int:pk}/recurrences",
+    response=list[RecurrenceOut],
+    summary="Fixes of earlier postmortems that did not hold here",
+)
+def postmortem_recurrences(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    return Recurrence.objects.filter(
+        postmortem=postmortem, item__in=access.action_items_visible_to(actor)
+    ).select_related("item", "factor", "service")
+
+
+@router.get(
+    "/postmortems/{int:pk}/carried-items",
+    response=list[CarriedItemOut],
+    summary="Open items of earlier postmortems carried into this one",
+)
+def carried_items(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    return CarriedItem.objects.filter(
+        postmortem=postmortem, item__in=access.action_items_visible_to(actor)
+    ).select_related("item", "carried_by")
+
+
+@router.post(
+    "/postmortems/{int:pk}/carried-items",
+    response={201: CarriedItemOut},
+    summary="Carry an open item of an earlier postmortem into this draft (linked, not copied)",
+)
+def carry_item(request: HttpRequest, pk: int, payload: CarriedItemIn) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    item = access.get_action_item_for_user(actor, payload.item)
+    return Status(201, services.carry_over_item(actor=actor, item=item, into=postmortem))
+
+
+@router.delete(
+    "/postmortems/{int:pk}/carried-items/{int:item_id}",
+    response={204: None},
+    summary="Stop carrying an item in this draft",
+)
+def drop_carried_item(request: HttpRequest, pk: int, item_id: int) -> Any:
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    item = access.get_action_item_for_user(actor, item_id)
+    services.drop_carried_item(actor=actor, item=item, postmortem=postmortem)
     return Status(204, None)

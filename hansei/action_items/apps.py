@@ -13,3 +13,7 @@ class ActionItemsConfig(AppConfig):
         from hansei.postmortems.document import parts
 
         parts.add_snapshot_part(document.SNAPSHOT_PART)
+        # Whether fixes held: re-checked when analyses, incidents or items change.
+        from hansei.action_items import listeners
+
+        listeners.register()

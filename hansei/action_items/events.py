@@ -23,3 +23,9 @@ ACTION_ITEM_DELETED = events.kind(
     "A draft's action item was deleted (object: its former id).",
     parts=("action_items",),
 )
+ACTION_ITEM_CARRIED = events.kind(
+    "action_item_carried",
+    "An open item of an earlier postmortem was carried into this one, or dropped from it "
+    "(object: the item).",
+    parts=("action_items",),
+)

@@ -3,13 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.action_items.models import ActionKind, ActionStatus, Priority
+from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
 from hansei.action_items.queries import NOBODY, ItemFilter, Nobody
 from hansei.action_items.services import ActionItemInput, BulkChange
 from hansei.core.forms import DateInput
+from hansei.incidents.models import Service
+from hansei.postmortems.analysis.models import ContributingFactorCategory
+from hansei.postmortems.document.models import Postmortem
 
 
 class ActionItemForm(forms.Form):
@@ -31,9 +36,55 @@ class ActionItemForm(forms.Form):
     tracking_url = forms.URLField(
         label=_("Tracking issue (link)"), max_length=500, required=False, assume_scheme="https"
     )
+    factors = forms.ModelMultipleChoiceField(
+        ContributingFactorCategory.objects.all(),
+        label=_("Contributing factors it addresses"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    services = forms.ModelMultipleChoiceField(
+        Service.objects.all(),
+        label=_("Services it addresses"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "When a later postmortem records one of these factors on one of these services, "
+            "the fix is marked as not having held."
+        ),
+    )
+    verification = forms.CharField(
+        label=_("How to verify it holds"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, item: ActionItem | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if item is None:  # the quick add form: what it addresses is set on the item's page
+            for name in ("factors", "services", "verification"):
+                del self.fields[name]
+            return
+        postmortem = item.postmortem
+        factors = self.fields["factors"]
+        services = self.fields["services"]
+        assert isinstance(factors, forms.ModelMultipleChoiceField)
+        assert isinstance(services, forms.ModelMultipleChoiceField)
+        factors.queryset = ContributingFactorCategory.objects.filter(
+            Q(is_active=True) | Q(pk__in=item.addresses_factors.values("pk"))
+        )
+        services.queryset = Service.objects.filter(
+            Q(team_id=postmortem.team_id)
+            | Q(incidents__postmortem=postmortem)
+            | Q(pk__in=item.addresses_services.values("pk"))
+        ).distinct()
 
     def to_input(self) -> ActionItemInput:
-        return ActionItemInput(**self.cleaned_data)
+        data = dict(self.cleaned_data)
+        for name in ("factors", "services"):
+            if name in data:
+                data[name] = list(data[name])
+        return ActionItemInput(**data)
 
 
 ANY = [("", _("Any"))]
@@ -171,3 +222,37 @@ class BulkUpdateForm(forms.Form):
             due_date=data["due_date"],
             wont_do_reason=data["wont_do_reason"],
         )
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.priority} · {obj.title[:80]} ({obj.postmortem.title[:50]})"
+
+
+class CarryOverForm(forms.Form):
+    """Carry an open item of an earlier postmortem into this one: the team's open items
+    and those addressing this postmortem's services, that the person may see."""
+
+    item = ItemChoiceField(ActionItem.objects.none(), label=_("Open item of an earlier postmortem"))
+
+    def __init__(self, *args: Any, user: User, postmortem: Postmortem, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "carry_%s")
+        super().__init__(*args, **kwargs)
+        services = Service.objects.filter(incidents__postmortem=postmortem)
+        candidates = (
+            access.action_items_visible_to(user)
+            .unfinished()
+            .exclude(postmortem=postmortem)
+            .exclude(carried_into__postmortem=postmortem)
+            .filter(
+                Q(postmortem__team_id=postmortem.team_id)
+                | Q(addresses_services__in=services.values("pk"))
+            )
+            .filter(postmortem__created_at__lt=postmortem.created_at)
+            .distinct()
+            .select_related("postmortem")
+            .order_by("priority", "due_date", "id")
+        )
+        field = self.fields["item"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates

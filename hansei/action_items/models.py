@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hansei.incidents.models import Service
+from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.postmortems.document.models import Postmortem
 
 
@@ -74,6 +76,17 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # What the fix is for, so a later postmortem can tell whether it held.
+    addresses_factors = models.ManyToManyField(
+        ContributingFactorCategory,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contributing factors it addresses"),
+    )
+    addresses_services = models.ManyToManyField(
+        Service, blank=True, related_name="+", verbose_name=_("services it addresses")
+    )
+    verification = models.TextField(_("how to verify it"), max_length=2000, blank=True)
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -91,3 +104,48 @@ class ActionItem(models.Model):
         if self.is_closed or self.due_date is None:
             return False
         return self.due_date < (today or timezone.localdate())
+
+
+class Recurrence(models.Model):
+    """A fix that did not hold: a later postmortem recorded a contributing factor the item
+    addressed, on a service it addressed, after the item was done."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="recurrences")
+    postmortem = models.ForeignKey(
+        Postmortem, on_delete=models.CASCADE, related_name="recurred_fixes"
+    )
+    factor = models.ForeignKey(
+        ContributingFactorCategory, on_delete=models.CASCADE, related_name="+"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["found_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "postmortem"], name="one_recurrence_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.item_id} recurred in postmortem {self.postmortem_id}"
+
+
+class CarriedItem(models.Model):
+    """An open item of an earlier postmortem carried into a later one: linked, not copied,
+    so the one fix is tracked once."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="carried_into")
+    postmortem = models.ForeignKey(
+        Postmortem, on_delete=models.CASCADE, related_name="carried_items"
+    )
+    carried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    carried_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["carried_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "postmortem"], name="carried_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.item_id} carried into postmortem {self.postmortem_id}"

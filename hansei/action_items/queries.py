@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from hansei.accounts.models import User
-from hansei.action_items.models import CLOSED_STATUSES, ActionItemQuerySet, ActionStatus
+from hansei.action_items.models import (
+    CLOSED_STATUSES,
+    ActionItem,
+    ActionItemQuerySet,
+    ActionKind,
+    ActionStatus,
+    Recurrence,
+)
 
 
 @dataclass(frozen=True)
@@ -115,3 +122,51 @@ def tracker_states(items: ActionItemQuerySet) -> list[str]:
         .order_by("tracker_link__remote_state")
     )
     return list(states[:100])
+
+
+# --- did the fixes hold? --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixRecord:
+    """A team's done fixes of one type that say what they address: held, or recurred."""
+
+    team: str
+    kind: str
+    held: int
+    recurred: int
+
+    @property
+    def kind_label(self) -> str:
+        return str(ActionKind(self.kind).label) if self.kind in ActionKind.values else self.kind
+
+
+def verifiable_fixes(items: ActionItemQuerySet) -> ActionItemQuerySet:
+    """Done items naming at least one factor and one service: those a later postmortem can
+    show to have held or not."""
+    through_factors = ActionItem.addresses_factors.through.objects.filter(actionitem=OuterRef("pk"))
+    through_services = ActionItem.addresses_services.through.objects.filter(
+        actionitem=OuterRef("pk")
+    )
+    return items.filter(status=ActionStatus.DONE).filter(
+        Exists(through_factors), Exists(through_services)
+    )
+
+
+def fixes_by_team_and_kind(items: ActionItemQuerySet) -> list[FixRecord]:
+    """For the items given (those the reader may see), per team and type: one query."""
+    recurred = Exists(Recurrence.objects.filter(item=OuterRef("pk")))
+    rows = (
+        verifiable_fixes(items)
+        .annotate(did_recur=recurred)
+        .values("postmortem__team__name", "kind")
+        .annotate(
+            held=Count("pk", filter=Q(did_recur=False)),
+            recurred=Count("pk", filter=Q(did_recur=True)),
+        )
+        .order_by("postmortem__team__name", "kind")
+    )
+    return [
+        FixRecord(row["postmortem__team__name"], row["kind"], row["held"], row["recurred"])
+        for row in rows
+    ]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
 
-from hansei.action_items.models import ActionItem
+from hansei.action_items.models import ActionItem, CarriedItem, Recurrence
 from hansei.core.schemas import PatchSchema
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds
@@ -39,6 +39,17 @@ class ActionItemOut(Schema):
     created_at: datetime
     completed_at: datetime | None
     tracker: TrackerIssueOut | None = Field(None, description="Its issue in the team's tracker.")
+    addresses_factors: list[str] = Field(description="Contributing factor categories it fixes.")
+    addresses_services: list[str] = Field(description="Slugs of the services it fixes.")
+    verification: str
+
+    @staticmethod
+    def resolve_addresses_factors(obj: ActionItem) -> list[str]:
+        return [category.name for category in obj.addresses_factors.all()]
+
+    @staticmethod
+    def resolve_addresses_services(obj: ActionItem) -> list[str]:
+        return [service.slug for service in obj.addresses_services.all()]
 
     @staticmethod
     def resolve_tracker(obj: ActionItem) -> dict[str, Any] | None:
@@ -81,6 +92,13 @@ class ActionItemIn(Schema):
     status: str = "open"
     wont_do_reason: str = ""
     tracking_url: str = ""
+    addresses_factors: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        None, max_length=50, description="Contributing factor category names."
+    )
+    addresses_services: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        None, max_length=50, description="Service slugs."
+    )
+    verification: str | None = Field(None, max_length=2000)
 
 
 class ActionItemPatch(PatchSchema):
@@ -96,6 +114,13 @@ class ActionItemPatch(PatchSchema):
     status: str | None = None
     wont_do_reason: str | None = None
     tracking_url: str | None = None
+    addresses_factors: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        None, max_length=50
+    )
+    addresses_services: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        None, max_length=50
+    )
+    verification: str | None = Field(None, max_length=2000)
 
 
 class ActionItemBulkIn(Schema):
@@ -107,3 +132,40 @@ class ActionItemBulkIn(Schema):
     owner: str | None = Field(None, description="A username.")
     due_date: date | None = None
     wont_do_reason: str | None = Field(None, max_length=1000)
+
+
+class RecurrenceOut(Schema):
+    item: ActionItemOut
+    postmortem_id: int = Field(description="The later postmortem where it recurred.")
+    factor: str
+    service: str
+    found_at: datetime
+
+    @staticmethod
+    def resolve_factor(obj: Recurrence) -> str:
+        return obj.factor.name
+
+    @staticmethod
+    def resolve_service(obj: Recurrence) -> str:
+        return obj.service.slug
+
+
+class CarriedItemIn(Schema):
+    item: int = Field(..., ge=1, le=MAX_ID, description="An open item of an earlier postmortem.")
+
+
+class CarriedItemOut(Schema):
+    item: ActionItemOut
+    carried_at: datetime
+    carried_by: str | None
+
+    @staticmethod
+    def resolve_carried_by(obj: CarriedItem) -> str | None:
+        return obj.carried_by.username if obj.carried_by else None
+
+
+class FixRecordOut(Schema):
+    team: str
+    kind: str
+    held: int
+    recurred: int

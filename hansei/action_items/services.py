@@ -16,14 +16,22 @@ from hansei.accounts.models import User
 from hansei.action_items.events import (
     ACTION_ITEM_ADDED,
     ACTION_ITEM_ASSIGNED,
+    ACTION_ITEM_CARRIED,
     ACTION_ITEM_CLOSED,
     ACTION_ITEM_DELETED,
     ACTION_ITEM_UPDATED,
 )
-from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
+from hansei.action_items.models import (
+    ActionItem,
+    ActionKind,
+    ActionStatus,
+    CarriedItem,
+    Priority,
+)
 from hansei.core import events
 from hansei.core.errors import InvalidState
-from hansei.incidents.models import PostmortemPolicy
+from hansei.incidents.models import PostmortemPolicy, Service
+from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.postmortems.document.guard import lock_editable_postmortem
 from hansei.postmortems.document.models import Postmortem
 
@@ -41,6 +49,10 @@ class ActionItemInput:
     status: str = ActionStatus.OPEN
     wont_do_reason: str = ""
     tracking_url: str = ""
+    # What the fix addresses and how to verify it; None leaves them as they are.
+    factors: list[ContributingFactorCategory] | None = None
+    services: list[Service] | None = None
+    verification: str | None = None
 
 
 def _validate(data: ActionItemInput, *, previous_due: date | None = None) -> None:
@@ -70,6 +82,8 @@ def _validate(data: ActionItemInput, *, previous_due: date | None = None) -> Non
             URLValidator(schemes=["http", "https"])(tracking_url)
         except ValidationError:
             errors["tracking_url"] = _("Enter a full http(s) link to the tracking issue.")
+    if data.verification is not None and len(data.verification) > 2000:
+        errors["verification"] = _("At most 2,000 characters.")
     if data.owner is not None and not data.owner.is_active:
         errors["owner"] = _("The owner must be an active user.")
     if errors:
@@ -90,11 +104,17 @@ def _apply(item: ActionItem, data: ActionItemInput, *, actor: User | None) -> No
     item.status = data.status
     item.wont_do_reason = data.wont_do_reason.strip() if data.status == ActionStatus.WONT_DO else ""
     item.tracking_url = data.tracking_url.strip()
+    if data.verification is not None:
+        item.verification = data.verification.strip()
     if item.is_closed and not was_closed:
         item.completed_at = timezone.now()
     elif not item.is_closed:
         item.completed_at = None
     item.save()
+    if data.factors is not None:
+        item.addresses_factors.set(data.factors)
+    if data.services is not None:
+        item.addresses_services.set(data.services)
     ids = {
         "actor_id": actor.pk if actor else None,
         "postmortem_id": item.postmortem_id,
@@ -241,3 +261,32 @@ def bulk_update_action_items(
     for item, data in planned:
         _apply(item, data, actor=actor)
     return [item for item, _data in planned]
+
+
+@transaction.atomic
+def carry_over_item(*, actor: User, item: ActionItem, into: Postmortem) -> CarriedItem:
+    """Track an earlier postmortem's open item in ``into`` too: linked, not copied."""
+    into = lock_editable_postmortem(actor=actor, postmortem_id=into.pk)
+    if item.postmortem_id == into.pk:
+        raise InvalidState(_("This item is already one of this postmortem's."))
+    if item.is_closed:
+        raise InvalidState(_("Only an open item is carried over; this one is closed."))
+    carried, created = CarriedItem.objects.get_or_create(
+        item=item, postmortem=into, defaults={"carried_by": actor}
+    )
+    if not created:
+        raise InvalidState(_("This item is already carried into this postmortem."))
+    events.emit(ACTION_ITEM_CARRIED, actor_id=actor.pk, postmortem_id=into.pk, object_id=item.pk)
+    return carried
+
+
+@transaction.atomic
+def drop_carried_item(*, actor: User, item: ActionItem, postmortem: Postmortem) -> None:
+    """No longer track ``item`` in ``postmortem`` (it stays in its own)."""
+    postmortem = lock_editable_postmortem(actor=actor, postmortem_id=postmortem.pk)
+    deleted, _rows = CarriedItem.objects.filter(item=item, postmortem=postmortem).delete()
+    if not deleted:
+        raise InvalidState(_("This item is not carried into this postmortem."))
+    events.emit(
+        ACTION_ITEM_CARRIED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=item.pk
+    )

@@ -17,10 +17,15 @@ from hansei import access
 from hansei.accounts.models import Team
 from hansei.action_items import services
 from hansei.action_items.export import csv_lines
-from hansei.action_items.forms import ActionItemForm, BulkUpdateForm, ItemFilterForm
+from hansei.action_items.forms import (
+    ActionItemForm,
+    BulkUpdateForm,
+    CarryOverForm,
+    ItemFilterForm,
+)
 from hansei.action_items.fragments import panel_context
 from hansei.action_items.models import ActionItem, ActionItemQuerySet
-from hansei.action_items.queries import on_time_by_team, tracker_states
+from hansei.action_items.queries import fixes_by_team_and_kind, on_time_by_team, tracker_states
 from hansei.core import htmx
 from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest
@@ -72,6 +77,7 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     rates = on_time_by_team(access.action_items_visible_to(request.user), today)
+    fixes = fixes_by_team_and_kind(access.action_items_visible_to(request.user))
     updatable = {item.pk for item in page if access.can_update_action_item(request.user, item)}
     query = request.GET.copy()
     query.pop("page", None)
@@ -85,6 +91,7 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
         "updatable": updatable,
         "bulk": BulkUpdateForm(choices=[]),
         "rates": rates,
+        "fixes": fixes,
         "sets_up_trackers": access.teams_with_tracker_settings(request.user).exists(),
     }
     return render(request, "action_items/list.html", context, status=400 if form.errors else 200)
@@ -191,8 +198,11 @@ def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
         "status": item.status,
         "wont_do_reason": item.wont_do_reason,
         "tracking_url": item.tracking_url,
+        "factors": list(item.addresses_factors.all()),
+        "services": list(item.addresses_services.all()),
+        "verification": item.verification,
     }
-    form = ActionItemForm(request.POST or None, initial=initial)
+    form = ActionItemForm(request.POST or None, initial=initial, item=item)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_action_item(actor=request.user, item=item, data=form.to_input())
@@ -212,6 +222,10 @@ def edit(request: AuthedRequest, item_id: int) -> HttpResponse:
             "item": item,
             "next": request.GET.get("next", ""),
             "postmortem_readable": access.can_view_postmortem(request.user, item.postmortem),
+            # Where this fix did not hold: the later postmortems the person may read.
+            "recurrences": item.recurrences.filter(
+                postmortem__in=access.postmortems_visible_to(request.user)
+            ).select_related("postmortem", "factor", "service"),
         },
         status=400 if form.errors else 200,
     )
@@ -223,6 +237,46 @@ def delete(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     postmortem = item.postmortem
     outcome = htmx.attempt(lambda: services.delete_action_item(actor=request.user, item=item))
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=PANEL,
+        context=lambda: {"panel": panel_context(request.user, postmortem)},
+        back=_back(request, postmortem),
+    )
+
+
+@login_required
+@require_POST
+def carry_over(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Carry an open item of an earlier postmortem into this draft (linked, not copied)."""
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    access.require(access.can_edit_postmortem(request.user, postmortem))
+    form = CarryOverForm(request.POST, user=request.user, postmortem=postmortem)
+    outcome = htmx.attempt(
+        lambda: services.carry_over_item(
+            actor=request.user, item=form.cleaned_data["item"], into=postmortem
+        ),
+        form=form,
+    )
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=PANEL,
+        context=lambda: {"panel": panel_context(request.user, postmortem)},
+        back=_back(request, postmortem),
+    )
+
+
+@login_required
+@require_POST
+def drop_carried(request: AuthedRequest, pk: int, item_id: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    access.require(access.can_edit_postmortem(request.user, postmortem))
+    item = _get_item(request, item_id)
+    outcome = htmx.attempt(
+        lambda: services.drop_carried_item(actor=request.user, item=item, postmortem=postmortem)
+    )
     return htmx.answer(
         request,
         outcome,

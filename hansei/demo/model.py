@@ -32,6 +32,8 @@ class Action:
     status: str = "open"  # where it stands today
     tracking: str = ""
     wont_do_reason: str = ""
+    # Contributing factor categories the fix addresses, on the story's services.
+    addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class Writeup:
     owner: str = ""  # defaults to the author
     language: str = "en"
     timeline: tuple[Event, ...] = ()
+    # Contributing factors: (category name, what played a part).
+    factors: tuple[tuple[str, str], ...] = ()
     actions: tuple[Action, ...] = ()
     rounds: tuple[tuple[ReviewStep, ...], ...] = ()  # review rounds, in order
     meeting: Meeting | None = None

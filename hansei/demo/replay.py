@@ -12,6 +12,8 @@ from hansei.demo.clock import SimulatedClock
 from hansei.demo.model import Action, Amendment, ReviewStep, Story, Writeup
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident, request_postmortem
+from hansei.postmortems.analysis.models import ContributingFactorCategory
+from hansei.postmortems.analysis.services import add_contributing_factor
 from hansei.postmortems.document.services import (
     create_postmortem,
     publish_postmortem,
@@ -85,7 +87,7 @@ def _write(
     )
     clock.set(moment + timedelta(hours=3))
     _fill(postmortem, w, author, incident, people)
-    items = _add_actions(postmortem, w.actions, author, people)
+    items = _add_actions(postmortem, w.actions, author, incident, people)
     moment += timedelta(days=1)
     for steps in w.rounds:
         moment = _review_round(postmortem, steps, author, moment, clock, people)
@@ -113,6 +115,11 @@ def _fill(postmortem: Any, w: Writeup, author: Any, incident: Any, people: dict[
     for key, body in w.sections.items():
         update_section(actor=author, section=sections[key], body=body.strip() + "\n")
     postmortem.refresh_from_db()
+    categories = {c.name: c for c in ContributingFactorCategory.objects.all()}
+    for name, description in w.factors:
+        add_contributing_factor(
+            actor=author, postmortem=postmortem, category=categories[name], description=description
+        )
     for event in w.timeline:
         add_timeline_entry(
             actor=author,
@@ -125,9 +132,15 @@ def _fill(postmortem: Any, w: Writeup, author: Any, incident: Any, people: dict[
 
 
 def _add_actions(
-    postmortem: Any, actions: tuple[Action, ...], author: Any, people: dict[str, Any]
+    postmortem: Any,
+    actions: tuple[Action, ...],
+    author: Any,
+    incident: Any,
+    people: dict[str, Any],
 ) -> list[Any]:
     today = timezone.localdate()
+    categories = {c.name: c for c in ContributingFactorCategory.objects.all()}
+    services = list(incident.services.all())
     return [
         add_action_item(
             actor=author,
@@ -139,6 +152,8 @@ def _add_actions(
                 priority=action.priority,
                 due_date=today + timedelta(days=action.due_in_days),
                 tracking_url=action.tracking,
+                factors=[categories[name] for name in action.addresses],
+                services=services if action.addresses else [],
             ),
         )
         for action in actions

@@ -17,4 +17,5 @@ def action_items_panel(context: dict[str, Any], postmortem: Postmortem) -> dict[
     return {
         "panel": panel_context(context["request"].user, postmortem),
         "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
     }

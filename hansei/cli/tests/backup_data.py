@@ -63,6 +63,23 @@ def fill_the_rest() -> None:
     _fill_postmortem_parts(emma, team)
     _fill_notification_choices(emma, team)
     _fill_trackers(team)
+    _fill_follow_through(emma)
+
+
+def _fill_follow_through(emma: Any) -> None:
+    from hansei.action_items.models import ActionItem, CarriedItem, Recurrence
+    from hansei.incidents.models import Service
+    from hansei.postmortems.analysis.models import ContributingFactorCategory
+    from hansei.postmortems.document.models import Postmortem
+
+    first, last = Postmortem.objects.order_by("pk")[0], Postmortem.objects.order_by("-pk")[0]
+    item = ActionItem.objects.filter(postmortem=first).order_by("pk").first()
+    assert item is not None and first != last
+    Recurrence.objects.create(
+        item=item, postmortem=last, factor=ContributingFactorCategory.objects.order_by("pk")[0],
+        service=Service.objects.order_by("pk")[0],
+    )  # fmt: skip
+    CarriedItem.objects.create(item=item, postmortem=last, carried_by=emma)
 
 
 def _fill_trackers(team: Any) -> None:

@@ -100,6 +100,11 @@ usage, so it took 20 minutes to connect the 503s to the pool.
             Event(47, "Rollback complete; error rate below 1%", "action", True),
             Event(95, "Fraud-scoring scaled out; incident resolved", "milestone"),
         ),
+        factors=(
+            ("Capacity", "A 20-connection pool held open during slow fraud-scoring calls."),
+            ("Dependency", "Fraud scoring slowed to 4 s; Checkout waited with no timeout."),
+            ("Monitoring gap", "Pool saturation was not alerted; customers told us first."),
+        ),
         actions=(
             Action(
                 "Release the DB connection before calling external services",
@@ -109,6 +114,7 @@ usage, so it took 20 minutes to connect the 503s to the pool.
                 7,
                 "done",
                 "https://tracker.example.com/PAY-1201",
+                addresses=("Capacity",),
             ),
             Action(
                 "Retries with exponential backoff, jitter and a 10% retry budget",
@@ -118,6 +124,7 @@ usage, so it took 20 minutes to connect the 503s to the pool.
                 14,
                 "done",
                 "https://tracker.example.com/PAY-1202",
+                addresses=("Dependency",),
             ),
             Action(
                 "Alert on connection-pool saturation above 80% for 2 minutes",
@@ -127,6 +134,7 @@ usage, so it took 20 minutes to connect the 503s to the pool.
                 14,
                 "in_progress",
                 "https://tracker.example.com/OBS-311",
+                addresses=("Monitoring gap",),
             ),
             Action(
                 "Add 'behaviour when a dependency is slow' to the code review checklist",

@@ -119,6 +119,12 @@ API: dict[str, Entry] = {
     "DELETE /api/v1/action-items/{item_id}": Entry(rules.edits),
     "POST /api/v1/action-items/bulk": Entry(rules.edits, {"items": ["$item_id"], "priority": "P3"}),
     "GET /api/v1/action-items/export.csv": Entry(rules.signed_in),
+    "GET /api/v1/action-items/fixes": Entry(rules.signed_in),
+    "GET /api/v1/action-items/{item_id}/recurrences": Entry(rules.reads),
+    f"GET {P}/recurrences": Entry(rules.reads),
+    f"GET {P}/carried-items": Entry(rules.reads),
+    f"POST {P}/carried-items": Entry(rules.edits, {"item": "$item_id"}),
+    f"DELETE {P}/carried-items/{{item_id}}": Entry(rules.edits),
     # analysis
     f"GET {P}/impact": Entry(rules.reads),
     f"PUT {P}/impact": Entry(rules.edits, {"support_tickets": 4}),

@@ -135,6 +135,8 @@ PAGES: dict[str, Page] = {
     "action_items:add": Page(rules.edits, "POST", ITEM, args=PK),
     "action_items:edit": Page(rules.edits, args=("item_id",)),
     "action_items:delete": Page(rules.edits, "POST", {}, args=("item_id",)),
+    "action_items:carry_over": Page(rules.edits, "POST", {"item": "$item_id"}, args=PK),
+    "action_items:drop_carried": Page(rules.edits, "POST", {}, args=(*PK, "item_id")),
     "action_items:bulk": Page(rules.edits, "POST", {"items": "$item_id", "priority": "P3"}),
     "action_items:export": Page(rules.signed_in),
     "search:archive": Page(rules.signed_in),
