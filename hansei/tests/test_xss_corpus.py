@@ -218,9 +218,11 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
     query = BY_NUMBER[14].render(51, visits.watch.canary.origin)
     param = quote(BY_NUMBER[14].render(52, visits.watch.canary.origin), safe="")
     visits.open("bob", "/", (19, 26, 30))
-    visits.open("bob", "/actions/", (30,))
+    visits.open("bob", "/actions/", (30, 62))
     visits.open("bob", "/actions/?show=all", (30,))
-    visits.open("bob", f"/actions/{data.ids['action_item']}/edit/?next={param}", (30, 32, 52))
+    visits.open(
+        "bob", f"/actions/{data.ids['action_item']}/edit/?next={param}", (30, 32, 52, 61, 62)
+    )
     visits.open("bob", "/notifications/", (18, 26))
     visits.open("rita", "/", (20,))
     visits.open("rita", f"/postmortems/{pk}/", (27, 41, 45), ready=_editor_ready)

@@ -24,6 +24,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +84,20 @@ def remote_values(config: TrackerConfig | None, remote: RemoteIssue, item: Actio
         "status": status,
         "due_date": remote.due_date.isoformat() if remote.due_date else None,
     }
+
+
+def web_address(url: str) -> str:
+    """The issue's address if it is a plain http(s) link of a size we keep; else nothing (a
+    tracker, or someone who can post to its webhook, never puts a ``javascript:`` link on
+    Hansei's pages)."""
+    url = url.strip()
+    if len(url) > 500:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url
 
 
 def person_key(person: Person | None) -> str:
@@ -188,7 +204,7 @@ def apply_remote(link: TrackerLink, remote: RemoteIssue) -> list[str]:
     link.synced = agreed
     link.remote_state = remote.state[:100]
     link.key = remote.key[:200] or link.key
-    link.url = remote.url[:500] or link.url
+    link.url = web_address(remote.url) or link.url
     link.remote_updated_at = remote.updated_at or link.remote_updated_at
     link.synced_at = timezone.now()
     link.last_error = ""
@@ -315,7 +331,7 @@ def create_issue(payload: dict[str, Any]) -> None:
         link.state = LinkState.LINKED
         link.remote_id = remote.remote_id[:200]
         link.key = remote.key[:200]
-        link.url = remote.url[:500]
+        link.url = web_address(remote.url)
         item = ActionItem.objects.select_for_update().get(pk=link.item_id)
         link.synced = {**local_values(item), "assignee": person_key(remote.assignee)}
         # What the tracker made of it (a state, a title cut short) is read back in.
@@ -325,7 +341,7 @@ def create_issue(payload: dict[str, Any]) -> None:
         link.synced_at = timezone.now()
         link.last_error = ""
         link.save()
-        if not item.tracking_url:
+        if not item.tracking_url and link.url:
             item.tracking_url = link.url
             item.save(update_fields=["tracking_url"])
         write_log(

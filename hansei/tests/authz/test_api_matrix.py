@@ -54,6 +54,14 @@ DISMISSAL = {"rule": "blame-person", "section": "summary", "text": "Al broke it"
 P = "/api/v1/postmortems/{pk}"
 MEETING = {"starts_at": (NOW + timedelta(days=2)).isoformat(), "invitees": ["bob"]}
 
+TRACKER = {
+    "kind": "github",
+    "base_url": "https://api.github.com",
+    "token_variable": "HANSEI_TRACKER_MATRIX",
+    "project": "acme/payments",
+    "done_states": ["closed"],
+    "labels": ["matrix"],
+}
 API: dict[str, Entry] = {
     # people, tokens, settings everyone reads
     "GET /api/v1/me": Entry(rules.signed_in),
@@ -120,6 +128,17 @@ API: dict[str, Entry] = {
     "POST /api/v1/action-items/bulk": Entry(rules.edits, {"items": ["$item_id"], "priority": "P3"}),
     "GET /api/v1/action-items/export.csv": Entry(rules.signed_in),
     "GET /api/v1/action-items/fixes": Entry(rules.signed_in),
+    # Payments' tracker: its leads and admins (the world's writer is no lead).
+    "GET /api/v1/teams/{slug}/tracker": Entry(rules.admin),
+    "PUT /api/v1/teams/{slug}/tracker": Entry(rules.admin, TRACKER),
+    "GET /api/v1/teams/{slug}/tracker/events": Entry(rules.admin),
+    # An item's issue: whoever updates the item; reading it, whoever reads the item (there is
+    # no issue yet: 404 for all).
+    "POST /api/v1/action-items/{item_id}/tracker-issue": Entry(rules.edits, {"url": ""}),
+    "GET /api/v1/action-items/{item_id}/tracker-issue": Entry(
+        rules.reads, exists=lambda state: False
+    ),
+    "DELETE /api/v1/action-items/{item_id}/tracker-issue": Entry(rules.edits),
     "GET /api/v1/action-items/{item_id}/recurrences": Entry(rules.reads),
     f"GET {P}/recurrences": Entry(rules.reads),
     f"GET {P}/carried-items": Entry(rules.reads),

@@ -18,6 +18,7 @@ from hansei.collab.comments.services import start_comment_thread
 from hansei.conftest import FULL_CHECKLIST, person
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident
+from hansei.integrations.models import TrackerConfig
 from hansei.postmortems.analysis import services as analysis
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.document.services import (
@@ -188,8 +189,13 @@ def build_world() -> World:
         cases[state] = case
     tokens = {role: create_api_token(actor=user, name="matrix")[1] for role, user in users.items()}
     writer_token = bob.api_tokens.get()
+    # Payments has a tracker (GitHub): its settings, log and items' issues are in the matrix.
+    TrackerConfig.objects.create(
+        team=payments, kind="github", base_url="https://api.github.com",
+        token_variable="HANSEI_TRACKER_MATRIX", project="acme/payments", done_states=["closed"],
+    )  # fmt: skip
     for case in cases.values():
-        case.ids.update(token_id=writer_token.pk, level=3)
+        case.ids.update(token_id=writer_token.pk, level=3, slug=payments.slug)
     template = Template.objects.filter(is_default=True, language="en").first()
     assert template is not None
     return World(users=users, tokens=tokens, cases=cases, template_id=template.pk)

@@ -6,6 +6,8 @@ Left out on purpose:
   checklists, anchors of comment threads: validated to a shape that holds no markup;
 * integrations (name, secret, mappings) and their delivery log: admin-only configuration; what
   an alerting tool sends lands in the incident fields (title, summary, events) covered here;
+  what a tracker sends back (an issue's key, state and address) is covered on an item's link;
+  a tracker's settings and sync log are for leads and admins;
 * the writing check's vocabulary (admin JSON) and the job queue's errors: not typed by users;
 * revision snapshots, versions, search documents, notification texts, incident events and
   the audit log's names: copies of the fields above, made by Hansei (and shown on the pages
@@ -39,6 +41,8 @@ from hansei.incidents.services import (
     update_policy,
     update_severity,
 )
+from hansei.integrations.models import TrackerConfig, TrackerLink
+from hansei.integrations.trackers.sync import web_address
 from hansei.notifications.services import notify_postmortem_owner
 from hansei.postmortems.analysis import services as analysis
 from hansei.postmortems.analysis.models import ContributingFactorCategory
@@ -367,9 +371,21 @@ def _action_items(data: DataSet, alice: Any, bob: Any, postmortem: Any) -> None:
                 status=ActionStatus.WONT_DO if wont else ActionStatus.OPEN,
                 wont_do_reason=reasons[n] if wont else "",
                 tracking_url=links[n % len(links)],
+                verification=data.text(61, 2000),
             ),
         )
         items.append(item)
+    # What a tracker's webhook brings back (anyone who can post to it types these): its key,
+    # its state's name and its address, kept on the last item's link.
+    config = TrackerConfig.objects.create(
+        team=postmortem.team, kind="github", base_url="https://api.github.com",
+        token_variable="HANSEI_TRACKER_XSS", project="acme/payments", done_states=["closed"],
+    )  # fmt: skip
+    TrackerLink.objects.create(
+        item=items[-1], config=config, kind="github", state="linked",
+        key=data.line(62, 200), remote_id="1", remote_state=data.line(62, 100, skip=1),
+        url=web_address(data.urls(62)[0]) or "https://github.com/acme/payments/issues/1",
+    )  # fmt: skip
     _refused(
         add_action_item,
         actor=alice,

@@ -369,3 +369,13 @@ def test_items_are_created_on_publication_when_the_team_asks(
     run_jobs()
     assert [i["title"] for i in github.issues.values()] == [item.title]
     assert TrackerLink.objects.get(item=item).state == LinkState.LINKED
+
+
+def test_an_issue_address_that_is_not_a_web_link_is_never_kept(
+    config, github, item, alice, run_jobs, hook
+):
+    link = created(item, alice, run_jobs)
+    payload = event("issues_edited.json", 1, html_url="javascript:alert(1)")
+    assert hook(config, *signed(config, payload)).status_code == 200
+    link.refresh_from_db()
+    assert link.url == f"https://github.com/{REPO}/issues/1"
