@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei.action_items.models import Priority
 from hansei.integrations.trackers.models import AutoCreate, TrackerConfig, TrackerKind
+from hansei.integrations.trackers.registry import tracker_for
 from hansei.integrations.trackers.services import CONNECTION_FIELDS, TrackerInput
 
 MAX_NAMES = 50
@@ -98,8 +99,6 @@ class TrackerForm(forms.Form):
 
     @staticmethod
     def initial_for(config: TrackerConfig | None, kind: str = TrackerKind.GITHUB) -> dict[str, Any]:
-        from hansei.integrations.trackers.registry import tracker_for
-
         if config is None:
             defaults = tracker_for(kind).defaults
             mapping = dict(defaults.priority_mapping)
