@@ -11,6 +11,7 @@ Markdown) fetch that site: a tracking pixel. A link is fetched only by whoever f
 from __future__ import annotations
 
 import html
+import unicodedata
 from functools import lru_cache
 
 import nh3
@@ -94,12 +95,41 @@ def _images_as_links(tokens: list[Token]) -> None:
         token.children = children
 
 
+def _is_wide(char: str) -> bool:
+    """A character written without spaces between words (Chinese, Japanese), not Hangul,
+    which does use them."""
+    if not char or "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff":
+        return False
+    return unicodedata.east_asian_width(char) in ("W", "F", "H")
+
+
+def _edge(token: Token, last: bool) -> str:
+    text = token.content if token.type in {"text", "code_inline"} else ""
+    return (text[-1:] if last else text[:1]) if text else ""
+
+
+def _join_east_asian_lines(tokens: list[Token]) -> None:
+    """A line break inside a Japanese or Chinese sentence is no space (CSS Text's segment
+    break rule): "検索APIへの⏎リクエスト" reads "検索APIへのリクエスト", never "への リクエスト"."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children = token.children
+        for index, child in enumerate(children):
+            if child.type != "softbreak" or index == 0 or index + 1 == len(children):
+                continue
+            before, after = _edge(children[index - 1], True), _edge(children[index + 1], False)
+            if _is_wide(before) and _is_wide(after):
+                children[index] = Token("text", "", 0, content="")
+
+
 def render_markdown(source: str) -> str:
     parser = _parser()
     env: dict[str, object] = {}
     tokens = parser.parse(source or "", env)
     _alignment_as_class(tokens)
     _images_as_links(tokens)
+    _join_east_asian_lines(tokens)
     html = parser.renderer.render(tokens, parser.options, env)
     return nh3.clean(
         html,

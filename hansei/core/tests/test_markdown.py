@@ -114,3 +114,19 @@ def test_an_image_becomes_a_link_so_no_reader_fetches_another_site() -> None:
     assert ">the graph</a>" in html and 'rel="noopener noreferrer nofollow"' in html
     assert "href" not in render_markdown("![x](javascript:alert(1))")
     assert "<img" not in render_markdown('<img src="https://example.com/p.png">')
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("検索APIへの\nリクエストが失敗した。", "<p>検索APIへのリクエストが失敗した。</p>"),
+        ("数据库\n连接池耗尽", "<p>数据库连接池耗尽</p>"),
+        ("The search API\nfailed.", "<p>The search API\nfailed.</p>"),
+        ("検索 API\nrequests", "<p>検索 API\nrequests</p>"),
+        ("API の\nrequest", "<p>API の\nrequest</p>"),
+        ("서비스가\n중단되었습니다", "<p>서비스가\n중단되었습니다</p>"),
+        ("`コード`\nの説明", "<p><code>コード</code>の説明</p>"),
+    ],
+)
+def test_a_line_break_inside_a_japanese_sentence_is_no_space(source: str, shown: str) -> None:
+    assert render_markdown(source).strip() == shown
