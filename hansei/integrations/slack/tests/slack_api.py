@@ -274,7 +274,7 @@ def serve(port: int) -> Iterator[SlackApi]:
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(api))
     server.daemon_threads = True
     api.url = f"http://127.0.0.1:{port}/api/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield api
