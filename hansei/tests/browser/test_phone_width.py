@@ -1,0 +1,75 @@
+"""No page is wider than a phone: every page people use, at a 390 px viewport, with long
+unbroken strings where people type them (a URL pasted into a timeline entry, a title with a
+stack trace), fits the screen; what is wide scrolls inside its own box."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser
+
+from hansei.action_items.services import ActionItemInput, add_action_item
+from hansei.conftest import signed_in_page
+from hansei.postmortems.timeline.services import add_timeline_entry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The elements wider than the screen, with the start of their markup: what to fix.
+CULPRITS = """() => [...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().width > 391)
+  .slice(0, 6)
+  .map((e) => e.outerHTML.slice(0, 120))
+  .join(" | ")"""
+UNBROKEN = "https://grafana.example.com/d/checkout?" + "panel=latency&" * 40 + "x"
+
+
+def test_every_page_fits_a_390_px_phone(
+    live_server: Any, browser: Browser, alice: Any, ada: Any, make_postmortem: Any,
+    make_incident: Any, checkout: Any,
+) -> None:  # fmt: skip
+    incident = make_incident(title="Checkout 500s " + "x" * 120, services=[checkout])
+    postmortem = make_postmortem(incident=incident, title="Checkout " + "y" * 150)
+    add_timeline_entry(
+        actor=alice,
+        postmortem=postmortem,
+        occurred_at=incident.started_at + timedelta(minutes=5),
+        text=UNBROKEN,
+    )
+    item = add_action_item(actor=alice, postmortem=postmortem, data=ActionItemInput(
+        title="Cap retries " + "z" * 200, owner=alice,
+        due_date=timezone.localdate() + timedelta(days=3)))  # fmt: skip
+    pages = {
+        "alice": [
+            "/",
+            "/incidents/",
+            f"/incidents/{incident.pk}/",
+            "/incidents/new/",
+            "/postmortems/",
+            f"/postmortems/{postmortem.pk}/",
+            "/actions/?status=unfinished",
+            f"/actions/{item.pk}/edit/",
+            "/archive/?q=checkout",
+            "/notifications/",
+            "/notifications/settings/",
+            "/accounts/settings/",
+            "/incidents/policy/",
+            "/trackers/",
+        ],
+        "ada": ["/trackers/", f"/trackers/teams/{postmortem.team.slug}/", "/audit/"],
+    }
+    too_wide = []
+    for username, paths in pages.items():
+        page = signed_in_page(
+            browser, live_server.url, username, viewport={"width": 390, "height": 844}
+        )
+        for path in paths:
+            answer = page.goto(f"{live_server.url}{path}")
+            assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                culprits = page.evaluate(CULPRITS)
+                too_wide.append(f"{path} as {username}: {width} px ({culprits})")
+    assert not too_wide, "\n".join(too_wide)
