@@ -20,10 +20,16 @@ from hansei.incidents.services import IncidentInput
 
 class IncidentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    severity = forms.ModelChoiceField(Severity.objects.all(), label=_("Severity"), empty_label=None)
+    # No severity is chosen for you: SEV1 by default made small incidents look critical.
+    severity = forms.ModelChoiceField(
+        Severity.objects.all(), label=_("Severity"), empty_label=_("Choose a severity")
+    )
     team = forms.ModelChoiceField(Team.objects.none(), label=_("Team"), empty_label=None)
     services = forms.ModelMultipleChoiceField(
-        Service.objects.all(), label=_("Affected services"), required=False
+        Service.objects.all(),
+        label=_("Affected services"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
     )
     summary = forms.CharField(
         label=_("Summary"),
@@ -35,7 +41,10 @@ class IncidentForm(forms.Form):
         User.objects.filter(is_active=True), label=_("Incident commander"), required=False
     )
     responders = forms.ModelMultipleChoiceField(
-        User.objects.filter(is_active=True), label=_("Responders"), required=False
+        User.objects.filter(is_active=True).order_by("display_name", "username"),
+        label=_("Responders"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
     )
     started_at = forms.DateTimeField(label=_("Started"), widget=DateTimeInput())
     detected_at = forms.DateTimeField(label=_("Detected"), widget=DateTimeInput(), required=False)
@@ -64,7 +73,15 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = access.teams_writable_by(user)  # type: ignore[attr-defined]
+        teams = access.teams_writable_by(user)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        if "team" not in self.initial:
+            # The person's own team first (an admin in none: choose one).
+            own = teams.filter(memberships__user=user).order_by("name").first()
+            if own is not None:
+                self.initial["team"] = own.pk
+            elif teams.count() > 1:
+                self.fields["team"].empty_label = _("Choose a team")  # type: ignore[attr-defined]
 
     def to_input(self) -> IncidentInput:
         data = dict(self.cleaned_data)

@@ -71,7 +71,8 @@ def incident_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Incident recorded."))
             return redirect("incidents:detail", pk=incident.pk)
-    return render(request, "incidents/form.html", {"form": form, "incident": None})
+    context = {"form": form, "incident": None}
+    return render(request, "incidents/form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -88,7 +89,8 @@ def incident_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Incident updated."))
             return redirect("incidents:detail", pk=incident.pk)
-    return render(request, "incidents/form.html", {"form": form, "incident": incident})
+    context = {"form": form, "incident": incident}
+    return render(request, "incidents/form.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -48,7 +48,7 @@ def test_it_refuses_milestones_out_of_order_and_saves_nothing(
     client.force_login(alice)
     data = _form(sev, payments, detected_at="2026-11-01T09:00")
     response = client.post(reverse("incidents:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "cannot be before" in response.content.decode()
     assert not Incident.objects.exists()
 
@@ -58,7 +58,7 @@ def test_it_refuses_an_incident_for_another_team(
 ) -> None:
     client.force_login(charlie)
     response = client.post(reverse("incidents:new"), _form(sev, payments))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not Incident.objects.exists()
 
@@ -177,3 +177,42 @@ def test_it_refuses_a_policy_with_a_bad_recipient(client: Any, ada: Any, sev: An
     response = client.post(reverse("incidents:policy_edit"), data)
     assert "Not an email address" in response.content.decode()
     assert PostmortemPolicy.current().announcement_recipients == ""
+
+
+def test_the_new_incident_form_chooses_no_severity_and_the_persons_own_team(
+    client: Any, alice: Any, charlie: Any, ada: Any, payments: Any, search_team: Any, sev: Any,
+    checkout: Any,
+) -> None:  # fmt: skip
+    from hansei.incidents.forms import IncidentForm
+
+    form = IncidentForm(user=charlie)
+    assert form.initial["team"] == search_team.pk  # not the first team alphabetically
+    page = str(form["severity"])
+    assert 'value="" selected' in page and "Choose a severity" in page
+    admin = IncidentForm(user=ada)  # in no team: chooses one
+    assert "team" not in admin.initial and "Choose a team" in str(admin["team"])
+    # Services and responders are checkboxes, not Ctrl-click lists.
+    assert 'type="checkbox"' in str(form["services"]) and "Checkout" in str(form["services"])
+    assert 'type="checkbox"' in str(form["responders"])
+    client.force_login(alice)
+    missing = _form(sev, payments, severity="")
+    answer = client.post(reverse("incidents:new"), missing)
+    assert answer.status_code == 400 and not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/incidents/", ["Incidents"]),
+        ("/incidents/policy/", ["Policy"]),
+        ("/actions/", ["Action items"]),
+        ("/trackers/", ["Action items"]),
+    ],
+)
+def test_one_navigation_item_is_current(client: Any, alice: Any, path: str, current: Any) -> None:
+    import re
+
+    client.force_login(alice)  # a lead: sees the trackers page
+    page = client.get(path).content.decode()
+    nav = page[page.index('<nav class="mainnav"') : page.index("</nav>", page.index("mainnav"))]
+    assert re.findall(r'aria-current="page">([^<]+)<', nav) == current
