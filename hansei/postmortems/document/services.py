@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -238,6 +238,9 @@ def publish_postmortem(*, actor: User, postmortem: Postmortem, change_note: str 
     return revision
 
 
+AMENDMENT_DAYS = 5  # an amendment of a postmortem without incidents
+
+
 @transaction.atomic
 def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
     """Reopen a published postmortem as a draft; the archive keeps showing the last revision."""
@@ -246,7 +249,14 @@ def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
     if postmortem.status != Status.PUBLISHED:
         raise InvalidState(_("Only a published postmortem can be amended."))
     postmortem.status = Status.DRAFT
-    postmortem.save(update_fields=["status", "updated_at"])
+    # An amendment is new work: its own deadline from today, by its most severe incident's
+    # severity (never the original's, long past, which made it overdue on its first day).
+    worst = postmortem.incidents.select_related("severity").order_by("severity__level").first()
+    today = timezone.localdate()
+    postmortem.due_date = (
+        default_due_date(worst.severity) if worst else today + timedelta(days=AMENDMENT_DAYS)
+    )
+    postmortem.save(update_fields=["status", "due_date", "updated_at"])
     audit.record("postmortem.amendment_started", actor=actor, target=postmortem)
     state_changed(postmortem=postmortem, reason=VersionReason.AMENDMENT, actor=actor)
     events.emit(AMENDMENT_STARTED, actor_id=actor.pk, postmortem_id=postmortem.pk)

@@ -523,3 +523,16 @@ def test_it_keeps_what_reviewers_approve_while_in_review_but_lets_the_due_date_m
     )
     assert after == before
     assert approved_postmortem.due_date == later
+
+
+def test_an_amendment_gets_its_own_due_date(published_postmortem, alice):
+    from hansei.postmortems.document.services import start_amendment
+
+    long_ago = timezone.localdate() - timedelta(days=40)
+    Postmortem.objects.filter(pk=published_postmortem.pk).update(due_date=long_ago)
+    amended = start_amendment(actor=alice, postmortem=published_postmortem)
+    severity = amended.incidents.get().severity
+    assert amended.due_date == default_due_date(severity)
+    assert amended.due_date >= timezone.localdate()
+    amended.refresh_from_db()
+    assert amended.due_date == default_due_date(severity)  # saved, not only returned
