@@ -231,7 +231,7 @@ def bulk_update_action_items(
     the result) before any is saved. A refusal names the items it is about."""
     locked = {
         item.pk: item
-        for item in ActionItem.objects.select_for_update()
+        for item in ActionItem.objects.select_for_update(of=("self",))
         .select_related("postmortem", "owner")
         .filter(pk__in=[item.pk for item in items])
     }

@@ -411,7 +411,9 @@ def fetch_issue(payload: dict[str, Any]) -> None:
     except TransportError as error:
         raise error.for_the_queue() from error
     with transaction.atomic():
-        link = TrackerLink.objects.select_for_update().select_related("config").get(pk=link.pk)
+        # Only the link's row is locked (PostgreSQL locks no nullable side of an outer join).
+        locked = TrackerLink.objects.select_for_update(of=("self",)).select_related("config")
+        link = locked.get(pk=link.pk)
         notes = apply_remote(link, remote)
         write_log(
             config=config,

@@ -121,7 +121,7 @@ def receive(
                     key=key,
                 )
             link = (
-                TrackerLink.objects.select_for_update()
+                TrackerLink.objects.select_for_update(of=("self",))
                 .select_related("config")
                 .filter(config=config, remote_id=notice.issue.remote_id, state=LinkState.LINKED)
                 .first()
