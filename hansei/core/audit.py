@@ -155,16 +155,18 @@ def record(
         actor_name=(actor.get_username() if signed_in else actor_name)[:150],
         target_type=target_type[:64],
         target_id=str(target_id if target_id is not None else "")[:64],
-        target_name=_storable(target_name)[:300],
+        target_name=storable(target_name)[:300],
         changes=plain(dict(changes or {})),
-        detail=_storable(detail)[:500],
+        detail=storable(detail)[:500],
         via=where.via,
         ip=where.ip,
-        user_agent=_storable(where.user_agent)[:300],
+        user_agent=storable(where.user_agent)[:300],
     )
 
 
-def _storable(value: str) -> str:
+def storable(value: str) -> str:
+    """Text every database keeps: no NUL, no lone surrogate (a log must never fail to write,
+    whatever a request carried). The audit log's, the intake's and the trackers' logs use it."""
     return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hansei.accounts.models import User
 from hansei.core import events
+from hansei.core.audit import storable
 from hansei.core.request_guard import BadInput, check_json_value
 from hansei.incidents.events import INCIDENT_RECORDED, INCIDENT_UPDATED
 from hansei.incidents.history import record_event
@@ -38,7 +40,6 @@ from hansei.integrations.intake import (
     TRIGGER,
     IntakeEvent,
     PayloadError,
-    Person,
     body_hash,
     parser_for,
 )
@@ -78,15 +79,15 @@ class _Log:
             excerpt = excerpt.replace(self.integration.secret, "[secret]")
         Delivery.objects.create(
             integration=self.integration,
-            kind=_storable(self.kind)[:20],
+            kind=storable(self.kind)[:20],
             outcome=answer.outcome,
             status_code=answer.status,
-            reason=_storable(answer.detail)[:500],
-            event_type=_storable(self.event_type)[:100],
-            event_key=_storable(self.event_key)[:200],
-            external_id=_storable(self.external_id)[:300],
+            reason=storable(answer.detail)[:500],
+            event_type=storable(self.event_type)[:100],
+            event_key=storable(self.event_key)[:200],
+            external_id=storable(self.external_id)[:300],
             incident_id=answer.incident_id,
-            body_excerpt=_storable(excerpt),
+            body_excerpt=storable(excerpt),
             remote_addr=self.remote_addr,
         )
         level = logging.INFO if answer.status < 400 else logging.WARNING
@@ -94,11 +95,6 @@ class _Log:
             level, "intake %s %s: %s %s", self.kind, answer.outcome, answer.status, answer.detail
         )
         return answer
-
-
-def _storable(value: str) -> str:
-    """Text every database keeps: no NUL, no lone surrogate (the log must never fail)."""
-    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _refuse(status: int, detail: str) -> Answer:
@@ -212,7 +208,7 @@ def apply_intake_event(*, integration: Integration, event: IntakeEvent, event_ke
     changed = _merge_milestones(incident, event)
     validate_milestones({name: getattr(incident, name) for name in ORDER})
     severity_note = _escalate(incident, integration, event)
-    acknowledger = _user_for(event.actor) if event.action == ACKNOWLEDGE else None
+    acknowledger = user_for(event.actor) if event.action == ACKNOWLEDGE else None
     if acknowledger and incident.first_acknowledged_by_id is None and "acknowledged_at" in changed:
         incident.first_acknowledged_by = acknowledger
     incident.full_clean(exclude=["postmortem", "created_by"])
@@ -342,7 +338,17 @@ def _escalate(incident: Incident, integration: Integration, event: IntakeEvent) 
     return note
 
 
-def _user_for(person: Person | None) -> User | None:
+class Named(Protocol):
+    """Someone an outside tool names: an intake's responder, a tracker's assignee."""
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def user_for(person: Named | None) -> User | None:
     """A Hansei user by email, else by a display name only one active user has."""
     if person is None:
         return None
@@ -370,7 +376,7 @@ def _add_services(incident: Incident, integration: Integration, event: IntakeEve
 def _add_responders(incident: Incident, integration: Integration, event: IntakeEvent) -> None:
     known = set(incident.responders.values_list("pk", flat=True))
     for person in event.responders:
-        user = _user_for(person)
+        user = user_for(person)
         if user is None or user.pk in known:
             continue
         known.add(user.pk)
@@ -410,5 +416,5 @@ def _record(
         occurred_at=event.occurred_at,
         source=integration.kind,
         key=key,
-        actor=_user_for(event.actor),
+        actor=user_for(event.actor),
     )

@@ -32,12 +32,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem
 from hansei.action_items.services import TrackerUpdate, apply_tracker_update
+from hansei.core.audit import storable
 from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError, enqueue
 from hansei.core.models import Job
+from hansei.integrations.services import user_for
 from hansei.integrations.trackers.models import (
     Direction,
     LinkState,
@@ -106,22 +107,6 @@ def person_key(person: Person | None) -> str:
     return (person.email or person.name).strip().lower()
 
 
-def user_for(person: Person | None) -> User | None:
-    """A Hansei user by e-mail, else by a display name only one active user has."""
-    if person is None:
-        return None
-    users = User.objects.filter(is_active=True)
-    if person.email:
-        found = users.filter(email__iexact=person.email).order_by("pk").first()
-        if found is not None:
-            return found
-    if person.name:
-        named = list(users.filter(display_name__iexact=person.name)[:2])
-        if len(named) == 1:
-            return named[0]
-    return None
-
-
 # --- the log ------------------------------------------------------------------------------
 
 
@@ -155,11 +140,6 @@ def write_log(
         body_excerpt=excerpt,
         remote_addr=remote_addr,
     )
-
-
-def storable(value: str) -> str:
-    """Text every database keeps: no NUL, no lone surrogate (the log must never fail)."""
-    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 # --- from the tracker -----------------------------------------------------------------------
