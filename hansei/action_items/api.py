@@ -16,7 +16,13 @@ from hansei.accounts.models import Team, User
 from hansei.accounts.schemas import user_named
 from hansei.action_items import services
 from hansei.action_items.export import csv_lines
-from hansei.action_items.models import ActionItem, CarriedItem, Priority, Recurrence
+from hansei.action_items.models import (
+    ActionItem,
+    ActionItemQuerySet,
+    CarriedItem,
+    Priority,
+    Recurrence,
+)
 from hansei.action_items.queries import (
     NOBODY,
     STATUS_CHOICES,
@@ -34,6 +40,8 @@ from hansei.action_items.schemas import (
     CarriedItemIn,
     CarriedItemOut,
     FixRecordOut,
+    ItemFilterQuery,
+    ItemListQuery,
     RecurrenceOut,
 )
 from hansei.core.pagination import api_page, offset_param
@@ -75,18 +83,22 @@ def _item_input(values: dict[str, Any]) -> services.ActionItemInput:
     return services.ActionItemInput(**values)
 
 
-def _filter(
-    actor: User,
-    *,
-    owner: str,
-    status: str,
-    overdue: bool | None,
-    team: str,
-    priority: str,
-    tracker: str,
-    tracker_state: str,
-) -> ItemFilter:
+# The same, for rows that embed an item.
+ITEM_PARTS = ("item", "item__owner", "item__tracker_link")
+ITEM_LISTS = ("item__addresses_factors", "item__addresses_services")
+
+
+def _with_parts(items: ActionItemQuerySet) -> ActionItemQuerySet:
+    """What ActionItemOut shows of each item, fetched with the page, not once per item."""
+    return items.select_related("owner", "tracker_link").prefetch_related(
+        "addresses_factors", "addresses_services"
+    )
+
+
+def _filter(actor: User, query: ItemFilterQuery) -> ItemFilter:
     """The API's query parameters as the page's filter; a 400 naming a bad one."""
+    owner, status, team, priority = query.owner, query.status, query.team, query.priority
+    tracker, tracker_state = query.tracker, query.tracker_state
     errors: dict[str, str] = {}
     who: User | Nobody | None = None
     if owner == "me":
@@ -117,7 +129,7 @@ def _filter(
         owner=who,
         priority=priority,
         status=status,
-        overdue=overdue,
+        overdue=query.overdue,
         tracker=tracker,
         tracker_state=tracker_state,
     )
@@ -126,31 +138,14 @@ def _filter(
 @router.get("/action-items", response=ActionItemPage, summary="Action items (yours by default)")
 def list_action_items(
     request: HttpRequest,
-    owner: str = Query("me", description="'me', 'nobody', a username, or '' for anyone"),
-    status: str = Query(
-        "", description="open, in_progress, done, wont_do, 'unfinished' or 'closed'"
-    ),
-    overdue: bool | None = None,
-    team: str = Query("", description="A team's slug."),
-    priority: str = Query("", description="P0, P1, P2 or P3."),
-    tracker: str = Query("", description="Tracker issue: none, linked, creating or failed."),
-    tracker_state: str = Query("", description="The tracker's name for the issue's state."),
+    filters: Query[ItemListQuery],
     limit: int = Query(50, ge=1, le=200),
     offset: int = offset_param(),
 ) -> dict[str, Any]:
     actor = actor_of(request)
-    found = _filter(
-        actor,
-        owner=owner,
-        status=status,
-        overdue=overdue,
-        team=team,
-        priority=priority,
-        tracker=tracker,
-        tracker_state=tracker_state,
-    )
+    found = _filter(actor, filters)
     items = found.apply(access.action_items_visible_to(actor), timezone.localdate())
-    items = items.select_related("owner", "postmortem", "tracker_link")
+    items = _with_parts(items.select_related("postmortem"))
     return api_page(items.order_by("due_date", "priority", "id"), limit=limit, offset=offset)
 
 
@@ -179,7 +174,7 @@ def bulk_update(request: HttpRequest, payload: ActionItemBulkIn) -> Any:
     )
     items = [found[pk] for pk in dict.fromkeys(payload.items)]
     services.bulk_update_action_items(actor=actor, items=items, change=change)
-    return visible.filter(pk__in=payload.items).select_related("owner", "tracker_link")
+    return _with_parts(visible.filter(pk__in=payload.items))
 
 
 @router.get(
@@ -188,27 +183,9 @@ def bulk_update(request: HttpRequest, payload: ActionItemBulkIn) -> Any:
     response={200: str},
     openapi_extra={"responses": {200: {"content": {"text/csv": {}}}}},
 )
-def export_action_items(
-    request: HttpRequest,
-    owner: str = Query("", description="'me', 'nobody', a username, or '' for anyone"),
-    status: str = "",
-    overdue: bool | None = None,
-    team: str = "",
-    priority: str = "",
-    tracker: str = "",
-    tracker_state: str = "",
-) -> HttpResponseBase:
+def export_action_items(request: HttpRequest, filters: Query[ItemFilterQuery]) -> HttpResponseBase:
     actor = actor_of(request)
-    found = _filter(
-        actor,
-        owner=owner,
-        status=status,
-        overdue=overdue,
-        team=team,
-        priority=priority,
-        tracker=tracker,
-        tracker_state=tracker_state,
-    )
+    found = _filter(actor, filters)
     items = found.apply(access.action_items_visible_to(actor), timezone.localdate())
     rows = items.select_related("postmortem", "postmortem__team", "owner", "tracker_link")
     return StreamingHttpResponse(
@@ -225,8 +202,7 @@ def export_action_items(
 def postmortem_action_items(request: HttpRequest, pk: int) -> Any:
     actor = actor_of(request)
     postmortem = access.get_postmortem_for_user(actor, pk)
-    items = access.action_items_visible_to(actor).filter(postmortem=postmortem)
-    return items.select_related("owner")
+    return _with_parts(access.action_items_visible_to(actor).filter(postmortem=postmortem))
 
 
 @router.post(
@@ -295,9 +271,11 @@ def fixes_held(request: HttpRequest) -> Any:
 def item_recurrences(request: HttpRequest, item_id: int) -> Any:
     actor = actor_of(request)
     item = access.get_action_item_for_user(actor, item_id)
-    return item.recurrences.filter(
-        postmortem__in=access.postmortems_visible_to(actor)
-    ).select_related("item", "factor", "service")
+    return (
+        item.recurrences.filter(postmortem__in=access.postmortems_visible_to(actor))
+        .select_related(*ITEM_PARTS, "factor", "service")
+        .prefetch_related(*ITEM_LISTS)
+    )
 
 
 @router.get(
@@ -308,9 +286,13 @@ def item_recurrences(request: HttpRequest, item_id: int) -> Any:
 def postmortem_recurrences(request: HttpRequest, pk: int) -> Any:
     actor = actor_of(request)
     postmortem = access.get_postmortem_for_user(actor, pk)
-    return Recurrence.objects.filter(
-        postmortem=postmortem, item__in=access.action_items_visible_to(actor)
-    ).select_related("item", "factor", "service")
+    return (
+        Recurrence.objects.filter(
+            postmortem=postmortem, item__in=access.action_items_visible_to(actor)
+        )
+        .select_related(*ITEM_PARTS, "factor", "service")
+        .prefetch_related(*ITEM_LISTS)
+    )
 
 
 @router.get(
@@ -321,9 +303,13 @@ def postmortem_recurrences(request: HttpRequest, pk: int) -> Any:
 def carried_items(request: HttpRequest, pk: int) -> Any:
     actor = actor_of(request)
     postmortem = access.get_postmortem_for_user(actor, pk)
-    return CarriedItem.objects.filter(
-        postmortem=postmortem, item__in=access.action_items_visible_to(actor)
-    ).select_related("item", "carried_by")
+    return (
+        CarriedItem.objects.filter(
+            postmortem=postmortem, item__in=access.action_items_visible_to(actor)
+        )
+        .select_related(*ITEM_PARTS, "carried_by")
+        .prefetch_related(*ITEM_LISTS)
+    )
 
 
 @router.post(

@@ -76,6 +76,24 @@ class ActionItemOut(Schema):
         return obj.is_overdue()
 
 
+class ItemFilterQuery(Schema):
+    """The action items page's filters, as query parameters (list and CSV export alike)."""
+
+    owner: str = Field("", description="'me', 'nobody', a username, or '' for anyone")
+    status: str = Field(
+        "", description="open, in_progress, done, wont_do, 'unfinished' or 'closed'"
+    )
+    overdue: bool | None = None
+    team: str = Field("", description="A team's slug.")
+    priority: str = Field("", description="P0, P1, P2 or P3.")
+    tracker: str = Field("", description="Tracker issue: none, linked, creating or failed.")
+    tracker_state: str = Field("", description="The tracker's name for the issue's state.")
+
+
+class ItemListQuery(ItemFilterQuery):
+    owner: str = Field("me", description="'me', 'nobody', a username, or '' for anyone")
+
+
 class ActionItemPage(Schema):
     items: list[ActionItemOut]
     total: int
