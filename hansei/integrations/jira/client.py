@@ -32,6 +32,7 @@ import dataclasses
 import hashlib
 import hmac
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -77,15 +78,16 @@ DEFAULTS = Defaults(
 )
 
 
-class Jira:
+class Jira(ABC):
     """What both Jiras share; each says how it writes a description and checks a webhook."""
 
     kind: str
     label: str
     defaults: Defaults
 
+    @abstractmethod
     def description(self, text: str) -> Any:
-        raise NotImplementedError
+        """The issue's description as this Jira takes it (ADF on Cloud, text on Data Center)."""
 
     # --- the API ----------------------------------------------------------------------
 
