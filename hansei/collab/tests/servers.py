@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,17 @@ def test_database_url() -> str:
     if "memory" in name or not name:
         raise RuntimeError("server processes need a file database, not an in-memory one")
     return f"sqlite:///{Path(name).resolve()}"
+
+
+def eventually(check: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Whether ``check`` comes true within ``timeout`` seconds: for what a server does in its
+    own time (a debounced save), on a machine whose load nobody knows. Not a measurement."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 class HanseiServer:
@@ -92,6 +104,10 @@ class HanseiServer:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"the server did not start: {self.log.read_text()[-3000:]}")
+
+    def log_tail(self) -> str:
+        """The end of what the server wrote: for a failing assertion's message."""
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush, nothing but what is already in the database."""

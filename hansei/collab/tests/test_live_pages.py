@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hansei.collab.live import broadcast
+from hansei.collab.tests.servers import eventually
 from hansei.conftest import signed_in_page
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Section
@@ -105,11 +106,8 @@ def test_two_people_write_the_same_section_and_see_each_other(
         b.screenshot(path=f"{SHOTS}/live-phone.png", full_page=False)
     # The text reaches the section's row (debounced), which search, export and review read.
     text = _doc_text(a)
-    for _ in range(50):
-        if Section.objects.get(postmortem=postmortem, key="summary").body == text:
-            break
-        a.wait_for_timeout(200)
-    assert Section.objects.get(postmortem=postmortem, key="summary").body == text
+    summary = Section.objects.filter(postmortem=postmortem, key="summary")
+    assert eventually(lambda: summary.get().body == text), server.log_tail()
 
 
 def test_a_node_client_and_a_browser_edit_together(

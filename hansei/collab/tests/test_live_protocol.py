@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hansei.collab.live import broadcast
+from hansei.collab.tests.servers import eventually
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Section, YUpdate
 
@@ -53,11 +54,8 @@ def test_two_clients_converge_and_the_text_reaches_the_section(
     assert b("wait_text", key="summary", equals=final, timeout=10000)["ok"]
     assert "alpha " in final and "bravo " in final and final.startswith("日本語😀 ")
     # Materialized to the section (debounced by HANSEI_COLLAB_SAVE_DELAY=0.3 s).
-    for _ in range(100):
-        if _summary(postmortem).body == final:
-            break
-        a("synced", timeout=100)
-    assert _summary(postmortem).body == final
+    saved = eventually(lambda: _summary(postmortem).body == final)
+    assert saved, f"{_summary(postmortem).body!r} != {final!r}\n{server.log_tail()}"
 
 
 def test_a_reader_can_watch_but_not_write(
