@@ -10,7 +10,7 @@ from django.utils import timezone
 from hansei import access
 from hansei.accounts.models import User
 from hansei.action_items.forms import ActionItemForm, CarryOverForm
-from hansei.action_items.models import CarriedItem, Recurrence
+from hansei.action_items.models import ActionStatus, CarriedItem, Recurrence
 from hansei.postmortems.document.models import Postmortem
 
 
@@ -58,6 +58,38 @@ def panel_context(
         "action_form": action_form or ActionItemForm(),
         "today": timezone.localdate(),
     }
+
+
+def reading_context(
+    user: User, postmortem: Postmortem, published: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The items of the reading view: those the document holds (``published``, the
+    snapshot's), each with its state today: a reader of a revision published months ago sees
+    which fixes were done since, which recurred, and where each is tracked."""
+    live = {
+        item.pk: item
+        for item in postmortem.action_items.select_related("owner").filter(
+            pk__in=[entry.get("id") for entry in published if isinstance(entry.get("id"), int)]
+        )
+    }
+    readable = access.postmortems_visible_to(user)
+    recurred_later = _group(
+        Recurrence.objects.filter(item__in=live.values(), postmortem__in=readable).select_related(
+            "postmortem"
+        )
+    )
+    rows = []
+    for entry in published:
+        item = live.get(entry.get("id"))  # type: ignore[arg-type]
+        if item is not None:
+            item.recurred_in = recurred_later.get(item.pk, [])  # type: ignore[attr-defined]
+        status = str(dict(ActionStatus.choices).get(str(entry.get("status")), entry.get("status")))
+        rows.append({"published": entry, "item": item, "published_status": status})
+    visible = access.action_items_visible_to(user)
+    carried = CarriedItem.objects.filter(postmortem=postmortem, item__in=visible).select_related(
+        "item", "item__owner", "item__postmortem"
+    )
+    return {"rows": rows, "carried": list(carried), "postmortem": postmortem}
 
 
 def _group(rows: Any) -> dict[int, list[Recurrence]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from hansei.action_items.fragments import panel_context
+from hansei.action_items.fragments import panel_context, reading_context
 from hansei.postmortems.document.models import Postmortem
 
 register = template.Library()
@@ -17,5 +17,16 @@ def action_items_panel(context: dict[str, Any], postmortem: Postmortem) -> dict[
     return {
         "panel": panel_context(context["request"].user, postmortem),
         "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
+    }
+
+
+@register.inclusion_tag("action_items/_reading.html", takes_context=True)
+def action_items_reading(
+    context: dict[str, Any], postmortem: Postmortem, published: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The items as a reader sees them: no buttons, each with its status today."""
+    return {
+        "reading": reading_context(context["request"].user, postmortem, published or []),
         "request": context["request"],
     }

@@ -17,4 +17,5 @@ def comment_panel(context: dict[str, Any], postmortem: Postmortem) -> dict[str, 
     return {
         **comment_panel_context(context["request"], postmortem),
         "csrf_token": context.get("csrf_token"),
+        "reading": context.get("reading", False),  # no text to select in the reading view
     }

@@ -23,7 +23,8 @@ from hansei.core.markdown import render_markdown
 from hansei.postmortems.document import services
 from hansei.postmortems.document.forms import DetailsForm, PublishForm, StartPostmortemForm
 from hansei.postmortems.document.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
-from hansei.postmortems.document.snapshot import FIGURE_LABELS, build_snapshot, snapshot_to_markdown
+from hansei.postmortems.document.reading import reading_context
+from hansei.postmortems.document.snapshot import build_snapshot, snapshot_to_markdown
 from hansei.postmortems.page import detail_context
 
 LIST_FILTERS = {
@@ -52,12 +53,26 @@ def postmortem_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def postmortem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    postmortem = access.get_postmortem_for_user(request.user, pk)
-    if not access.can_read_live_content(request.user, postmortem):
-        # Readers keep seeing what was published while the team amends it.
-        latest = postmortem.latest_revision()
-        if latest:
-            return redirect("postmortems:revision", pk=pk, number=latest.number)
+    """The reading view for everyone who is not editing: once published (writers amend it
+    on purpose), and for whoever may not change the draft now. Its writers get the editor,
+    and the reading view with ``?view=read``; ``?view=live`` opens the live document
+    read-only (to comment on selected text) for those who may join it."""
+    user = request.user
+    postmortem = access.get_postmortem_for_user(user, pk)
+    latest = postmortem.latest_revision()
+    if latest and (
+        postmortem.status == Status.PUBLISHED or not access.can_read_live_content(user, postmortem)
+    ):
+        # Readers keep reading what was published while the team amends it.
+        context = reading_context(request, postmortem, latest)
+        return render(request, "postmortems/read.html", context)
+    view = request.GET.get("view", "")
+    if access.can_change_draft(user, postmortem):
+        show_editor = view != "read"
+    else:
+        show_editor = view == "live" and access.can_join_live_document(user, postmortem)
+    if not show_editor:
+        return render(request, "postmortems/read.html", reading_context(request, postmortem))
     return render(request, "postmortems/detail.html", detail_context(request, postmortem))
 
 
@@ -186,22 +201,7 @@ def revision_list(request: AuthedRequest, pk: int) -> HttpResponse:
 def revision_detail(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     revision = get_object_or_404(Revision, postmortem=postmortem, number=number)
-    data = revision.snapshot
-    timeline = data.get("timeline", [])
-    return render(
-        request,
-        "postmortems/revision.html",
-        {
-            "postmortem": postmortem,
-            "revision": revision,
-            "data": data,
-            "timeline": timeline,
-            "key_only": request.GET.get("all") != "1",
-            "is_latest": revision.number == postmortem.revisions.count(),
-            "can_edit": access.can_edit_postmortem(request.user, postmortem),
-            "figure_labels": FIGURE_LABELS,
-        },
-    )
+    return render(request, "postmortems/read.html", reading_context(request, postmortem, revision))
 
 
 @login_required

@@ -49,6 +49,7 @@ def test_every_page_fits_a_390_px_phone(
             "/incidents/new/",
             "/postmortems/",
             f"/postmortems/{postmortem.pk}/",
+            f"/postmortems/{postmortem.pk}/?view=read",
             "/actions/?status=unfinished",
             f"/actions/{item.pk}/edit/",
             "/archive/?q=checkout",

@@ -21,6 +21,11 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// "Print" in a document's export menu (the print stylesheet leaves the document only).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+
 // Confirm destructive or irreversible actions.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
