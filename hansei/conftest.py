@@ -193,12 +193,29 @@ def make_incident(alice: Any, payments: Any, sev: Any) -> Callable[..., Any]:
 def make_postmortem(make_incident: Any, alice: Any) -> Callable[..., Any]:
     from hansei.postmortems.document.services import create_postmortem
 
-    def make(actor: Any = None, incident: Any = None, **kwargs: Any) -> Any:
-        return create_postmortem(
+    def make(
+        actor: Any = None, incident: Any = None, *, complete: bool = True, **kwargs: Any
+    ) -> Any:
+        """``complete``: its required sections written, as review asks (False: as started)."""
+        postmortem = create_postmortem(
             actor=actor or alice, incident=incident or make_incident(), **kwargs
         )
+        if complete:
+            fill_required_sections(postmortem)
+        return postmortem
 
     return make
+
+
+def fill_required_sections(postmortem: Any) -> None:
+    """Write the required sections a new draft leaves empty (the template's root causes,
+    trigger, resolution...): a draft is submitted for review only with them written."""
+    from hansei.postmortems.template_library.models import SectionKind
+
+    empty = postmortem.sections.filter(required=True, kind=SectionKind.MARKDOWN, body="")
+    for section in empty:
+        section.body = f"{section.title}: as the team understood it after the incident."
+        section.save(update_fields=["body"])
 
 
 FULL_CHECKLIST = {

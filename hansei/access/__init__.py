@@ -33,6 +33,7 @@ from hansei.access.action_items import (
 )
 from hansei.access.base import (
     can_administer,
+    can_delete_records,
     can_own_postmortems_of,
     can_write_for_team,
     is_member,
@@ -106,6 +107,7 @@ __all__ = [
     "can_configure_tracker",
     "can_connect_tracker",
     "can_decide_review",
+    "can_delete_records",
     "can_dismiss_lint_finding",
     "can_edit_postmortem",
     "can_join_live_document",

@@ -27,6 +27,12 @@ def can_administer(user: User) -> bool:
     return is_signed_in(user) and user.is_admin
 
 
+def can_delete_records(user: User) -> bool:
+    """May delete an incident or an unpublished draft recorded by mistake (audited; what was
+    published is kept forever, which the services enforce)."""
+    return can_administer(user)
+
+
 def can_write_for_team(user: User, team: Team | int | None) -> bool:
     if not is_signed_in(user) or not user.can_write:
         return False

@@ -154,6 +154,17 @@ def update_postmortem(request: HttpRequest, pk: int, payload: PostmortemPatch) -
     return postmortem_detail(actor, postmortem)
 
 
+@router.delete(
+    "/postmortems/{int:pk}", response={204: None}, summary="Delete an unpublished draft (admins)"
+)
+def delete_postmortem(request: HttpRequest, pk: int) -> Any:
+    """A draft started by mistake; audited. 409 once it was ever published (kept forever)."""
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    services.delete_postmortem(actor=actor, postmortem=postmortem)
+    return Status(204, None)
+
+
 @router.post(
     "/postmortems/{int:pk}/amendment",
     response=PostmortemDetailOut,

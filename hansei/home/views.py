@@ -5,6 +5,7 @@ it sits above them all."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +13,8 @@ from django.utils import timezone
 from hansei import access
 from hansei.core.http import AuthedRequest
 from hansei.notifications.digests import what_needs
+from hansei.postmortems.document.models import Status
+from hansei.reviews.models import Decision, Review
 
 
 @login_required
@@ -19,6 +22,21 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     found = what_needs(user, today=today)
+    # Drafts a reviewer sent back come first, saying who asked for what: they wait on you.
+    returned: dict[int, Review] = {}
+    for review in (
+        Review.objects.filter(
+            postmortem__in=[p.pk for p in found.owned if p.status == Status.DRAFT],
+            decision=Decision.CHANGES_REQUESTED,
+            round=F("postmortem__review_round"),
+        )
+        .select_related("reviewer")
+        .order_by("decided_at")
+    ):
+        returned.setdefault(review.postmortem_id, review)
+    for postmortem in found.owned:
+        postmortem.sent_back = returned.get(postmortem.pk)  # type: ignore[attr-defined]
+    found.owned.sort(key=lambda p: p.pk not in returned)  # stable: soonest due first within
     return render(
         request,
         "home/my_work.html",

@@ -216,6 +216,28 @@ def _record_field_changes(add: Any, before: Incident, after: Incident) -> None:
 
 
 @transaction.atomic
+def delete_incident(*, actor: User, incident: Incident) -> None:
+    """An incident recorded by mistake (a duplicate, a test page): admins only, audited.
+    One that a postmortem covers stays: published postmortems are kept forever, and a draft
+    is deleted (or unlinked) first."""
+    access.require(
+        access.can_delete_records(actor), _("Only an administrator can delete an incident.")
+    )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.postmortem_id is not None:
+        raise InvalidState(
+            _("A postmortem covers this incident: delete or unlink its draft first.")
+        )
+    audit.record(
+        "incident.deleted",
+        actor=actor,
+        target=incident,
+        changes={"title": incident.title, "team": incident.team.name},
+    )
+    incident.delete()
+
+
+@transaction.atomic
 def request_postmortem(*, actor: User, incident: Incident, reason: str = "") -> Incident:
     """Anyone who can see an incident may ask for a postmortem, whatever the policy says."""
     access.require(access.can_request_postmortem(actor, incident))

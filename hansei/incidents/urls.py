@@ -12,5 +12,6 @@ urlpatterns = [
     path("policy/edit/", views.policy_edit, name="policy_edit"),
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/edit/", views.incident_edit, name="edit"),
+    path("<int:pk>/delete/", views.incident_delete, name="delete"),
     path("<int:pk>/request-postmortem/", views.request_postmortem, name="request_postmortem"),
 ]

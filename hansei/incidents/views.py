@@ -108,8 +108,24 @@ def incident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "request_form": RequestPostmortemForm(),
             "postmortem_visible": incident.postmortem is not None
             and access.can_view_postmortem(request.user, incident.postmortem),
+            "can_delete": access.can_delete_records(request.user)
+            and incident.postmortem_id is None,
         },
     )
+
+
+@login_required
+@require_POST
+def incident_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for_user(request.user, pk)
+    title = incident.title
+    try:
+        services.delete_incident(actor=request.user, incident=incident)
+    except InvalidState as error:
+        messages.error(request, error.message)
+        return redirect("incidents:detail", pk=pk)
+    messages.success(request, _("Deleted the incident “%(title)s”.") % {"title": title})
+    return redirect("incidents:list")
 
 
 @login_required

@@ -13,6 +13,7 @@ from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.models import User
 from hansei.accounts.schemas import users_named
+from hansei.postmortems.document.schemas import PostmortemOut
 from hansei.reviews import meetings, services
 from hansei.reviews.models import CHECKLIST, Decision, Review
 from hansei.reviews.schemas import (
@@ -43,6 +44,19 @@ def submit(request: HttpRequest, pk: int, payload: SubmitIn) -> Any:
     return Status(
         201, services.submit_for_review(actor=actor, postmortem=postmortem, reviewers=reviewers)
     )
+
+
+@router.post(
+    "/postmortems/{int:pk}/withdraw",
+    response=PostmortemOut,
+    summary="Take a postmortem back from review to draft",
+)
+def withdraw(request: HttpRequest, pk: int) -> Any:
+    """Reviews not yet given are closed as withdrawn; the next submission starts a new
+    round. 409 when it is not in review or approved."""
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    return services.withdraw_from_review(actor=actor, postmortem=postmortem)
 
 
 @router.get("/reviews", response=list[ReviewOut], summary="Reviews asked of you")

@@ -26,6 +26,11 @@ POSTMORTEM_SENT_BACK = events.kind(
     "A reviewer requested changes: the postmortem is a draft again.",
     parts=STATE_PARTS,
 )
+POSTMORTEM_WITHDRAWN = events.kind(
+    "postmortem_withdrawn",
+    "Its writers took a postmortem back from review: it is a draft again.",
+    parts=STATE_PARTS,
+)
 MEETING_NOTE_RECORDED = events.kind(
     "meeting_note_recorded",
     "Notes of a review meeting were recorded (object: the note).",

@@ -31,6 +31,7 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     APPROVED = "approved", _("Approved")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the writers")
 
 
 class ReviewQuerySet(models.QuerySet["Review"]):

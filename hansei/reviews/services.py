@@ -18,6 +18,7 @@ from hansei.core.errors import InvalidState
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Postmortem, Status
+from hansei.postmortems.document.queries import sections_missing_content
 from hansei.postmortems.document.services import state_changed
 from hansei.postmortems.history.models import VersionReason
 from hansei.reviews.events import (
@@ -25,6 +26,7 @@ from hansei.reviews.events import (
     POSTMORTEM_APPROVED,
     POSTMORTEM_SENT_BACK,
     POSTMORTEM_SUBMITTED,
+    POSTMORTEM_WITHDRAWN,
     REVIEW_DECIDED,
     REVIEW_REQUESTED,
 )
@@ -64,8 +66,20 @@ def submit_for_review(
             errors.append(_("%(user)s is not an active user.") % {"user": reviewer})
         if reviewer.pk == postmortem.owner_id:
             errors.append(_("The owner cannot review their own postmortem."))
-    if errors:
-        raise ValidationError({"reviewers": errors})
+    refusals: dict[str, list[str]] = {"reviewers": errors} if errors else {}
+    missing = sections_missing_content(postmortem)
+    if missing:
+        # A reviewer cannot confirm that the impact or the root cause is complete when its
+        # section is empty: its writers fill it first, or the template stops requiring it.
+        titles = ", ".join(f"“{section.title}”" for section in missing)
+        message = ngettext(
+            "Write the required section %(titles)s first.",
+            "Write the required sections %(titles)s first.",
+            len(missing),
+        )
+        refusals["__all__"] = [message % {"titles": titles}]
+    if refusals:
+        raise ValidationError(refusals)
     postmortem.review_round += 1
     postmortem.status = Status.IN_REVIEW
     postmortem.save(update_fields=["review_round", "status", "updated_at"])
@@ -150,6 +164,25 @@ def request_changes(
     events.emit(REVIEW_DECIDED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=review.pk)
     events.emit(POSTMORTEM_SENT_BACK, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return review
+
+
+@transaction.atomic
+def withdraw_from_review(*, actor: User, postmortem: Postmortem) -> Postmortem:
+    """Its writers take it back to draft (a typo found after submitting need not wait for
+    a reviewer to request changes). Reviews not yet given are closed as withdrawn; the next
+    submission starts a new round, so approvals of this one no longer count."""
+    postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)
+    access.require(access.can_edit_postmortem(actor, postmortem))
+    if postmortem.status not in (Status.IN_REVIEW, Status.APPROVED):
+        raise InvalidState(_("Only a postmortem in review or approved can be withdrawn."))
+    Review.objects.filter(
+        postmortem=postmortem, round=postmortem.review_round, decision=Decision.PENDING
+    ).update(decision=Decision.WITHDRAWN, decided_at=timezone.now())
+    postmortem.status = Status.DRAFT
+    postmortem.save(update_fields=["status", "updated_at"])
+    state_changed(postmortem=postmortem, reason=VersionReason.WITHDRAWN, actor=actor)
+    events.emit(POSTMORTEM_WITHDRAWN, actor_id=actor.pk, postmortem_id=postmortem.pk)
+    return postmortem
 
 
 def _decide(review: Review, decision: str, answers: dict[str, bool], comment: str) -> None:

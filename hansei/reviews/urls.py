@@ -7,6 +7,7 @@ from hansei.reviews import meeting_views, views
 app_name = "reviews"
 urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/reviews/<int:review_id>/", views.review, name="review"),
     path("<int:pk>/meeting-notes/", views.meeting_note, name="meeting_note"),
     path("<int:pk>/meetings/new/", meeting_views.schedule, name="meeting_new"),

@@ -15,8 +15,9 @@ from hansei.core.forms import apply_service_error, form_error_text
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.document.queries import sections_missing_content
-from hansei.postmortems.page import detail_context
-from hansei.postmortems.writing_check.context import submit_summary
+from hansei.postmortems.document.reading import reading_context
+from hansei.postmortems.page import status_steps
+from hansei.postmortems.writing_check.context import lint_panel_context, submit_summary
 from hansei.reviews import services
 from hansei.reviews.forms import MeetingNoteForm, ReviewForm, SubmitForm
 from hansei.reviews.models import CHECKLIST, Decision
@@ -58,6 +59,20 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    access.require(access.can_edit_postmortem(request.user, postmortem))
+    try:
+        services.withdraw_from_review(actor=request.user, postmortem=postmortem)
+    except InvalidState as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Withdrawn from review: it is a draft again."))
+    return redirect("postmortems:detail", pk=pk)
+
+
+@login_required
 def review(request: AuthedRequest, pk: int, review_id: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     if not access.can_read_live_content(request.user, postmortem):
@@ -95,9 +110,13 @@ def review(request: AuthedRequest, pk: int, review_id: int) -> HttpResponse:
             apply_service_error(form, error)
         if not form.errors:
             return redirect("postmortems:detail", pk=pk)
-    context = detail_context(request, postmortem)
+    # The reviewer reads the whole document (impact, analysis, items, incidents) beside
+    # the checklist that asks about it, and the discussion under it.
+    context = reading_context(request, postmortem)
     context.update(
         {
+            "steps": status_steps(postmortem),
+            "lint_panel": lint_panel_context(request, postmortem),
             "review": the_review,
             "form": form,
             "deciding": deciding,

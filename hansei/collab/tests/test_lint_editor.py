@@ -32,7 +32,7 @@ def _open(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.errors = errors
-    page.goto(f"{server.url}/postmortems/{postmortem.pk}/")
+    page.goto(f"{server.url}/postmortems/{postmortem.pk}/?view=live")  # readers too
     page.wait_for_selector("#section-summary .cm-content")
     return page
 

@@ -41,7 +41,7 @@ IN_COLOUR = """([colour, light]) => {
 
 def _open(browser: Any, server: Any, user: Any, postmortem: Any, **context: Any) -> Any:
     page = signed_in_page(browser, server.url, user.username, **context)
-    page.goto(f"{server.url}/postmortems/{postmortem.pk}/")
+    page.goto(f"{server.url}/postmortems/{postmortem.pk}/?view=live")  # readers too
     page.wait_for_selector("#section-summary .cm-content")
     return page
 

@@ -242,6 +242,30 @@ AMENDMENT_DAYS = 5  # an amendment of a postmortem without incidents
 
 
 @transaction.atomic
+def delete_postmortem(*, actor: User, postmortem: Postmortem) -> None:
+    """A draft started by mistake: admins only, audited. What was ever published is kept
+    forever (amend it instead). Its incidents need a postmortem again."""
+    access.require(
+        access.can_delete_records(actor), _("Only an administrator can delete a postmortem.")
+    )
+    postmortem = Postmortem.objects.select_for_update(of=("self",)).get(pk=postmortem.pk)
+    if postmortem.published_at is not None or postmortem.revisions.exists():
+        raise InvalidState(_("A published postmortem is kept forever: amend it instead."))
+    audit.record(
+        "postmortem.deleted",
+        actor=actor,
+        target=postmortem,
+        changes={
+            "title": postmortem.title,
+            "team": postmortem.team.name,
+            "status": postmortem.status,
+            "incidents": list(postmortem.incidents.values_list("pk", flat=True)),
+        },
+    )
+    postmortem.delete()
+
+
+@transaction.atomic
 def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
     """Reopen a published postmortem as a draft; the archive keeps showing the last revision."""
     postmortem = Postmortem.objects.select_for_update().get(pk=postmortem.pk)

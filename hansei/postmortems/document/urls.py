@@ -13,6 +13,7 @@ urlpatterns = [
     path("start/<int:incident_id>/", views.start_postmortem, name="start"),
     path("<int:pk>/", views.postmortem_detail, name="detail"),
     path("<int:pk>/details/", views.edit_details, name="edit_details"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/sections/<slug:key>/", views.save_section, name="section"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/amend/", views.amend, name="amend"),

@@ -145,9 +145,23 @@ def edit_details(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Details saved."))
             return redirect("postmortems:detail", pk=pk)
-    return render(
-        request, "postmortems/details_form.html", {"form": form, "postmortem": postmortem}
-    )
+    can_delete = access.can_delete_records(request.user) and not postmortem.revisions.exists()
+    context = {"form": form, "postmortem": postmortem, "can_delete": can_delete}
+    return render(request, "postmortems/details_form.html", context)
+
+
+@login_required
+@require_POST
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    title = postmortem.title
+    try:
+        services.delete_postmortem(actor=request.user, postmortem=postmortem)
+    except InvalidState as error:
+        messages.error(request, error.message)
+        return redirect("postmortems:detail", pk=pk)
+    messages.success(request, _("Deleted the draft “%(title)s”.") % {"title": title})
+    return redirect("postmortems:list")
 
 
 @login_required
@@ -168,7 +182,7 @@ def publish(request: AuthedRequest, pk: int) -> HttpResponse:
         if revision.is_amendment:
             messages.success(request, _("Amendment published as revision %s.") % revision.number)
         else:
-            messages.success(request, _("Published. It is in the archive and was announced."))
+            messages.success(request, _("Published. It is in the archive for its readers."))
     return redirect("postmortems:detail", pk=pk)
 
 

@@ -20,6 +20,7 @@ class VersionReason(models.TextChoices):
     EDITED = "edited", _("Edited")
     SUBMITTED = "submitted", _("Submitted for review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn from review")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
     AMENDMENT = "amendment", _("Amendment started")

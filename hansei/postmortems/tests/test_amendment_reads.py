@@ -155,7 +155,7 @@ def test_the_postmortem_page_shows_outside_readers_the_revision(
     client.force_login(charlie)
     response = client.get(f"/postmortems/{amended.postmortem.pk}/")
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "postmortems/read.html"
+    assert response.templates[0].name == "postmortems/read.html"
     assert response.context["revision"].number == 1
     assert PUBLISHED_MARK in response.content.decode()
     assert DRAFT_MARK not in response.content.decode()

@@ -89,6 +89,8 @@ API: dict[str, Entry] = {
     "POST /api/v1/incidents": Entry(rules.team_writer, INCIDENT),
     "GET /api/v1/incidents/{incident_id}": Entry(rules.reads),
     "PATCH /api/v1/incidents/{incident_id}": Entry(rules.team_writer, {"summary": "Updated."}),
+    # Admins only; every incident of the world has its postmortem, so 409 (kept).
+    "DELETE /api/v1/incidents/{incident_id}": Entry(rules.admin),
     "POST /api/v1/incidents/{incident_id}/postmortem-request": Entry(rules.reads, {"reason": "x"}),
     "GET /api/v1/incidents/{incident_id}/requirement": Entry(rules.reads),
     "POST /api/v1/incidents/{incident_id}/postmortem": Entry(rules.team_writer, {}),
@@ -107,6 +109,8 @@ API: dict[str, Entry] = {
     f"GET {P}/export": Entry(rules.reads),
     # review
     f"POST {P}/submit": Entry(rules.edits, {"reviewers": ["rita"]}),
+    f"POST {P}/withdraw": Entry(rules.edits, {}),
+    f"DELETE {P}": Entry(rules.admin),
     "GET /api/v1/reviews/{review_id}": Entry(rules.reads),
     "POST /api/v1/reviews/{review_id}/approve": Entry(rules.decides, {"checklist": FULL_CHECKLIST}),
     "POST /api/v1/reviews/{review_id}/request-changes": Entry(rules.decides, {"comment": "x"}),

@@ -70,6 +70,7 @@ PAGES: dict[str, Page] = {
     "incidents:policy_edit": Page(rules.admin),
     "incidents:detail": Page(rules.reads, args=("pk=incident_id",)),
     "incidents:edit": Page(rules.team_writer, args=("pk=incident_id",)),
+    "incidents:delete": Page(rules.admin, "POST", {}, args=("pk=incident_id",)),
     "incidents:request_postmortem": Page(
         rules.reads, "POST", {"reason": "Customers asked."}, args=("pk=incident_id",)
     ),
@@ -81,6 +82,7 @@ PAGES: dict[str, Page] = {
     "postmortems:template_edit": Page(rules.admin, args=("template_id",)),
     "postmortems:detail": Page(rules.reads, args=PK),
     "postmortems:edit_details": Page(rules.edits, args=PK),
+    "postmortems:delete": Page(rules.admin, "POST", {}, args=PK),
     "postmortems:section": Page(rules.edits, "POST", {"body": "Rewritten."}, args=(*PK, "key")),
     "postmortems:timeline_add": Page(rules.edits, "POST", TIMELINE, args=PK),
     "postmortems:timeline_edit": Page(rules.edits, args=(*PK, "entry_id")),
@@ -123,6 +125,7 @@ PAGES: dict[str, Page] = {
     ),
     "postmortems:lint_restore": Page(rules.edits, "POST", {}, args=(*PK, "dismissal_id")),
     "reviews:submit": Page(rules.edits, args=PK),
+    "reviews:withdraw": Page(rules.edits, "POST", {}, args=PK),
     "reviews:review": Page(rules.reads_live, args=(*PK, "review_id")),
     "reviews:meeting_note": Page(
         rules.edits, "POST", {"held_on": timezone.localdate().isoformat(), "notes": "Met."}, args=PK

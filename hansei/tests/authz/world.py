@@ -15,7 +15,7 @@ from hansei.accounts.models import Team, User
 from hansei.accounts.services import create_api_token
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.collab.comments.services import start_comment_thread
-from hansei.conftest import FULL_CHECKLIST, person
+from hansei.conftest import FULL_CHECKLIST, fill_required_sections, person
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident
 from hansei.integrations.models import TrackerConfig
@@ -164,6 +164,7 @@ def build_world() -> World:
     for state in STATES:
         incident = _incident(alice, payments, f"Checkout failed ({state})")
         postmortem = create_postmortem(actor=alice, incident=incident)
+        fill_required_sections(postmortem)
         case = Case(state=state, postmortem=postmortem, ids={"incident_id": incident.pk})
         _fill(case, alice, bob)
         if state == "restricted":
