@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Decision = Literal["approve", "changes", "pending"]
+# "withdrawn": the writers took the round back before this reviewer decided.
+Decision = Literal["approve", "changes", "pending", "withdrawn"]
 
 
 @dataclass(frozen=True)

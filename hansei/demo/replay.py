@@ -28,6 +28,7 @@ from hansei.reviews.services import (
     record_meeting_note,
     request_changes,
     submit_for_review,
+    withdraw_from_review,
 )
 
 # How long after publication an action item reached the status it has today.
@@ -186,6 +187,9 @@ def _review_round(
         elif step.decision == "changes":
             request_changes(actor=people[step.reviewer], review=review, comment=step.comment)
         moment += timedelta(hours=2)
+    if any(step.decision == "withdrawn" for step in steps):
+        clock.set(moment)
+        withdraw_from_review(actor=author, postmortem=postmortem)
     return moment + timedelta(days=1)
 
 
