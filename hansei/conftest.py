@@ -207,14 +207,16 @@ def make_postmortem(make_incident: Any, alice: Any) -> Callable[..., Any]:
     return make
 
 
-def fill_required_sections(postmortem: Any) -> None:
+def fill_required_sections(postmortem: Any, text: str = "") -> None:
     """Write the required sections a new draft leaves empty (the template's root causes,
-    trigger, resolution...): a draft is submitted for review only with them written."""
+    trigger, resolution...): a draft is submitted for review only with them written.
+    ``text``: what to write in each (by default a sentence naming the section). Call it
+    before the first edit through the services, which seeds the live text from these rows."""
     from hansei.postmortems.template_library.models import SectionKind
 
     empty = postmortem.sections.filter(required=True, kind=SectionKind.MARKDOWN, body="")
     for section in empty:
-        section.body = f"{section.title}: as the team understood it after the incident."
+        section.body = text or f"{section.title}: as the team understood it after the incident."
         section.save(update_fields=["body"])
 
 

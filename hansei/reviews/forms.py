@@ -36,7 +36,7 @@ class SubmitForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comments"),
+        label=_("Your review"),
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -33,9 +33,12 @@ def test_an_admin_deletes_a_draft_and_then_its_incident_from_their_pages(
     incident = postmortem.incidents.get()
     details = _client(ada).get(reverse("postmortems:edit_details", args=[postmortem.pk]))
     assert "Delete draft" in details.content.decode()
-    assert "Delete draft" not in _client(alice).get(
-        reverse("postmortems:edit_details", args=[postmortem.pk])
-    ).content.decode()
+    assert (
+        "Delete draft"
+        not in _client(alice)
+        .get(reverse("postmortems:edit_details", args=[postmortem.pk]))
+        .content.decode()
+    )
     # The incident cannot go while the draft covers it.
     page = _client(ada).get(reverse("incidents:detail", args=[incident.pk])).content.decode()
     assert "Delete incident" not in page

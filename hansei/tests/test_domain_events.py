@@ -12,6 +12,7 @@ import pytest
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.collab.comments.services import start_comment_thread
 from hansei.collab.live import broadcast
+from hansei.conftest import fill_required_sections
 from hansei.core import events
 from hansei.core.events import Event
 from hansei.core.models import Job
@@ -44,6 +45,7 @@ def test_a_postmortems_life_is_announced_step_by_step_with_ids(
 
     incident = make_incident()
     postmortem = create_postmortem(actor=alice, incident=incident)
+    fill_required_sections(postmortem)
     [review] = submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
     approve_review(actor=rita, review=review, checklist=full_checklist)
     revision = publish_postmortem(actor=alice, postmortem=postmortem)

@@ -225,7 +225,9 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
     )
     visits.open("bob", "/notifications/", (18, 26))
     visits.open("rita", "/", (20,))
-    visits.open("rita", f"/postmortems/{pk}/", (27, 41, 45), ready=_editor_ready)
+    # A reviewer reads the draft as a document, and may open the live text to comment.
+    visits.open("rita", f"/postmortems/{pk}/", (27, 41, 45))
+    visits.open("rita", f"/postmortems/{pk}/?view=live", (27, 41, 45), ready=_editor_ready)
     visits.open("rita", "/notifications/", (18, 26))
     # Charlie is outside the team: he reads the latest published revision, not the draft.
     visits.open("charlie", f"/postmortems/{pk}/", (26, 27, 28, 30, 55))
@@ -319,7 +321,8 @@ def _review_pages(visits: Visits, data: DataSet, alice: Any, rita: Any) -> None:
     postmortem = Postmortem.objects.get(pk=pk)
     [review] = submit_for_review(actor=alice, postmortem=postmortem, reviewers=[rita])
     visits.open("rita", f"/postmortems/{pk}/reviews/{review.pk}/", (26, 27))
-    visits.open("rita", f"/postmortems/{pk}/", (27, 28, 30), ready=_editor_ready)
+    visits.open("rita", f"/postmortems/{pk}/", (27, 28, 30))
+    visits.open("rita", f"/postmortems/{pk}/?view=live", (27, 28, 30), ready=_editor_ready)
 
 
 def _emails(visits: Visits) -> None:

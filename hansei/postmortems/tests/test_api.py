@@ -71,6 +71,11 @@ def test_it_takes_an_incident_to_a_published_postmortem_through_the_api(
     )
     assert item.status_code == 201, item.content
 
+    refused = api.post(f"/postmortems/{pk}/submit", {"reviewers": ["rita"]})
+    assert refused.status_code == 400 and "“Trigger”" in refused.json()["detail"]
+    for key in ("summary", "trigger", "resolution", "detection"):
+        written = api.put(f"/postmortems/{pk}/sections/{key}", {"body": f"The {key}."})
+        assert written.status_code == 200, written.content
     submitted = api.post(f"/postmortems/{pk}/submit", {"reviewers": ["rita"]})
     assert submitted.status_code == 201, submitted.content
     [first_review] = submitted.json()

@@ -157,7 +157,8 @@ def test_an_amendment_becomes_revision_2_and_keeps_revision_1(published_postmort
     assert bodies["root_causes"] == "The deploy tool did not validate the config."
     first.refresh_from_db()
     assert first.snapshot == first_snapshot
-    assert {s["key"]: s["body"] for s in first.snapshot["sections"]}["root_causes"] == ""
+    first_root = {s["key"]: s["body"] for s in first.snapshot["sections"]}["root_causes"]
+    assert first_root and first_root != bodies["root_causes"]
     assert stored.latest_revision() == revision
 
 

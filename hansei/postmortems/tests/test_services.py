@@ -53,7 +53,7 @@ def test_it_drafts_from_the_default_template_with_its_sections(make_postmortem, 
 def test_it_prefills_the_summary_and_the_impact(make_postmortem, make_incident, checkout):
     incident = make_incident(services=[checkout], data_loss=True)
 
-    postmortem = make_postmortem(incident=incident)
+    postmortem = make_postmortem(complete=False, incident=incident)
 
     assert _section(postmortem, "summary").body == (
         "Payments failed for 50 minutes after a config push."
@@ -291,7 +291,7 @@ def test_it_refuses_edits_once_published(published_postmortem, alice):
 
 
 def test_it_lists_required_text_sections_still_empty(make_postmortem, alice):
-    postmortem = make_postmortem()
+    postmortem = make_postmortem(complete=False)
 
     missing = {s.key for s in sections_missing_content(postmortem)}
 

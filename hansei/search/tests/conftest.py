@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from hansei.conftest import FULL_CHECKLIST
+from hansei.conftest import FULL_CHECKLIST, fill_required_sections
 
 
 @pytest.fixture
@@ -45,7 +45,9 @@ def publish(make_incident: Any, alice: Any, rita: Any) -> Callable[..., Any]:
         if restricted:
             update_postmortem(actor=actor, postmortem=postmortem, restricted=True)
         first = postmortem.sections.filter(kind="markdown").order_by("position").first()
-        update_section(actor=actor, section=first, body=summary)
+        # Before the first edit, which seeds the live text from the sections' rows.
+        fill_required_sections(postmortem, "n/a")  # a word no search test looks for
+        update_section(actor=actor, section=first, body=summary or "n/a")
         for text in timeline:
             add_timeline_entry(
                 actor=actor, postmortem=postmortem, occurred_at=timezone.now(), text=text

@@ -32,7 +32,7 @@ def _screenshot(page: Page, name: str) -> None:
 def test_a_writer_records_impact_factors_and_five_whys(
     live_server: Any, browser: Browser, alice: Any, make_postmortem: Any, make_incident: Any
 ) -> None:
-    postmortem = make_postmortem()
+    postmortem = make_postmortem(complete=False)
     other = make_incident(title="Refund API timed out")
     page = _sign_in(browser, live_server.url, "alice")
     page.goto(f"{live_server.url}/postmortems/{postmortem.pk}/")

@@ -98,10 +98,11 @@ def test_a_reader_opens_a_revision_and_filters_the_archive(
     page.get_by_role("button", name="Search").click()
     page.locator(".result a").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(published_postmortem.title)
-    page.get_by_role("link", name="History", exact=True).click()
+    page.get_by_role("link", name="Revisions", exact=True).click()
     page.get_by_role("link", name="Revision 1").click()
     expect(page.locator("#section-summary")).to_contain_text("config push")
     with page.expect_download() as download:
         page.goto(f"{live_server.url}/postmortems/{published_postmortem.pk}/")
-        page.get_by_role("link", name="Export").click()
+        page.get_by_text("Export", exact=True).click()  # the menu, then its first format
+        page.get_by_role("link", name="Markdown").click()
     assert download.value.suggested_filename == f"postmortem-{published_postmortem.pk}.md"

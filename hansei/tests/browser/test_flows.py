@@ -82,7 +82,7 @@ def test_an_owner_amends_a_published_postmortem_and_tracks_an_action_item(
     summary.get_by_role("textbox").fill("Corrected: 50 minutes, not 40.")
     summary.get_by_role("button", name="Save").click()
     expect(summary.locator(".save-state")).to_contain_text("Saved")
-    page.get_by_role("link", name="History", exact=True).click()
+    page.get_by_role("link", name="Revisions", exact=True).click()
     expect(page.locator(".list")).to_contain_text("Revision 1")
 
 

@@ -63,10 +63,16 @@ def _write_draft(page: Page) -> None:
     summary.get_by_role("button", name="Save").click()
     expect(summary.locator(".save-state")).to_contain_text("Saved")
 
-    roots = page.locator("#section-root_causes")
-    roots.get_by_role("textbox").fill("The gateway accepted an invalid merchant profile.")
-    roots.get_by_role("button", name="Save").click()
-    expect(page.locator("#section-root_causes .save-state")).to_contain_text("Saved")
+    for key, text in (
+        ("root_causes", "The gateway accepted an invalid merchant profile."),
+        ("trigger", "A merchant profile with an empty currency was pushed."),
+        ("resolution", "The gateway config was rolled back."),
+        ("detection", "The decline-rate alert paged the on-call after 4 minutes."),
+    ):
+        section = page.locator(f"#section-{key}")
+        section.get_by_role("textbox").fill(text)
+        section.get_by_role("button", name="Save").click()
+        expect(section.locator(".save-state")).to_contain_text("Saved")
 
     timeline = page.locator("#timeline")
     timeline.get_by_label("What happened").fill("Rolled the gateway config back")
@@ -112,12 +118,25 @@ def test_it_walks_the_whole_lifecycle_in_a_browser(
 
     author.get_by_role("button", name="Create draft").click()
     expect(author.locator("#pm-status")).to_have_text("Draft")
+    draft = author.url
+    # Submitting with required sections empty is refused, naming them.
+    author.get_by_role("link", name="Submit for review").click()
+    author.get_by_label("Rita").check()
+    author.get_by_role("button", name="Submit for review").click()
+    expect(author.locator(".errorlist")).to_contain_text("“Root causes”")
+    author.goto(draft)
     _write_draft(author)
+    _submit(author)
+    # A typo seen just after submitting: take it back, no reviewer needed.
+    author.get_by_role("button", name="Withdraw from review").click()
+    expect(author.locator("#pm-status")).to_have_text("Draft")
     _submit(author)
 
     reviewer = _sign_in(browser, base, "rita")
     reviewer.locator("#reviews").get_by_role("link").first.click()
-    reviewer.get_by_label("Comments").fill("The root cause stops at the gateway: why was it valid?")
+    reviewer.get_by_label("Your review").fill(
+        "The root cause stops at the gateway: why was it valid?"
+    )
     reviewer.get_by_role("button", name="Request changes").click()
     expect(reviewer.locator("#pm-status")).to_have_text("Draft")
 
@@ -139,8 +158,12 @@ def test_it_walks_the_whole_lifecycle_in_a_browser(
     expect(reviewer.locator("#pm-status")).to_have_text("Approved")
 
     author.reload()
-    author.once("dialog", lambda dialog: dialog.accept())
-    author.get_by_role("button", name="Publish").click()
+    # Asked in the page, naming who will be told.
+    author.get_by_text("Publish…").click()
+    confirm = author.locator("#publish-confirm")
+    expect(confirm).to_contain_text("eng-all@example.com")
+    expect(confirm).to_contain_text("The Payments team")
+    confirm.get_by_role("button", name="Publish now").click()
     expect(author.locator("#pm-status")).to_have_text("Published")
 
     postmortem = Postmortem.objects.get()

@@ -30,7 +30,7 @@ from hansei.action_items.models import ActionStatus
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.collab.comments.models import CommentThread
 from hansei.collab.comments.services import reply_to_comment_thread, start_comment_thread
-from hansei.conftest import FULL_CHECKLIST
+from hansei.conftest import FULL_CHECKLIST, fill_required_sections
 from hansei.core.jobs import enqueue
 from hansei.incidents.models import Incident, PostmortemPolicy, Service, Severity
 from hansei.incidents.services import (
@@ -253,6 +253,7 @@ def _incidents(data: DataSet, alice: Any, bob: Any, team: Any) -> Any:
 
 def _postmortem(data: DataSet, alice: Any, bob: Any, incident: Any) -> Any:
     postmortem = create_postmortem(actor=alice, incident=incident, title=data.line(26, 200))
+    fill_required_sections(postmortem)
     analysis.link_incident(
         actor=alice, postmortem=postmortem, incident=_incident(data.ids["second_incident"])
     )

@@ -26,6 +26,12 @@ document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
 
+// "Cancel" inside an in-page confirmation (a <details>): fold it away.
+document.addEventListener("click", (event) => {
+  const cancel = event.target.closest("[data-close-details]");
+  if (cancel) cancel.closest("details").open = false;
+});
+
 // Confirm destructive or irreversible actions.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;

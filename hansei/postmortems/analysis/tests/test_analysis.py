@@ -203,7 +203,7 @@ def test_other_teams_cannot_touch_factors(
 def test_it_builds_a_why_chain_and_copies_it_into_root_causes(
     client: Any, alice: Any, make_postmortem: Any
 ) -> None:
-    postmortem = make_postmortem()
+    postmortem = make_postmortem(complete=False)
     client.force_login(alice)
     response = client.post(_url("chain_start", postmortem.pk), {"problem": "Cards declined"}, **HX)
     assert response.status_code == 200

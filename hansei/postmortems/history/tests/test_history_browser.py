@@ -27,7 +27,7 @@ def test_a_writer_compares_two_versions_and_restores_a_section(
     from hansei.postmortems.document.services import update_section
     from hansei.postmortems.history.services import record_version
 
-    postmortem = make_postmortem()
+    postmortem = make_postmortem(complete=False)
     summary = Section.objects.get(postmortem=postmortem, key="summary")
     update_section(actor=alice, section=summary, body="Payments failed after a deploy.")
     record_version(postmortem=postmortem, reason=VersionReason.EDITED)

@@ -214,7 +214,7 @@ def test_it_compares_a_version_with_the_live_text(
 def test_it_says_when_two_versions_are_identical(
     client: Any, alice: Any, make_postmortem: Any
 ) -> None:
-    postmortem = make_postmortem()
+    postmortem = make_postmortem(complete=False)
     client.force_login(alice)
     html = _compare(client, postmortem, 1, "current").content.decode()
     assert "identical" in html
