@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from hansei.postmortems.document.models import Postmortem, Status
 from hansei.postmortems.document.queries import sections_missing_content
 from hansei.postmortems.document.services import state_changed
 from hansei.postmortems.history.models import VersionReason
+from hansei.postmortems.timeline.services import catch_up_incidents
 from hansei.reviews.events import (
     MEETING_NOTE_RECORDED,
     POSTMORTEM_APPROVED,
@@ -160,6 +161,7 @@ def request_changes(
     _decide(review, Decision.CHANGES_REQUESTED, _clean_checklist(checklist or {}), comment)
     postmortem.status = Status.DRAFT
     postmortem.save(update_fields=["status", "updated_at"])
+    catch_up_incidents(postmortem=postmortem, since=_round_started(postmortem))
     state_changed(postmortem=postmortem, reason=VersionReason.CHANGES_REQUESTED, actor=actor)
     events.emit(REVIEW_DECIDED, actor_id=actor.pk, postmortem_id=postmortem.pk, object_id=review.pk)
     events.emit(POSTMORTEM_SENT_BACK, actor_id=actor.pk, postmortem_id=postmortem.pk)
@@ -180,9 +182,17 @@ def withdraw_from_review(*, actor: User, postmortem: Postmortem) -> Postmortem:
     ).update(decision=Decision.WITHDRAWN, decided_at=timezone.now())
     postmortem.status = Status.DRAFT
     postmortem.save(update_fields=["status", "updated_at"])
+    catch_up_incidents(postmortem=postmortem, since=_round_started(postmortem))
     state_changed(postmortem=postmortem, reason=VersionReason.WITHDRAWN, actor=actor)
     events.emit(POSTMORTEM_WITHDRAWN, actor_id=actor.pk, postmortem_id=postmortem.pk)
     return postmortem
+
+
+def _round_started(postmortem: Postmortem) -> datetime:
+    """When the current review round was asked for: since then the draft could not change."""
+    asked = Review.objects.filter(postmortem=postmortem, round=postmortem.review_round)
+    first = asked.order_by("requested_at").values_list("requested_at", flat=True).first()
+    return first or timezone.now()
 
 
 def _decide(review: Review, decision: str, answers: dict[str, bool], comment: str) -> None:

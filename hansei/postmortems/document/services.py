@@ -40,6 +40,7 @@ from hansei.postmortems.events import (
 from hansei.postmortems.history.models import VersionReason
 from hansei.postmortems.history.services import record_version
 from hansei.postmortems.template_library.models import SectionKind, Template
+from hansei.postmortems.timeline.services import catch_up_incidents
 
 
 def _validate_owner(owner: User, team_id: int) -> None:
@@ -281,6 +282,9 @@ def start_amendment(*, actor: User, postmortem: Postmortem) -> Postmortem:
         default_due_date(worst.severity) if worst else today + timedelta(days=AMENDMENT_DAYS)
     )
     postmortem.save(update_fields=["status", "due_date", "updated_at"])
+    latest = postmortem.latest_revision()
+    if latest is not None:  # what changed on its incidents since it was published
+        catch_up_incidents(postmortem=postmortem, since=latest.published_at)
     audit.record("postmortem.amendment_started", actor=actor, target=postmortem)
     state_changed(postmortem=postmortem, reason=VersionReason.AMENDMENT, actor=actor)
     events.emit(AMENDMENT_STARTED, actor_id=actor.pk, postmortem_id=postmortem.pk)

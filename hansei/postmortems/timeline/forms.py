@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hansei.core.forms import DateTimeInput
+from hansei.incidents.models import Incident
 from hansei.postmortems.timeline.importers import MAX_BYTES
 from hansei.postmortems.timeline.models import TimelineKind
+from hansei.postmortems.timeline.window import far_outside
+
+
+def _distance(delta: timedelta) -> str:
+    days = delta.days
+    if days >= 365:
+        years = round(days / 365)
+        return ngettext("about %(n)s year", "about %(n)s years", years) % {"n": years}
+    if days >= 60:
+        months = round(days / 30)
+        return ngettext("about %(n)s month", "about %(n)s months", months) % {"n": months}
+    return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
 
 
 class TimelineEntryForm(forms.Form):
+    """``incidents``: the postmortem's, whose window a time far outside is checked against
+    (kept only when sent again with ``confirm_outside``: a year typed wrong is common)."""
+
     occurred_at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput())
     text = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.TextInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=TimelineKind.choices)
@@ -24,6 +44,40 @@ class TimelineEntryForm(forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
+    confirm_outside = forms.BooleanField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, incidents: list[Incident] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.incidents = incidents or []
+        self.ask_to_confirm = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        when = cleaned.get("occurred_at")
+        moved = "occurred_at" in self.changed_data  # an old entry's text may still change
+        far = moved and isinstance(when, datetime)
+        window = far_outside(self.incidents, when) if far and isinstance(when, datetime) else None
+        if window is not None and isinstance(when, datetime) and not cleaned.get("confirm_outside"):
+            self.ask_to_confirm = True
+            before = when < window.start
+            distance = _distance(window.start - when if before else when - window.end)
+            side = _("before the incident started") if before else _("after it ended")
+            message = _(
+                "This is %(distance)s %(side)s (%(start)s – %(end)s). Check the date; "
+                "to keep it, add it again."
+            )
+            self.add_error(
+                "occurred_at",
+                message
+                % {
+                    "distance": distance,
+                    "side": side,
+                    "start": date_format(localtime(window.start), "Y-m-d H:i"),
+                    "end": date_format(localtime(window.end), "Y-m-d H:i"),
+                },
+            )
+        cleaned.pop("confirm_outside", None)
+        return cleaned
 
 
 IMPORT_FORMATS = (
@@ -46,6 +100,12 @@ class TimelineImportForm(forms.Form):
     )
     users_file = forms.FileField(
         label=_("Slack users.json (optional: turns user ids into names)"), required=False
+    )
+    log_zone = forms.ChoiceField(
+        label=_("Times without a zone are in"),
+        choices=(("", _("My time zone")), ("UTC", "UTC")),
+        required=False,
+        help_text=_("Many bots and servers log in UTC."),
     )
     window_start = forms.DateTimeField(label=_("From"), widget=DateTimeInput())
     window_end = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())

@@ -5,7 +5,7 @@ confirmation creates every chosen entry in one transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -36,8 +36,7 @@ from hansei.postmortems.timeline.importers import (
     suggest_roles,
 )
 from hansei.postmortems.timeline.services import ImportedEntry, import_timeline_entries
-
-MARGIN = timedelta(hours=1)
+from hansei.postmortems.timeline.window import default_window
 
 
 def _session_key(pk: int) -> str:
@@ -48,16 +47,6 @@ def _editable(request: AuthedRequest, pk: int) -> Postmortem:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     access.require(access.can_edit_postmortem(request.user, postmortem))
     return postmortem
-
-
-def default_window(incidents: list[Incident]) -> Window:
-    """An hour before the first start until an hour after the last resolution (or now)."""
-    now = timezone.now()
-    if not incidents:
-        return Window(now - timedelta(days=1), now)
-    start = min(i.started_at for i in incidents) - MARGIN
-    ends = [i.resolved_at or now for i in incidents]
-    return Window(start, max(ends) + MARGIN)
 
 
 def _window_initial(postmortem: Postmortem) -> dict[str, datetime]:
@@ -78,7 +67,7 @@ def _read(form: TimelineImportForm, reference: datetime) -> list[ChatLine]:
     return parse(
         data,
         fmt=form.cleaned_data["fmt"],
-        zone=timezone.get_current_timezone(),
+        zone=UTC if form.cleaned_data.get("log_zone") == "UTC" else timezone.get_current_timezone(),
         reference=reference,
         users_json=users_json,
         filename=upload.name if upload else "",
@@ -120,9 +109,8 @@ def _preview(
 ) -> dict[str, Any]:
     inside = [line for line in lines if window.contains(line.at)]
     if not inside:
-        raise ParseError(
-            _("None of the %(n)s messages falls within the window; widen it.") % {"n": len(lines)}
-        )
+        message = _("None of the %(n)s messages falls within the window.") % {"n": len(lines)}
+        raise ParseError(f"{message} {_zone_hint(lines, window)}")
     if len(inside) > MAX_LINES:
         raise ParseError(
             _("%(n)s messages fall within the window; at most %(max)s can be imported at once.")
@@ -137,6 +125,21 @@ def _preview(
         "outside": len(lines) - len(inside),
     }
     return _stored_preview(request, postmortem.pk) or {}
+
+
+def _zone_hint(lines: list[ChatLine], window: Window) -> str:
+    """Why nothing fell inside: most often times without a zone, written in UTC by a bot
+    and read in the writer's zone, so say what reading them as UTC would give."""
+    zone = timezone.get_current_timezone()
+    as_utc = [timezone.localtime(line.at, zone).replace(tzinfo=UTC) for line in lines]
+    fitting = sum(1 for at in as_utc if window.contains(at))
+    if fitting and timezone.localtime(lines[0].at, zone).utcoffset():
+        return _(
+            "Times without a zone were read in your time zone (%(zone)s); read as UTC, "
+            "%(n)s of them would fall within it: choose UTC under “Times without a zone are "
+            "in”."
+        ) % {"zone": zone, "n": fitting}
+    return _("Check the dates in the log, or widen the window.")
 
 
 def _stored_preview(request: AuthedRequest, pk: int) -> dict[str, Any] | None:

@@ -141,6 +141,18 @@ def copy_incident_events(*, incident: Incident) -> None:
     sync_milestones_to_timeline(incident=incident)
 
 
+def catch_up_incidents(*, postmortem: Postmortem, since: datetime) -> None:
+    """What happened to its incidents while it could not change (in review, approved or
+    published, ``since`` then): milestones moved, alerts and notes recorded. Called when it
+    is a draft again. Events recorded before then are not copied again: an entry its
+    writers deleted stays deleted."""
+    for incident in postmortem.incidents.all():
+        for event in incident.events.filter(created_at__gte=since).select_related("incident"):
+            if not is_milestone_event(event):
+                add_event_to_timeline(event=event)
+        sync_milestones_to_timeline(incident=incident)
+
+
 # --- imports -------------------------------------------------------------------------------
 
 

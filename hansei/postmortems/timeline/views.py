@@ -34,7 +34,7 @@ def _back_url(pk: int) -> str:
 @require_POST
 def timeline_add(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
-    form = TimelineEntryForm(request.POST)
+    form = TimelineEntryForm(request.POST, incidents=list(postmortem.incidents.all()))
     outcome = htmx.attempt(
         lambda: services.add_timeline_entry(
             actor=request.user, postmortem=postmortem, **form.cleaned_data
@@ -73,7 +73,9 @@ def timeline_edit(request: AuthedRequest, pk: int, entry_id: int) -> HttpRespons
         "is_key_event": entry.is_key_event,
         "link_url": entry.link_url,
     }
-    form = TimelineEntryForm(request.POST or None, initial=initial)
+    form = TimelineEntryForm(
+        request.POST or None, initial=initial, incidents=list(postmortem.incidents.all())
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_timeline_entry(actor=request.user, entry=entry, **form.cleaned_data)
