@@ -206,3 +206,19 @@ class WorkingHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.start_hour}-{self.end_hour}"
+
+
+class FeedToken(models.Model):
+    """A person's private address of the Atom feed of published postmortems: it reads, as
+    that person, what they may read (their restricted ones included), so only its SHA-256
+    is stored and the address is shown once; resetting it revokes the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feed of {self.user}"

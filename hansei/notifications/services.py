@@ -5,6 +5,7 @@ rest after commit."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,9 +16,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from hansei import access
-from hansei.accounts.models import Team, User
+from hansei.accounts.models import Team, User, hash_token
 from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
+from hansei.core import audit
 from hansei.core.jobs import enqueue, enqueue_many
 from hansei.core.models import Job
 from hansei.incidents.models import Service, Severity
@@ -27,6 +29,7 @@ from hansei.notifications.live import inbox_changed_on_commit
 from hansei.notifications.models import (
     Channel,
     DigestChoice,
+    FeedToken,
     Frequency,
     Notification,
     NotificationKind,
@@ -328,3 +331,25 @@ def mark_all_notifications_read(*, actor: User) -> int:
     if count:
         inbox_changed_on_commit([actor.pk])
     return count
+
+
+# --- the private feed ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def reset_feed_token(*, actor: User) -> str:
+    """A new private feed address for ``actor`` (the old one stops working); the raw token
+    is returned once and never stored."""
+    access.require(actor.is_authenticated and actor.is_active)
+    FeedToken.objects.filter(user=actor).delete()
+    raw = secrets.token_urlsafe(32)
+    FeedToken.objects.create(user=actor, key_hash=hash_token(raw))
+    audit.record("feed_token.reset", actor=actor, target=actor)
+    return raw
+
+
+@transaction.atomic
+def revoke_feed_token(*, actor: User) -> None:
+    deleted, _rows = FeedToken.objects.filter(user=actor).delete()
+    if deleted:
+        audit.record("feed_token.revoked", actor=actor, target=actor)

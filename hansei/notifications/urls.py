@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from hansei.notifications import views
+from hansei.notifications.feed import PublishedFeed
 
 app_name = "notifications"
 urlpatterns = [
@@ -16,4 +17,7 @@ urlpatterns = [
     path("follow/postmortem/<int:pk>/", views.follow_postmortem, name="follow_postmortem"),
     path("following/<int:pk>/delete/", views.unfollow, name="unfollow"),
     path("unsubscribe/<str:token>/", views.unsubscribe_page, name="unsubscribe"),
+    path("feed/reset/", views.feed_reset, name="feed_reset"),
+    path("feed/revoke/", views.feed_revoke, name="feed_revoke"),
+    path("feed/<str:token>/", PublishedFeed(), name="feed"),
 ]

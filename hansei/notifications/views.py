@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +19,7 @@ from hansei.core.http import AuthedRequest
 from hansei.notifications import services, unsubscribe
 from hansei.notifications.forms import DigestForm, FollowForm, choices_from
 from hansei.notifications.kinds import channels_offered
-from hansei.notifications.models import Subscription
+from hansei.notifications.models import FeedToken, Subscription
 from hansei.notifications.queries import (
     by_postmortem,
     delivery_problems,
@@ -95,8 +96,11 @@ def _settings(
     follow_form: FollowForm,
     digest_form: DigestForm | None = None,
     status: int = 200,
+    feed_url: str = "",
 ) -> HttpResponse:
     context = {
+        "feed": FeedToken.objects.filter(user=request.user).first(),
+        "feed_url": feed_url,
         "grid": preference_grid(request.user),
         "channels": channels_offered(),
         "subscriptions": subscriptions_of(request.user),
@@ -105,6 +109,23 @@ def _settings(
         "delivery": delivery_problems() if access.can_administer(request.user) else None,
     }
     return render(request, "notifications/settings.html", context, status=status)
+
+
+@login_required
+@require_POST
+def feed_reset(request: AuthedRequest) -> HttpResponse:
+    """A new private feed address, shown once on the settings page (the old one stops)."""
+    raw = services.reset_feed_token(actor=request.user)
+    url = request.build_absolute_uri(reverse("notifications:feed", args=[raw]))
+    return _settings(request, FollowForm(), feed_url=url)
+
+
+@login_required
+@require_POST
+def feed_revoke(request: AuthedRequest) -> HttpResponse:
+    services.revoke_feed_token(actor=request.user)
+    messages.success(request, _("Your feed address no longer works."))
+    return redirect(reverse("notifications:settings") + "#feed")
 
 
 def _digest_form(user: User) -> DigestForm:

@@ -114,6 +114,7 @@ def _fill_notification_choices(emma: Any, team: Any) -> None:
     from hansei.integrations.models import ChatRoute
     from hansei.notifications.models import (
         DigestChoice,
+        FeedToken,
         Preference,
         Subscription,
         WorkingHours,
@@ -128,6 +129,7 @@ def _fill_notification_choices(emma: Any, team: Any) -> None:
     Subscription.objects.create(user=emma, severity=Severity.objects.order_by("level").first())
     DigestChoice.objects.create(user=emma, frequency="daily")
     WorkingHours.objects.create(user=emma, start_hour=7, end_hour=16)
+    FeedToken.objects.create(user=emma, key_hash="f" * 64, last_read_at=timezone.now())
     ChatRoute.objects.create(
         name=AWKWARD[:100], kind="webhook", team=team, target="https://hooks.example.com/x?a=1",
         secret="s" * 64, events=["published", "digest"], max_severity=2,

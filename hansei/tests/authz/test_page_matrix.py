@@ -159,6 +159,11 @@ PAGES: dict[str, Page] = {
     "notifications:unfollow": Page(the_writer, "POST", {}, args=("pk=subscription_id",)),
     # The signed link is its own authority: whoever holds it sees what it stops.
     "notifications:unsubscribe": Page(anyone, args=("token=unsubscribe_token",)),
+    # The private address is the authority (a feed reader has no session): it reads as the
+    # writer it belongs to, whoever fetches it.
+    "notifications:feed": Page(anyone, args=("token=feed_token",)),
+    "notifications:feed_reset": Page(rules.signed_in, "POST", {}),
+    "notifications:feed_revoke": Page(rules.signed_in, "POST", {}),
     # A team's tracker: its leads and admins (the world's writer is no lead: admins only).
     "trackers:list": Page(rules.admin),
     "trackers:edit": Page(rules.admin, args=("slug=team_slug",)),
@@ -214,7 +219,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.reasons import Reason
-    from hansei.notifications.services import follow
+    from hansei.notifications.services import follow, reset_feed_token
     from hansei.notifications.unsubscribe import token_for
     from hansei.reviews.meetings import MeetingInput, schedule_review_meeting
 
@@ -231,6 +236,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 resolved_at=timezone.now() - timedelta(hours=1),
             ),
         )
+        feed_token = reset_feed_token(actor=built.users["writer"])
         for case in built.cases.values():
             reply_to_comment_thread(
                 actor=built.users["admin"],
@@ -247,6 +253,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 .first(),
                 team_id=case.postmortem.team_id,
                 team_slug=case.postmortem.team.slug,
+                feed_token=feed_token,
                 subscription_id=follow(actor=built.users["writer"], target=case.postmortem)[0].pk,
                 unsubscribe_token=token_for(
                     built.users["writer"], kind="published", reason=Reason("member", "Payments")
