@@ -59,8 +59,17 @@ class ActionItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, item: ActionItem | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        item: ActionItem | None = None,
+        team: Team | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        team = team or (item.postmortem.team if item is not None else None)
+        if team is not None:
+            self._owners_by_team(team)
         if item is None:  # the quick add form: what it addresses is set on the item's page
             for name in ("factors", "services", "verification"):
                 del self.fields[name]
@@ -78,6 +87,19 @@ class ActionItemForm(forms.Form):
             | Q(incidents__postmortem=postmortem)
             | Q(pk__in=item.addresses_services.values("pk"))
         ).distinct()
+
+    def _owners_by_team(self, team: Team) -> None:
+        """The postmortem's team first, then everyone else: a fix may belong to another
+        team (the database team's), but the list should not start with strangers."""
+        people = list(User.objects.filter(is_active=True).order_by("display_name", "username"))
+        members = set(team.memberships.values_list("user_id", flat=True))
+        ours = [(u.pk, u.name) for u in people if u.pk in members]
+        others = [(u.pk, u.name) for u in people if u.pk not in members]
+        self.fields["owner"].widget.choices = [
+            ("", "—"),
+            (team.name, ours),
+            (_("Other teams"), others),
+        ]
 
     def to_input(self) -> ActionItemInput:
         data = dict(self.cleaned_data)

@@ -55,7 +55,7 @@ def panel_context(
         # Of the other postmortems shown, those the reader may open (one query).
         "readable": set(readable.filter(pk__in=elsewhere).values_list("pk", flat=True)),
         "editing": editing,
-        "action_form": action_form or ActionItemForm(),
+        "action_form": action_form or ActionItemForm(team=postmortem.team),
         "today": timezone.localdate(),
     }
 

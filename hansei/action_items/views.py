@@ -161,7 +161,7 @@ def _back(request: AuthedRequest, postmortem: Postmortem) -> str:
 @require_POST
 def add(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
-    form = ActionItemForm(request.POST)
+    form = ActionItemForm(request.POST, team=postmortem.team)
     outcome = htmx.attempt(
         lambda: services.add_action_item(
             actor=request.user, postmortem=postmortem, data=form.to_input()
