@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/amend/", views.amend, name="amend"),
     path("<int:pk>/revisions/", views.revision_list, name="revisions"),
     path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path("<int:pk>/revisions/<int:number>/pdf/", views.revision_pdf, name="revision_pdf"),
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text, service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.core.markdown import render_markdown
-from hansei.postmortems.document import services
+from hansei.postmortems.document import pdf, services
 from hansei.postmortems.document.forms import DetailsForm, PublishForm, StartPostmortemForm
 from hansei.postmortems.document.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
 from hansei.postmortems.document.reading import reading_context
@@ -221,6 +222,11 @@ def revision_detail(request: AuthedRequest, pk: int, number: int) -> HttpRespons
 @login_required
 def export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
+    if fmt == "pdf":
+        latest = postmortem.latest_revision()
+        live = access.can_read_live_content(request.user, postmortem)
+        shown = latest if latest and (postmortem.status == Status.PUBLISHED or not live) else None
+        return _pdf(request, postmortem, shown)
     if fmt not in ("md", "json"):
         raise Http404(_("Unknown export format."))
     data = _export_data(request, postmortem)
@@ -240,6 +246,37 @@ def export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
         return response
     raise Http404(_("Unknown export format."))
+
+
+@login_required
+def revision_pdf(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    revision = get_object_or_404(Revision, postmortem=postmortem, number=number)
+    return _pdf(request, postmortem, revision)
+
+
+def _pdf(request: AuthedRequest, postmortem: Postmortem, revision: Revision | None) -> HttpResponse:
+    """The reading view's document, laid out for A4, of ``revision`` (None: the draft as its
+    writers see it now)."""
+    context = reading_context(request, postmortem, revision)
+    context["css"] = pdf.stylesheet()
+    html = render_to_string("postmortems/pdf.html", context, request=request)
+    try:
+        body = pdf.render_pdf(html)
+    except pdf.PdfUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    services.note_export(
+        actor=request.user,
+        postmortem=postmortem,
+        fmt="pdf",
+        revision=revision.number if revision else None,
+    )
+    suffix = f"-r{revision.number}" if revision else ""
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="postmortem-{postmortem.pk}{suffix}.pdf"'
+    )
+    return response
 
 
 def _export_data(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:

@@ -94,6 +94,9 @@ PAGES: dict[str, Page] = {
         rules.reads, exists=rules.exists_when_published, args=(*PK, "number")
     ),
     "postmortems:export": Page(rules.reads, args=(*PK, "fmt")),
+    "postmortems:revision_pdf": Page(
+        rules.reads, exists=rules.exists_when_published, args=(*PK, "number")
+    ),
     "postmortems:impact": Page(
         rules.edits, "POST", {"affected_unit": "users", "support_tickets": "4"}, args=PK
     ),
