@@ -122,6 +122,7 @@ class PolicyForm(forms.ModelForm):
             "default_due_days",
             "required_approvals",
             "announcement_recipients",
+            "read_tracking",
             "action_due_days_p0",
             "action_due_days_p1",
             "action_due_days_p2",

@@ -250,6 +250,11 @@ class PostmortemPolicy(models.Model):
     action_due_days_p3 = models.PositiveSmallIntegerField(
         _("P3 action items due in (days)"), default=91, validators=[MaxValueValidator(365)]
     )
+    read_tracking = models.BooleanField(
+        _("record who has read each published postmortem"),
+        default=True,
+        help_text=_("Writers see, per team, how many have read it; the archive marks unread ones."),
+    )
     announcement_recipients = models.TextField(
         _("announcement recipients"),
         blank=True,

@@ -215,6 +215,7 @@ class PolicyOut(Schema):
     default_due_days: int
     required_approvals: int
     announcement_recipients: str
+    read_tracking: bool
     action_due_days_p0: int
     action_due_days_p1: int
     action_due_days_p2: int
@@ -234,6 +235,7 @@ class PolicyPatch(PatchSchema):
     default_due_days: int | None = Field(None, ge=0, le=365)
     required_approvals: int | None = Field(None, ge=0, le=20)
     announcement_recipients: str | None = None
+    read_tracking: bool | None = None
     action_due_days_p0: int | None = Field(None, ge=0, le=365)
     action_due_days_p1: int | None = Field(None, ge=0, le=365)
     action_due_days_p2: int | None = Field(None, ge=0, le=365)

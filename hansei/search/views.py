@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hansei.incidents.models import PostmortemPolicy
+from hansei.postmortems.document.models import ReadReceipt
 from hansei.search.forms import ArchiveForm
 from hansei.search.queries import SearchPage, search_postmortems
 
@@ -36,6 +38,7 @@ def archive(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
     pages = max(1, -(-search.total // PAGE_SIZE)) if search else 1
     context = {
+        "read_marks": _read_marks(request, search),
         "form": form,
         "search": search,
         "page": page,
@@ -43,3 +46,24 @@ def archive(request: HttpRequest) -> HttpResponse:
         "filtered": any(form.data.get(name) for name in form.fields if name != "page"),
     }
     return render(request, "search/archive.html", context, status=200 if search else 400)
+
+
+def _read_marks(request: HttpRequest, search: SearchPage | None) -> dict[int, str]:
+    """Per result, "unread" (never opened) or "updated" (amended since it was read); none
+    when the policy turns read tracking off."""
+    if search is None or not search.results or not PostmortemPolicy.current().read_tracking:
+        return {}
+    ids = [result.postmortem.pk for result in search.results]
+    seen = dict(
+        ReadReceipt.objects.filter(user_id=request.user.pk or 0, postmortem_id__in=ids).values_list(
+            "postmortem_id", "revision"
+        )
+    )
+    marks = {}
+    for result in search.results:
+        read = seen.get(result.postmortem.pk)
+        if read is None:
+            marks[result.postmortem.pk] = "unread"
+        elif read < result.revision.number:
+            marks[result.postmortem.pk] = "updated"
+    return marks

@@ -119,7 +119,7 @@ def _fill_notification_choices(emma: Any, team: Any) -> None:
         Subscription,
         WorkingHours,
     )
-    from hansei.postmortems.document.models import Postmortem
+    from hansei.postmortems.document.models import Postmortem, ReadReceipt
     from hansei.reviews.models import ReviewMeeting, ReviewMeetingInvitation
 
     postmortem = Postmortem.objects.order_by("pk").first()
@@ -130,6 +130,7 @@ def _fill_notification_choices(emma: Any, team: Any) -> None:
     DigestChoice.objects.create(user=emma, frequency="daily")
     WorkingHours.objects.create(user=emma, start_hour=7, end_hour=16)
     FeedToken.objects.create(user=emma, key_hash="f" * 64, last_read_at=timezone.now())
+    ReadReceipt.objects.create(postmortem=postmortem, user=emma, revision=1)
     ChatRoute.objects.create(
         name=AWKWARD[:100], kind="webhook", team=team, target="https://hooks.example.com/x?a=1",
         secret="s" * 64, events=["published", "digest"], max_severity=2,

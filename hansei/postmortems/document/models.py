@@ -122,6 +122,30 @@ class Section(models.Model):
         return self.title
 
 
+class ReadReceipt(models.Model):
+    """Someone opened a published postmortem in the reading view: the first time, the last
+    time and the latest revision they read (an amendment makes them unread again). Not
+    recorded when the policy turns read tracking off."""
+
+    postmortem = models.ForeignKey(
+        "Postmortem", on_delete=models.CASCADE, related_name="read_receipts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_receipts"
+    )
+    revision = models.PositiveIntegerField()
+    first_read_at = models.DateTimeField(default=timezone.now)
+    last_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["postmortem", "user"], name="one_receipt_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.postmortem} r{self.revision}"
+
+
 class Revision(models.Model):
     """A frozen, published version. Never changed after it is written."""
 

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy
 
 from hansei import access
 from hansei.core.http import AuthedRequest
+from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.analysis.models import ImpactUnit
 from hansei.postmortems.document.models import Postmortem, Revision, Status
+from hansei.postmortems.document.queries import read_counts
 from hansei.postmortems.document.snapshot import FIGURE_LABELS, build_snapshot, choice_label
 from hansei.postmortems.template_library.models import SectionKind
 
@@ -169,6 +171,9 @@ def reading_context(
         "can_comment_on_text": postmortem.status != Status.PUBLISHED
         and access.can_join_live_document(user, postmortem),
         "reading": True,
+        "reads": read_counts(postmortem)
+        if can_edit and PostmortemPolicy.current().read_tracking
+        else None,
         # The timeline's links keep a writer in the reading view.
         "view_query": "view=read&" if request.GET.get("view") == "read" else "",
     }

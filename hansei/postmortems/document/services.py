@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,12 +13,13 @@ from hansei import access
 from hansei.accounts.models import User
 from hansei.core import audit, events
 from hansei.core.errors import InvalidState
-from hansei.incidents.models import Incident
+from hansei.incidents.models import Incident, PostmortemPolicy
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.guard import lock_editable_postmortem
 from hansei.postmortems.document.models import (
     MAX_SECTION_CHARS,
     Postmortem,
+    ReadReceipt,
     Revision,
     Section,
     Status,
@@ -298,3 +299,28 @@ def note_export(
     ``actor`` None is an operator at the command line."""
     shown = f"revision {revision}" if revision else "current content"
     audit.record("postmortem.exported", actor=actor, target=postmortem, detail=f"{fmt}, {shown}")
+
+
+def record_read(*, reader: User, revision: Revision) -> None:
+    """``reader`` opened ``revision`` in the reading view (not when the policy turns read
+    tracking off). Keeps the latest revision they read; a lost race with their other tab is
+    no error."""
+    if not reader.is_authenticated or not PostmortemPolicy.current().read_tracking:
+        return
+    now = timezone.now()
+    updated = ReadReceipt.objects.filter(postmortem_id=revision.postmortem_id, user=reader)
+    if updated.filter(revision__gte=revision.number).update(last_read_at=now):
+        return
+    if updated.update(revision=revision.number, last_read_at=now):
+        return
+    try:
+        with transaction.atomic():
+            ReadReceipt.objects.create(
+                postmortem_id=revision.postmortem_id,
+                user=reader,
+                revision=revision.number,
+                first_read_at=now,
+                last_read_at=now,
+            )
+    except IntegrityError:
+        pass  # the same reader's other request recorded it a moment ago

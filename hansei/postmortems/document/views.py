@@ -65,6 +65,7 @@ def postmortem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         postmortem.status == Status.PUBLISHED or not access.can_read_live_content(user, postmortem)
     ):
         # Readers keep reading what was published while the team amends it.
+        services.record_read(reader=user, revision=latest)
         context = reading_context(request, postmortem, latest)
         return render(request, "postmortems/read.html", context)
     view = request.GET.get("view", "")
@@ -216,6 +217,7 @@ def revision_list(request: AuthedRequest, pk: int) -> HttpResponse:
 def revision_detail(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     revision = get_object_or_404(Revision, postmortem=postmortem, number=number)
+    services.record_read(reader=request.user, revision=revision)
     return render(request, "postmortems/read.html", reading_context(request, postmortem, revision))
 
 
