@@ -252,6 +252,8 @@ HANSEI_TRACKER_TIMEOUT = env_float("HANSEI_TRACKER_TIMEOUT", 10.0)
 # (their time zone, Monday to Friday), never twice for the same thing in one period.
 HANSEI_REMIND_DUE_SOON_DAYS = env_int("HANSEI_REMIND_DUE_SOON_DAYS", 2)
 HANSEI_REMIND_REVIEW_AFTER_DAYS = env_int("HANSEI_REMIND_REVIEW_AFTER_DAYS", 2)
+# Business days after a lead asked a team to read a postmortem before who has not is reminded.
+HANSEI_REMIND_READ_AFTER_DAYS = env_int("HANSEI_REMIND_READ_AFTER_DAYS", 3)
 HANSEI_ESCALATE_AFTER_DAYS = env_int("HANSEI_ESCALATE_AFTER_DAYS", 3)
 HANSEI_WORKDAY_START_HOUR = env_int("HANSEI_WORKDAY_START_HOUR", 9)
 HANSEI_WORKDAY_END_HOUR = env_int("HANSEI_WORKDAY_END_HOUR", 18)

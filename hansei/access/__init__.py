@@ -56,7 +56,11 @@ from hansei.access.incidents import (
     get_incident_for_user,
     incidents_visible_to,
 )
-from hansei.access.notifications import get_notification_for_user, notifications_visible_to
+from hansei.access.notifications import (
+    can_ask_team_to_read,
+    get_notification_for_user,
+    notifications_visible_to,
+)
 from hansei.access.people import (
     can_read_audit_log,
     can_revoke_api_token,
@@ -101,6 +105,7 @@ from hansei.access.trackers import (
 __all__ = [
     "action_items_visible_to",
     "can_administer",
+    "can_ask_team_to_read",
     "can_change_draft",
     "can_comment_on_postmortem",
     "can_comment_on_text",

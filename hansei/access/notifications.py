@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Q
 
 from hansei.access.action_items import action_items_visible_to
-from hansei.access.base import get_or_404, is_signed_in
+from hansei.access.base import can_administer, get_or_404, is_signed_in
 from hansei.access.postmortems import postmortems_visible_to
-from hansei.accounts.models import User
+from hansei.access.trackers import is_lead_of
+from hansei.accounts.models import Team, User
 from hansei.notifications.models import Notification, NotificationQuerySet
 
 
@@ -26,3 +27,9 @@ def notifications_visible_to(user: User) -> NotificationQuerySet:
 def get_notification_for_user(user: User, pk: int | str) -> Notification:
     notification: Notification = get_or_404(notifications_visible_to(user), pk)
     return notification
+
+
+def can_ask_team_to_read(user: User, team: Team) -> bool:
+    """Asks a team to read a published postmortem (and so reminds its members): its leads,
+    and admins."""
+    return can_administer(user) or (is_signed_in(user) and is_lead_of(user, team))

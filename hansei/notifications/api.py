@@ -22,6 +22,8 @@ from hansei.notifications.schemas import (
     DigestIn,
     DigestOut,
     InboxPage,
+    ReadRequestIn,
+    ReadRequestOut,
     SettingsIn,
     SubscriptionIn,
     SubscriptionOut,
@@ -105,6 +107,23 @@ def put_digest(request: HttpRequest, payload: DigestIn) -> object:
 @router.get("/me/subscriptions", response=list[SubscriptionOut], summary="What I follow")
 def list_subscriptions(request: HttpRequest) -> object:
     return subscriptions_of(actor_of(request))
+
+
+@router.post(
+    "/postmortems/{int:pk}/read-requests",
+    response={201: ReadRequestOut},
+    summary="Ask a team you lead to read a published postmortem",
+)
+def ask_to_read(request: HttpRequest, pk: int, payload: ReadRequestIn) -> object:
+    """Who of the team has not read it is told now, and reminded once a few business days
+    later. 403 unless you lead the team (or are an admin); 409 unless it is published."""
+    actor = actor_of(request)
+    postmortem = access.get_postmortem_for_user(actor, pk)
+    team = Team.objects.filter(slug=payload.team).first()
+    if team is None:
+        raise ValidationError({"team": "No team has this slug."})
+    told = services.ask_team_to_read(actor=actor, postmortem=postmortem, team=team)
+    return Status(201, {"team": team.slug, "told": [user.username for user in told]})
 
 
 @router.post(

@@ -113,6 +113,8 @@ CONTEXTS: dict[str, Builder] = {
     "postmortem_due": _nothing,
     "review_waiting": _review,
     "review_meeting": _meeting,
+    "read_requested": _nothing,
+    "read_reminder": _nothing,
 }
 
 

@@ -102,6 +102,11 @@ SPECS: dict[str, KindSpec] = {
             INBOX,
         ),
         KindSpec(
+            NotificationKind.READ_REQUESTED,
+            _("A lead asks your team to read a published postmortem, and reminds you."),
+            EVERYWHERE,
+        ),
+        KindSpec(
             NotificationKind.REVIEW_MEETING,
             _("You are invited to a review meeting, or it changes or is cancelled."),
             EVERYWHERE,
@@ -146,3 +151,5 @@ POSTMORTEM_DUE_SOON_TEXT = gettext_noop("“%(title)s” is due on %(due)s")
 POSTMORTEM_OVERDUE_TEXT = gettext_noop("“%(title)s” was due on %(due)s and is not published")
 NEEDS_POSTMORTEM_TEXT = gettext_noop("“%(title)s” needs a postmortem and has none yet")
 REVIEW_WAITING_TEXT = gettext_noop("Your review of “%(title)s” has waited since %(since)s")
+READ_REQUESTED_TEXT = gettext_noop("%(who)s asks your team to read “%(title)s”")
+READ_REMINDER_TEXT = gettext_noop("Your team was asked to read “%(title)s”; you have not yet")

@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
     ACTION_ITEM_CLOSED = "action_item_closed", _("Action items closed")
     NEEDS_POSTMORTEM = "needs_postmortem", _("Incidents that need a postmortem")
     REVIEW_MEETING = "review_meeting", _("Review meetings")
+    READ_REQUESTED = "read_requested", _("Postmortems your team is asked to read")
 
 
 class Channel(models.TextChoices):
@@ -222,3 +223,26 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.user}"
+
+
+class ReadRequest(models.Model):
+    """A lead asks their team to read a published postmortem: its members who have not read
+    it are told at once, and reminded once, a few business days later, if they still have
+    not (``reminders``)."""
+
+    postmortem = models.ForeignKey(
+        "postmortems.Postmortem", on_delete=models.CASCADE, related_name="read_requests"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["postmortem", "team"], name="one_read_request_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} asked to read {self.postmortem}"

@@ -42,8 +42,9 @@ from hansei.incidents.models import Incident, PostmortemPolicy
 from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications import kinds
 from hansei.notifications.dispatch import Message, send
-from hansei.notifications.models import NotificationKind
+from hansei.notifications.models import NotificationKind, ReadRequest
 from hansei.notifications.reasons import ITEM_OWNER, OWNER, Reason
+from hansei.notifications.services import unread_members
 from hansei.postmortems.document.models import Postmortem, Status
 from hansei.reviews.models import Review
 
@@ -55,7 +56,8 @@ DAILY_PRIORITIES = {"P0", "P1"}
 def send_reminders(now: datetime | None = None) -> int:
     """Queue every reminder due at ``now``; how many people were told."""
     now = now or timezone.now()
-    return _postmortems(now) + _reviews(now) + _action_items(now) + _incidents(now)
+    told = _postmortems(now) + _reviews(now) + _action_items(now) + _incidents(now)
+    return told + _read_requests(now)
 
 
 def in_working_hours(user: User, now: datetime) -> bool:
@@ -156,6 +158,33 @@ def _reviews(now: datetime) -> int:
             values={"since": timezone.localdate(review.requested_at).isoformat()},
         )
         told += len(send(message, _awake(now, [(review.reviewer, Reason("asked"))])))
+    return told
+
+
+def _read_requests(now: datetime) -> int:
+    """Once, ``HANSEI_REMIND_READ_AFTER_DAYS`` business days after a team was asked to read
+    a postmortem, whoever of it has still not read it."""
+    today = timezone.localdate(now)
+    since = _business_days_ago(today, settings.HANSEI_REMIND_READ_AFTER_DAYS)
+    asked = ReadRequest.objects.filter(requested_at__date__lte=since).select_related(
+        "postmortem", "team"
+    )
+    told = 0
+    for request in asked:
+        message = Message(
+            kind=NotificationKind.READ_REQUESTED,
+            postmortem=request.postmortem,
+            actor=None,
+            key=f"remind:read:{request.pk}",  # no period in it: reminded once
+            text=kinds.READ_REMINDER_TEXT,
+            url=reverse("postmortems:detail", args=[request.postmortem_id]),
+            email="read_reminder",
+        )
+        people = [
+            (user, Reason("member", request.team.name))
+            for user in unread_members(request.postmortem, request.team)
+        ]
+        told += len(send(message, _awake(now, people)))
     return told
 
 

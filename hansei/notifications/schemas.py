@@ -99,3 +99,12 @@ class SubscriptionIn(Schema):
     team: str | None = Field(None, description="A team's slug.")
     service: str | None = Field(None, description="A service's slug.")
     severity: str | None = Field(None, description="A severity's name, e.g. SEV1.")
+
+
+class ReadRequestIn(Schema):
+    team: str = Field(..., max_length=50, description="The slug of a team you lead.")
+
+
+class ReadRequestOut(Schema):
+    team: str
+    told: list[str] = Field(description="User names of those told now (who had not read it).")

@@ -14,12 +14,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.accounts.models import Team, User, hash_token
 from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
 from hansei.core import audit
+from hansei.core.errors import InvalidState
 from hansei.core.jobs import enqueue, enqueue_many
 from hansei.core.models import Job
 from hansei.incidents.models import Service, Severity
@@ -34,6 +36,7 @@ from hansei.notifications.models import (
     Notification,
     NotificationKind,
     Preference,
+    ReadRequest,
     Subscription,
     WorkingHours,
 )
@@ -46,7 +49,7 @@ from hansei.notifications.queries import (
 )
 from hansei.notifications.reasons import Reason
 from hansei.notifications.unsubscribe import Stop
-from hansei.postmortems.document.models import Postmortem, Revision
+from hansei.postmortems.document.models import Postmortem, ReadReceipt, Revision
 from hansei.reviews.models import Decision, Review
 
 
@@ -353,3 +356,51 @@ def revoke_feed_token(*, actor: User) -> None:
     deleted, _rows = FeedToken.objects.filter(user=actor).delete()
     if deleted:
         audit.record("feed_token.revoked", actor=actor, target=actor)
+
+
+# --- asking a team to read ------------------------------------------------------------------
+
+
+def unread_members(postmortem: Postmortem, team: Team) -> list[User]:
+    """The team's active members who may read ``postmortem`` and have not read its latest
+    revision."""
+    latest = postmortem.latest_revision()
+    if latest is None:
+        return []
+    done = ReadReceipt.objects.filter(postmortem=postmortem, revision__gte=latest.number)
+    members = User.objects.filter(memberships__team=team, is_active=True).exclude(
+        pk__in=done.values("user_id")
+    )
+    return [user for user in members.distinct() if access.can_view_postmortem(user, postmortem)]
+
+
+@transaction.atomic
+def ask_team_to_read(*, actor: User, postmortem: Postmortem, team: Team) -> list[User]:
+    """Ask ``team`` to read a published postmortem: who has not read it is told now (as they
+    choose to hear of it), and reminded once later. Asking again tells only the new unread."""
+    access.require(
+        access.can_ask_team_to_read(actor, team),
+        _("Only the team's leads (or an admin) can ask it to read a postmortem."),
+    )
+    if postmortem.published_at is None or postmortem.latest_revision() is None:
+        raise InvalidState(_("Only a published postmortem can be given to a team to read."))
+    request, _created = ReadRequest.objects.update_or_create(
+        postmortem=postmortem, team=team, defaults={"requested_by": actor}
+    )
+    message = Message(
+        kind=NotificationKind.READ_REQUESTED,
+        postmortem=postmortem,
+        actor=actor,
+        key=f"read:{request.pk}",
+        text=kinds.READ_REQUESTED_TEXT,
+        url=_page(postmortem),
+        email="read_requested",
+    )
+    people = unread_members(postmortem, team)
+    audit.record(
+        "postmortem.read_requested",
+        actor=actor,
+        target=postmortem,
+        changes={"team": team.name, "told": len(people)},
+    )
+    return send(message, [(user, Reason("member", team.name)) for user in people])

@@ -17,6 +17,7 @@ urlpatterns = [
     path("follow/postmortem/<int:pk>/", views.follow_postmortem, name="follow_postmortem"),
     path("following/<int:pk>/delete/", views.unfollow, name="unfollow"),
     path("unsubscribe/<str:token>/", views.unsubscribe_page, name="unsubscribe"),
+    path("read-request/<int:pk>/", views.ask_to_read, name="ask_to_read"),
     path("feed/reset/", views.feed_reset, name="feed_reset"),
     path("feed/revoke/", views.feed_revoke, name="feed_revoke"),
     path("feed/<str:token>/", PublishedFeed(), name="feed"),

@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hansei import access
-from hansei.accounts.models import User
+from hansei.accounts.models import Team, User
+from hansei.core.errors import InvalidState
 from hansei.core.http import AuthedRequest
 from hansei.notifications import services, unsubscribe
 from hansei.notifications.forms import DigestForm, FollowForm, choices_from
@@ -199,3 +201,30 @@ def unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     if done:
         services.unsubscribe_by_link(stop=stop)
     return render(request, "notifications/unsubscribe.html", {"stop": stop, "done": done})
+
+
+@login_required
+@require_POST
+def ask_to_read(request: AuthedRequest, pk: int) -> HttpResponse:
+    """From a published postmortem's document: a lead asks their team to read it."""
+    postmortem = access.get_postmortem_for_user(request.user, pk)
+    team = Team.objects.filter(slug=request.POST.get("team", "")).first()
+    back = reverse("postmortems:detail", args=[pk]) + "#ask-to-read"
+    if team is None:
+        messages.error(request, _("Choose a team."))
+        return redirect(back)
+    try:
+        told = services.ask_team_to_read(actor=request.user, postmortem=postmortem, team=team)
+    except InvalidState as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext(
+            "Asked %(team)s to read it: %(n)s person who has not read it was told.",
+            "Asked %(team)s to read it: %(n)s people who have not read it were told.",
+            len(told),
+        )
+        % {"team": team.name, "n": len(told)},
+    )
+    return redirect(back)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from hansei import access
+from hansei.accounts.models import Team
 from hansei.notifications.models import Subscription
 from hansei.postmortems.document.models import Postmortem
 
@@ -22,3 +24,13 @@ def follow_button(context: dict[str, Any], postmortem: Postmortem) -> dict[str, 
         "following": following,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("notifications/_ask_to_read.html", takes_context=True)
+def ask_to_read_form(context: dict[str, Any], postmortem: Postmortem) -> dict[str, Any]:
+    """The teams the reader may ask to read ``postmortem`` (the ones they lead; admins any)."""
+    user = context["request"].user
+    teams = [
+        team for team in Team.objects.order_by("name") if access.can_ask_team_to_read(user, team)
+    ]
+    return {"postmortem": postmortem, "teams": teams, "csrf_token": context.get("csrf_token")}

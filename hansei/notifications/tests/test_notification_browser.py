@@ -46,7 +46,7 @@ def test_a_teammate_follows_a_postmortem_chooses_her_channels_and_follows_a_team
     follow = page.locator("#following")
     follow.get_by_role("button", name="Follow", exact=True).click()
     expect(page.locator(".errorlist").first).to_contain_text("Choose one team")
-    page.get_by_label("Team").select_option(label="Search")
+    page.get_by_label("Team", exact=True).select_option(label="Search")
     page.locator("#following").get_by_role("button", name="Follow", exact=True).click()
     expect(page.locator("#following")).to_contain_text("Search")
 

@@ -44,9 +44,12 @@ def test_reading_is_recorded_counted_per_team_and_marked_in_the_archive(
     assert card.index("Payments") < card.index("Search")  # its own team first
     assert "1 of 2" in card and "1 of 1" in card and "Charlie" in card
     # Readers outside its writers do not see who read it.
-    assert 'id="read-by"' not in _client(charlie).get(
-        reverse("postmortems:detail", args=[published_postmortem.pk])
-    ).content.decode()
+    assert (
+        'id="read-by"'
+        not in _client(charlie)
+        .get(reverse("postmortems:detail", args=[published_postmortem.pk]))
+        .content.decode()
+    )
 
     # An amendment published makes it unread again, said as such.
     draft = start_amendment(actor=alice, postmortem=published_postmortem)
@@ -71,9 +74,11 @@ def test_drafts_record_nothing_and_the_policy_turns_it_all_off(
     _client(charlie).get(reverse("postmortems:detail", args=[published_postmortem.pk]))
     assert not ReadReceipt.objects.exists()
     assert "Unread" not in _archive(charlie)
-    html = _client(alice).get(
-        reverse("postmortems:detail", args=[published_postmortem.pk])
-    ).content.decode()
+    html = (
+        _client(alice)
+        .get(reverse("postmortems:detail", args=[published_postmortem.pk]))
+        .content.decode()
+    )
     assert 'id="read-by"' not in html
     policy = _client(alice).get(reverse("incidents:policy")).content.decode()
     assert "Who has read a postmortem is not recorded." in policy

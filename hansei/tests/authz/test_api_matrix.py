@@ -110,6 +110,7 @@ API: dict[str, Entry] = {
     # review
     f"POST {P}/submit": Entry(rules.edits, {"reviewers": ["rita"]}),
     f"POST {P}/withdraw": Entry(rules.edits, {}),
+    f"POST {P}/read-requests": Entry(rules.admin, {"team": "payments"}),
     f"DELETE {P}": Entry(rules.admin),
     "GET /api/v1/reviews/{review_id}": Entry(rules.reads),
     "POST /api/v1/reviews/{review_id}/approve": Entry(rules.decides, {"checklist": FULL_CHECKLIST}),

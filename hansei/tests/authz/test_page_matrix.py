@@ -166,6 +166,8 @@ PAGES: dict[str, Page] = {
     # writer it belongs to, whoever fetches it.
     "notifications:feed": Page(anyone, args=("token=feed_token",)),
     "notifications:feed_reset": Page(rules.signed_in, "POST", {}),
+    # The team's leads and admins; the world's writer is a member, not a lead.
+    "notifications:ask_to_read": Page(rules.admin, "POST", {"team": "payments"}, args=PK),
     "notifications:feed_revoke": Page(rules.signed_in, "POST", {}),
     # A team's tracker: its leads and admins (the world's writer is no lead: admins only).
     "trackers:list": Page(rules.admin),
