@@ -54,7 +54,7 @@ def sections_missing_content(postmortem: Postmortem) -> list[Section]:
 class TeamReads:
     team: str
     read: int  # of its members, who read the latest revision
-    members: int
+    members: int | None  # None: the readers in no team (reviewers from outside, admins)
 
 
 def read_counts(postmortem: Postmortem) -> dict[str, Any]:
@@ -71,10 +71,15 @@ def read_counts(postmortem: Postmortem) -> dict[str, Any]:
     )
     read_ids = {user.pk for user in readers}
     rows = []
+    in_a_team: set[int] = set()
     for team in Team.objects.prefetch_related("memberships").order_by("name"):
         members = {m.user_id for m in team.memberships.all()}
+        in_a_team |= members
         read = len(members & read_ids)
         if team.pk == postmortem.team_id or read:
             rows.append(TeamReads(team.name, read, len(members)))
     rows.sort(key=lambda row: row.team != postmortem.team.name)
+    outside = len(read_ids - in_a_team)
+    if outside:
+        rows.append(TeamReads(_("In no team"), outside, None))
     return {"total": len(readers), "teams": rows, "readers": readers}

@@ -43,6 +43,15 @@ def test_reading_is_recorded_counted_per_team_and_marked_in_the_archive(
     assert "Read by 2 people" in card  # Alice herself, and Charlie
     assert card.index("Payments") < card.index("Search")  # its own team first
     assert "1 of 2" in card and "1 of 1" in card and "Charlie" in card
+    assert "In no team" not in card
+    _client(rita).get(reverse("postmortems:detail", args=[published_postmortem.pk]))
+    html = (
+        _client(alice)
+        .get(reverse("postmortems:detail", args=[published_postmortem.pk]))
+        .content.decode()
+    )
+    card = html[html.index('id="read-by"') :]
+    assert "Read by 3 people" in card and "In no team" in card  # Rita reviews, in no team
     # Readers outside its writers do not see who read it.
     assert (
         'id="read-by"'
