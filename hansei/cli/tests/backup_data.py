@@ -116,6 +116,7 @@ def _fill_notification_choices(emma: Any, team: Any) -> None:
         DigestChoice,
         FeedToken,
         Preference,
+        ReadRequest,
         Subscription,
         WorkingHours,
     )
@@ -131,6 +132,7 @@ def _fill_notification_choices(emma: Any, team: Any) -> None:
     WorkingHours.objects.create(user=emma, start_hour=7, end_hour=16)
     FeedToken.objects.create(user=emma, key_hash="f" * 64, last_read_at=timezone.now())
     ReadReceipt.objects.create(postmortem=postmortem, user=emma, revision=1)
+    ReadRequest.objects.create(postmortem=postmortem, team=team, requested_by=emma)
     ChatRoute.objects.create(
         name=AWKWARD[:100], kind="webhook", team=team, target="https://hooks.example.com/x?a=1",
         secret="s" * 64, events=["published", "digest"], max_severity=2,
