@@ -10,14 +10,13 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from hansei import access
-from hansei.accounts.models import User, hash_token
-from hansei.notifications.models import FeedToken
+from hansei.accounts.models import User
+from hansei.notifications.services import feed_owner
 from hansei.postmortems.document.models import Revision
 
 ENTRIES = 50
@@ -35,15 +34,10 @@ class PublishedFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, token: str) -> User:
-        found = (
-            FeedToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True)
-            .first()
-        )
-        if found is None:
+        owner = feed_owner(token)
+        if owner is None:
             raise Http404  # never says whether the address existed
-        FeedToken.objects.filter(pk=found.pk).update(last_read_at=timezone.now())
-        return found.user
+        return owner
 
     def title(self, user: User) -> str:
         return _("Published postmortems")

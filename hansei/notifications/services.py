@@ -351,6 +351,20 @@ def reset_feed_token(*, actor: User) -> str:
     return raw
 
 
+def feed_owner(raw: str) -> User | None:
+    """Whose feed address ``raw`` is (an active person's), noting when it was last read;
+    None for an address that was never made, was reset or turned off."""
+    found = (
+        FeedToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), user__is_active=True)
+        .first()
+    )
+    if found is None:
+        return None
+    FeedToken.objects.filter(pk=found.pk).update(last_read_at=timezone.now())
+    return found.user
+
+
 @transaction.atomic
 def revoke_feed_token(*, actor: User) -> None:
     deleted, _rows = FeedToken.objects.filter(user=actor).delete()

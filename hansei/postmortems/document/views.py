@@ -60,11 +60,8 @@ def postmortem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     read-only (to comment on selected text) for those who may join it."""
     user = request.user
     postmortem = access.get_postmortem_for_user(user, pk)
-    latest = postmortem.latest_revision()
-    if latest and (
-        postmortem.status == Status.PUBLISHED or not access.can_read_live_content(user, postmortem)
-    ):
-        # Readers keep reading what was published while the team amends it.
+    latest = _revision_read(request, postmortem)
+    if latest is not None:
         services.record_read(reader=user, revision=latest)
         context = reading_context(request, postmortem, latest)
         return render(request, "postmortems/read.html", context)
@@ -225,10 +222,7 @@ def revision_detail(request: AuthedRequest, pk: int, number: int) -> HttpRespons
 def export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     if fmt == "pdf":
-        latest = postmortem.latest_revision()
-        live = access.can_read_live_content(request.user, postmortem)
-        shown = latest if latest and (postmortem.status == Status.PUBLISHED or not live) else None
-        return _pdf(request, postmortem, shown)
+        return _pdf(request, postmortem, _revision_read(request, postmortem))
     if fmt not in ("md", "json"):
         raise Http404(_("Unknown export format."))
     data = _export_data(request, postmortem)
@@ -281,11 +275,19 @@ def _pdf(request: AuthedRequest, postmortem: Postmortem, revision: Revision | No
     return response
 
 
+def _revision_read(request: AuthedRequest, postmortem: Postmortem) -> Revision | None:
+    """The published revision ``request``'s user reads, exports and prints: the latest
+    once published; while an amendment is drafted, the latest for readers who may not read
+    the draft (``access.revision_shown_instead``). None: the live content."""
+    if postmortem.status == Status.PUBLISHED:
+        return postmortem.latest_revision()
+    return access.revision_shown_instead(request.user, postmortem)
+
+
 def _export_data(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
     """Editors export what they see (the live draft); readers export what was published."""
-    latest = postmortem.latest_revision()
-    live = access.can_read_live_content(request.user, postmortem)
-    if latest and (postmortem.status == Status.PUBLISHED or not live):
+    latest = _revision_read(request, postmortem)
+    if latest is not None:
         return dict(latest.snapshot, revision=latest.number)
     return build_snapshot(postmortem)
 
