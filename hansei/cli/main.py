@@ -150,11 +150,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user.set_defaults(handler=_createuser)
 
-    export = sub.add_parser("export", help="export postmortems as Markdown or JSON")
+    export = sub.add_parser(
+        "export", help="export postmortems as Markdown, JSON, HTML, PDF or a zip bundle"
+    )
     export.add_argument("ids", nargs="*", type=int, metavar="ID")
     export.add_argument("--all", action="store_true", help="every postmortem")
-    export.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    export.add_argument("--output", metavar="DIR", help="write one file per postmortem here")
+    export.add_argument(
+        "--format", choices=["markdown", "json", "html", "pdf", "zip"], default="markdown"
+    )
+    export.add_argument(
+        "--output",
+        metavar="PATH",
+        help="a folder for one file per postmortem (zip: the file, or a folder for it)",
+    )
     export.set_defaults(handler=_export)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index")

@@ -26,7 +26,5 @@ def action_items_reading(
     context: dict[str, Any], postmortem: Postmortem, published: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """The items as a reader sees them: no buttons, each with its status today."""
-    return {
-        "reading": reading_context(context["request"].user, postmortem, published or []),
-        "request": context["request"],
-    }
+    reader = context["reader"]
+    return {"reading": reading_context(reader, postmortem, published or []), "reader": reader}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hansei import access
+from hansei.accounts.models import User
 from hansei.core.http import AuthedRequest
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.analysis.models import ImpactUnit
@@ -105,13 +106,17 @@ def _first(keys: list[str], wanted: tuple[str, ...]) -> str:
     return next((key for key in keys if key in wanted), "")
 
 
-def reading_context(
-    request: AuthedRequest,
+def document_context(
     postmortem: Postmortem,
-    revision: Revision | None = None,
+    revision: Revision | None,
+    *,
+    reader: User,
+    show_all: bool = False,
 ) -> dict[str, Any]:
-    """What ``postmortems/read.html`` shows: ``revision``'s content, or the live draft's."""
-    user = request.user
+    """The document ``postmortems/_document.html`` lays out, the same on the page, in a PDF
+    and in an export bundle: ``revision``'s content, or the live draft's. ``reader`` decides
+    only what the document links to (later recurrences, carried items); the content is the
+    revision's."""
     data = revision.snapshot if revision is not None else build_snapshot(postmortem)
     sections = [SimpleNamespace(**s) for s in data.get("sections", [])]
     published = revision is not None
@@ -134,7 +139,7 @@ def reading_context(
         {**entry, "when": _when(entry.get("occurred_at"))} for entry in data.get("timeline", [])
     ]
     key_events = [entry for entry in timeline if entry.get("is_key_event")]
-    show_all = request.GET.get("all") == "1" or not key_events
+    show_all = show_all or not key_events
     figures = impact_figures(data.get("impact"))
     analysis = bool(data.get("contributing_factors") or data.get("why_chains"))
     toc = [TocEntry("incidents", _("Incidents"))] if data.get("incidents") else []
@@ -146,14 +151,11 @@ def reading_context(
             toc.append(TocEntry("analysis", _("Analysis")))
     if analysis and not anchors["root"]:
         toc.append(TocEntry("analysis", _("Analysis")))
-    latest = postmortem.latest_revision()
-    can_edit = access.can_edit_postmortem(user, postmortem)
     return {
         "postmortem": postmortem,
         "data": data,
         "revision": revision,
-        "latest_revision": latest,
-        "is_latest": revision is None or (latest is not None and latest.pk == revision.pk),
+        "reader": reader,
         "sections": shown,
         "anchors": anchors,
         "kinds": SectionKind,
@@ -165,6 +167,26 @@ def reading_context(
         "key_event_count": len(key_events),
         "show_all": show_all,
         "toc": toc,
+    }
+
+
+def reading_context(
+    request: AuthedRequest,
+    postmortem: Postmortem,
+    revision: Revision | None = None,
+) -> dict[str, Any]:
+    """What ``postmortems/read.html`` shows: the document and, around it, what the reader
+    may do with it."""
+    user = request.user
+    context = document_context(
+        postmortem, revision, reader=user, show_all=request.GET.get("all") == "1"
+    )
+    latest = postmortem.latest_revision()
+    can_edit = access.can_edit_postmortem(user, postmortem)
+    return {
+        **context,
+        "latest_revision": latest,
+        "is_latest": revision is None or (latest is not None and latest.pk == revision.pk),
         "can_edit": can_edit,
         "editing": access.can_change_draft(user, postmortem),
         "can_read_live": access.can_read_live_content(user, postmortem),
@@ -174,6 +196,7 @@ def reading_context(
         "reads": read_counts(postmortem)
         if can_edit and PostmortemPolicy.current().read_tracking
         else None,
+        "source_url": request.build_absolute_uri(),
         # The timeline's links keep a writer in the reading view.
         "view_query": "view=read&" if request.GET.get("view") == "read" else "",
     }

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -21,11 +20,11 @@ from hansei.core.errors import InvalidState
 from hansei.core.forms import apply_service_error, form_error_text, service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.core.markdown import render_markdown
-from hansei.postmortems.document import pdf, services
+from hansei.postmortems.document import pdf, services, standalone
 from hansei.postmortems.document.forms import DetailsForm, PublishForm, StartPostmortemForm
 from hansei.postmortems.document.models import MAX_SECTION_CHARS, Postmortem, Revision, Status
 from hansei.postmortems.document.reading import reading_context
-from hansei.postmortems.document.snapshot import build_snapshot, snapshot_to_markdown
+from hansei.postmortems.document.snapshot import snapshot_to_markdown
 from hansei.postmortems.page import detail_context
 
 LIST_FILTERS = {
@@ -223,25 +222,29 @@ def export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     if fmt == "pdf":
         return _pdf(request, postmortem, _revision_read(request, postmortem))
-    if fmt not in ("md", "json"):
+    if fmt not in ("md", "json", "zip"):
         raise Http404(_("Unknown export format."))
-    data = _export_data(request, postmortem)
+    exported = _exported(request, postmortem)
+    data = exported.data
     services.note_export(
         actor=request.user, postmortem=postmortem, fmt=fmt, revision=data.get("revision")
     )
     filename = f"postmortem-{postmortem.pk}"
+    if fmt == "zip":
+        body = standalone.bundle([exported], reader=request.user)
+        return _attachment(body, "application/zip", f"{filename}.zip")
     if fmt == "md":
-        response = HttpResponse(
-            snapshot_to_markdown(data), content_type="text/markdown; charset=utf-8"
+        return _attachment(
+            snapshot_to_markdown(data), "text/markdown; charset=utf-8", f"{filename}.md"
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.md"'
-        return response
-    if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-        return response
-    raise Http404(_("Unknown export format."))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _attachment(text, "application/json; charset=utf-8", f"{filename}.json")
+
+
+def _attachment(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
@@ -254,11 +257,8 @@ def revision_pdf(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
 def _pdf(request: AuthedRequest, postmortem: Postmortem, revision: Revision | None) -> HttpResponse:
     """The reading view's document, laid out for A4, of ``revision`` (None: the draft as its
     writers see it now)."""
-    context = reading_context(request, postmortem, revision)
-    context["css"] = pdf.stylesheet()
-    html = render_to_string("postmortems/pdf.html", context, request=request)
     try:
-        body = pdf.render_pdf(html)
+        body = standalone.postmortem_pdf(postmortem, revision, reader=request.user)
     except pdf.PdfUnavailable as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     services.note_export(
@@ -267,12 +267,17 @@ def _pdf(request: AuthedRequest, postmortem: Postmortem, revision: Revision | No
         fmt="pdf",
         revision=revision.number if revision else None,
     )
-    suffix = f"-r{revision.number}" if revision else ""
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="postmortem-{postmortem.pk}{suffix}.pdf"'
-    )
-    return response
+    return _attachment(body, "application/pdf", standalone.pdf_file_name(postmortem, revision))
+
+
+def _exported(request: AuthedRequest, postmortem: Postmortem) -> standalone.Exported:
+    """What ``request``'s user exports (``_revision_read``) and the published revisions
+    before it."""
+    shown = _revision_read(request, postmortem)
+    earlier = postmortem.revisions.order_by("number")
+    if shown is not None:
+        earlier = earlier.filter(number__lt=shown.number)
+    return standalone.Exported(postmortem, shown, tuple(earlier))
 
 
 def _revision_read(request: AuthedRequest, postmortem: Postmortem) -> Revision | None:
@@ -282,14 +287,6 @@ def _revision_read(request: AuthedRequest, postmortem: Postmortem) -> Revision |
     if postmortem.status == Status.PUBLISHED:
         return postmortem.latest_revision()
     return access.revision_shown_instead(request.user, postmortem)
-
-
-def _export_data(request: AuthedRequest, postmortem: Postmortem) -> dict[str, Any]:
-    """Editors export what they see (the live draft); readers export what was published."""
-    latest = _revision_read(request, postmortem)
-    if latest is not None:
-        return dict(latest.snapshot, revision=latest.number)
-    return build_snapshot(postmortem)
 
 
 @login_required
