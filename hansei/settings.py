@@ -65,6 +65,8 @@ DEBUG = env_bool("HANSEI_DEBUG", False)
 ALLOWED_HOSTS = env_list("HANSEI_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("HANSEI_CSRF_TRUSTED_ORIGINS")
 BASE_URL = env_str("HANSEI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name customers see on the public incident reports ("Example Corp").
+HANSEI_ORGANIZATION_NAME = env_str("HANSEI_ORGANIZATION_NAME", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

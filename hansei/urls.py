@@ -21,6 +21,7 @@ urlpatterns = [
     path("postmortems/", include("hansei.reviews.urls")),
     path("actions/", include("hansei.action_items.urls")),
     path("archive/", include("hansei.search.urls")),
+    path("reports/", include("hansei.postmortems.customer.public_urls")),
     path("", include("hansei.collab.urls")),
     path("notifications/", include("hansei.notifications.urls")),
     path("audit/", include("hansei.audit.urls")),

@@ -14,6 +14,9 @@ Rules, one per line in each function:
   of a published postmortem outside them see only the published revisions;
 * a postmortem's owner is an active writer of its team;
 * the owner of an action item sees and updates it, even outside the team, on pages and in the API;
+* a postmortem's customer version is read by its readers and written, published and shared
+  by its writers; a second person approves it (an admin, a reviewer or a team writer, never
+  the one who submitted it); its public address is read by anyone who has it;
 * only admins read the audit log; nobody changes or deletes its entries;
 * a team's leads and admins set up where its action items become tracker issues; only admins
   choose the tracker's address and token, and read every team's sync log.
@@ -49,6 +52,7 @@ from hansei.access.comments import (
     get_comment_thread_for_user,
     people_to_mention,
 )
+from hansei.access.customer import can_approve_customer_report, can_write_customer_report
 from hansei.access.incidents import (
     can_manage_incident,
     can_record_incidents,
@@ -105,6 +109,7 @@ from hansei.access.trackers import (
 __all__ = [
     "action_items_visible_to",
     "can_administer",
+    "can_approve_customer_report",
     "can_ask_team_to_read",
     "can_change_draft",
     "can_comment_on_postmortem",
@@ -130,6 +135,7 @@ __all__ = [
     "can_view_lint_findings",
     "can_view_postmortem",
     "can_view_versions",
+    "can_write_customer_report",
     "can_write_for_team",
     "comment_threads_visible_to",
     "get_action_item_for_user",

@@ -61,6 +61,16 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class CustomerVersion:
+    """The report for customers: written the day after publication, approved, published."""
+
+    template: str  # "customer_en" or "shogai_hokokusho"
+    title: str
+    sections: dict[str, str]  # by customer section key; the rest keeps its seeded text
+    approver: str
+
+
+@dataclass(frozen=True)
 class Writeup:
     author: str
     sections: dict[str, str]
@@ -74,6 +84,7 @@ class Writeup:
     meeting: Meeting | None = None
     publish: bool = False
     amendment: Amendment | None = None
+    customer: CustomerVersion | None = None
     started_after_days: float = 0.5  # after the incident was resolved
 
 

@@ -9,11 +9,12 @@ from django.utils import timezone, translation
 
 from hansei.action_items.services import ActionItemInput, add_action_item, update_action_item
 from hansei.demo.clock import SimulatedClock
-from hansei.demo.model import Action, Amendment, ReviewStep, Story, Writeup
+from hansei.demo.model import Action, Amendment, CustomerVersion, ReviewStep, Story, Writeup
 from hansei.incidents.models import Severity
 from hansei.incidents.services import IncidentInput, create_incident, request_postmortem
 from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.postmortems.analysis.services import add_contributing_factor
+from hansei.postmortems.customer import services as customer
 from hansei.postmortems.document.services import (
     create_postmortem,
     publish_postmortem,
@@ -105,10 +106,33 @@ def _write(
         clock.set(moment)
         postmortem.refresh_from_db()
         publish_postmortem(actor=author, postmortem=postmortem)
+        if w.customer:
+            _publish_customer_version(postmortem, w.customer, author, moment, clock, people)
     _progress_actions(items, w.actions, moment, clock, people)
     if w.amendment:
         _amend(postmortem, w.amendment, author, moment, clock, people)
     return postmortem
+
+
+def _publish_customer_version(
+    postmortem: Any,
+    version: CustomerVersion,
+    author: Any,
+    moment: datetime,
+    clock: SimulatedClock,
+    people: dict[str, Any],
+) -> None:
+    clock.set(moment + timedelta(hours=5))
+    report = customer.start_customer_report(
+        actor=author, postmortem=postmortem, template_key=version.template
+    )
+    bodies = {key: text.strip() for key, text in version.sections.items()}
+    customer.save_customer_report(actor=author, report=report, title=version.title, bodies=bodies)
+    customer.submit_customer_report(actor=author, report=report)
+    clock.set(moment + timedelta(hours=7))
+    customer.approve_customer_report(actor=people[version.approver], report=report)
+    clock.set(moment + timedelta(hours=8))
+    customer.publish_customer_report(actor=author, report=report)
 
 
 def _fill(postmortem: Any, w: Writeup, author: Any, incident: Any, people: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ exists only so that Django registers them all (same app label, same tables)."""
 from __future__ import annotations
 
 from hansei.postmortems.analysis import models as analysis_models
+from hansei.postmortems.customer import models as customer_models
 from hansei.postmortems.document import models as document_models
 from hansei.postmortems.history import models as history_models
 from hansei.postmortems.template_library import models as template_library_models
@@ -19,4 +20,5 @@ FEATURE_MODELS = (
     analysis_models,
     history_models,
     writing_check_models,
+    customer_models,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hansei.postmortems.analysis import urls as analysis
+from hansei.postmortems.customer import urls as customer
 from hansei.postmortems.document import urls as document
 from hansei.postmortems.history import urls as history
 from hansei.postmortems.template_library import urls as template_library
@@ -17,4 +18,5 @@ urlpatterns = [
     *analysis.urlpatterns,
     *history.urlpatterns,
     *writing_check.urlpatterns,
+    *customer.urlpatterns,
 ]

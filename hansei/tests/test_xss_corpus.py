@@ -229,6 +229,8 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
     visits.open("rita", f"/postmortems/{pk}/", (27, 41, 45))
     visits.open("rita", f"/postmortems/{pk}/?view=live", (27, 41, 45), ready=_editor_ready)
     visits.open("rita", "/notifications/", (18, 26))
+    # The customer version: its writers' page, and the public page anyone with the address reads.
+    visits.open("alice", f"/postmortems/{pk}/customer/", (63, 64, 65))
     # Charlie is outside the team: he reads the latest published revision, not the draft.
     visits.open("charlie", f"/postmortems/{pk}/", (26, 27, 28, 30, 55))
     visits.open("charlie", f"/archive/?q={SEARCHED}", (26, 27), ready=_highlighted)
@@ -251,6 +253,8 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
         page.locator(".errorlist").first.wait_for()
 
     visits.open(ANONYMOUS, f"/accounts/login/?next={param}", (57,), ready=fail_to_sign_in)
+    # (after the sign-in above: the visitor's browser is made once, with its User-Agent)
+    visits.open(ANONYMOUS, f"/reports/{data.ids['customer_token']}/", (63, 64, 65))
 
 
 def _highlighted(page: Page) -> None:

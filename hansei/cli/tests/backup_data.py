@@ -192,12 +192,27 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
         PostmortemImpact,
         WhyChain,
     )
+    from hansei.postmortems.customer.models import CustomerReport, CustomerRevision
     from hansei.postmortems.document.models import Postmortem
     from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
     from hansei.search.models import SearchTerm
 
     postmortem = Postmortem.objects.order_by("pk").first()
     assert postmortem is not None
+    sections = [{"key": "summary", "title": AWKWARD[:20], "body": AWKWARD, "required": True}]
+    report, _created = CustomerReport.objects.get_or_create(
+        postmortem=Postmortem.objects.order_by("-pk").first(),
+        defaults={
+            "template": "customer_en",
+            "language": "ja",
+            "title": AWKWARD[:50],
+            "sections": sections,
+            "public_token": "t" * 43,
+        },
+    )
+    CustomerRevision.objects.create(
+        report=report, number=7, language="ja", title=AWKWARD[:50], sections=sections
+    )
     PostmortemImpact.objects.update_or_create(
         postmortem=postmortem,
         defaults={

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from hansei.demo.model import Action, Event, Meeting, ReviewStep, Story, Writeup
+from hansei.demo.model import (
+    Action,
+    CustomerVersion,
+    Event,
+    Meeting,
+    ReviewStep,
+    Story,
+    Writeup,
+)
 
 POOL_EXHAUSTION = Story(
     team="payments",
@@ -191,6 +199,40 @@ calendar. Decision: pool-size increase is not worth doing (see the won't-do item
 """,
         ),
         publish=True,
+        customer=CustomerVersion(
+            template="customer_en",
+            title="Card payments failed during the evening peak",
+            approver="emma",
+            sections={
+                "summary": """
+During the evening peak, about 38% of card payments failed for 47 minutes. Customers saw
+an error at checkout and could pay again once the service recovered. We are sorry for the
+disruption this caused to you and your customers.
+""",
+                "impact": """
+From 18:04 to 18:51 UTC, about 38% of card payment attempts failed with an error. Payments
+by bank transfer and payments already confirmed were not affected. No card was charged for
+a failed payment.
+""",
+                "cause": """
+A service we use to check payments for fraud became slow. Our checkout service kept a
+database connection open while it waited for those checks and retried them, so it ran out
+of database connections and could not accept new payments.
+""",
+                "resolution": """
+We turned off the retries and restarted the checkout service, which recovered at 18:51
+UTC. We then monitored payments for an hour before closing the incident.
+""",
+                "prevention": """
+- Checkout no longer keeps a database connection open while it waits for another service
+  (done).
+- Calls to the fraud checks now stop waiting after a short time and do not retry in a loop
+  (done).
+- We are adding load tests of the checkout path before each release (planned for the next
+  quarter).
+""",
+            },
+        ),
     ),
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hansei.demo.model import Action, Event, Meeting, ReviewStep, Story, Writeup
+from hansei.demo.model import Action, CustomerVersion, Event, Meeting, ReviewStep, Story, Writeup
 
 EMPTY_RESULTS = Story(
     team="search",
@@ -159,6 +159,33 @@ EMPTY_RESULTS = Story(
             "手順書の更新は次回のレビュー会で確認する。",
         ),
         publish=True,
+        customer=CustomerVersion(
+            template="shogai_hokokusho",
+            title="検索結果が表示されない障害について（ご報告）",
+            approver="emma",
+            sections={
+                "gaiyou": """
+検索機能において、検索結果が0件と表示される障害が発生しました。現在は復旧しております。
+""",
+                "eikyou": """
+障害の発生中、検索のおよそ65%で結果が表示されませんでした。ご注文・お支払いの機能、
+およびお客様のデータへの影響はございません。
+""",
+                "genin": """
+検索に使用する索引を新しいものへ切り替える作業が途中で止まり、一部の検索が空の索引を
+参照したことが原因です。
+""",
+                "taiou": """
+切り替え前の索引へ戻すことで復旧いたしました。復旧後、検索結果が正しく表示されることを
+確認しております。
+""",
+                "saihatsu": """
+- 索引の切り替えを、すべてを一度に切り替える方式へ変更いたしました（実施済み）。
+- 切り替え前に新しい索引の件数を確認する手順を追加いたしました（実施済み）。
+- 検索結果が0件となる割合を監視し、異常を早期に検知する仕組みを導入いたします（来月実施予定）。
+""",
+            },
+        ),
     ),
 )
 

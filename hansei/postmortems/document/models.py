@@ -105,6 +105,7 @@ class Section(models.Model):
     help_text = models.TextField(blank=True)
     kind = models.CharField(max_length=16, choices=SectionKind.choices)
     required = models.BooleanField(default=False)
+    public = models.BooleanField(default=False)  # may seed the customer version
     position = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(blank=True, max_length=MAX_SECTION_CHARS)
     updated_at = models.DateTimeField(auto_now=True)

@@ -112,6 +112,7 @@ def create_postmortem(
             help_text=ts.help_text,
             kind=ts.kind,
             required=ts.required,
+            public=ts.public,
             position=ts.position,
             body=prefilled_body(ts.key, ts.kind, incident, template.language),
         )

@@ -7,6 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+# The sections the customer version of a postmortem may start from (migration 0012 marks
+# the same keys on installed templates).
+PUBLIC_SECTION_KEYS = (
+    "summary",
+    "impact",
+    "root_causes",
+    "resolution",
+    "gaiyou",
+    "eikyou",
+    "genin",
+    "taiou",
+)
+
 SRE_BOOK = {
     "name": "SRE book",
     "language": "en",
@@ -243,6 +256,11 @@ def load_builtin_data(
                 required=required,
                 help_text=help_text,
                 position=position,
+            )
+        # Before migration 0012 the historical model has no "public" field.
+        if any(field.name == "public" for field in section_model._meta.get_fields()):
+            section_model.objects.filter(template=template, key__in=PUBLIC_SECTION_KEYS).update(
+                public=True
             )
 
 

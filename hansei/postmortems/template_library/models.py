@@ -45,6 +45,11 @@ class TemplateSection(models.Model):
         _("kind"), max_length=16, choices=SectionKind.choices, default=SectionKind.MARKDOWN
     )
     required = models.BooleanField(_("required"), default=False)
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("The customer version of a postmortem starts from this section's text."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -13,6 +13,7 @@ class TemplateSectionOut(Schema):
     kind: str
     help_text: str
     required: bool
+    public: bool
     position: int
 
 
@@ -35,6 +36,7 @@ class TemplateSectionIn(Schema):
     kind: str = "markdown"
     help_text: str = ""
     required: bool = False
+    public: bool = Field(False, description="The customer version starts from this section.")
 
 
 class TemplateIn(Schema):

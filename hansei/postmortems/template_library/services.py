@@ -23,6 +23,7 @@ class SectionSpec:
     kind: str = SectionKind.MARKDOWN
     help_text: str = ""
     required: bool = False
+    public: bool = False
 
 
 def _clean_sections(specs: list[SectionSpec]) -> list[SectionSpec]:
@@ -44,7 +45,9 @@ def _clean_sections(specs: list[SectionSpec]) -> list[SectionSpec]:
         if len(title) > 150 or len(spec.help_text) > 2000:
             errors.append(_("Section “%(title)s” is too long.") % {"title": title[:40]})
         seen.add(key)
-        cleaned.append(SectionSpec(key, title, spec.kind, spec.help_text.strip(), spec.required))
+        cleaned.append(
+            SectionSpec(key, title, spec.kind, spec.help_text.strip(), spec.required, spec.public)
+        )
     if not cleaned and not errors:
         errors.append(_("A template needs at least one section."))
     if errors:
@@ -93,6 +96,7 @@ def save_template(
                 "kind": spec.kind,
                 "help_text": spec.help_text,
                 "required": spec.required,
+                "public": spec.public,
                 "position": position,
             },
         )
@@ -111,6 +115,8 @@ def _template_fields(template: Template) -> dict[str, object]:
         "description": template.description,
         "is_default": template.is_default,
         "sections": [
-            f"{s.key}: {s.title} ({s.kind}{', required' if s.required else ''})" for s in sections
+            f"{s.key}: {s.title} ({s.kind}{', required' if s.required else ''}"
+            f"{', public' if s.public else ''})"
+            for s in sections
         ],
     }

@@ -51,6 +51,7 @@ def _rows_from_post(request: AuthedRequest) -> list[dict[str, object]]:
                 "kind": request.POST.get(f"s{i}-kind", SectionKind.MARKDOWN),
                 "help_text": request.POST.get(f"s{i}-help_text", ""),
                 "required": bool(request.POST.get(f"s{i}-required")),
+                "public": bool(request.POST.get(f"s{i}-public")),
             }
         )
     return rows
@@ -76,6 +77,7 @@ def template_edit(request: AuthedRequest, template_id: int | None = None) -> Htt
                 "kind": s.kind,
                 "help_text": s.help_text,
                 "required": s.required,
+                "public": s.public,
             }
             for s in template.sections.all()
         ]
@@ -101,6 +103,7 @@ def template_edit(request: AuthedRequest, template_id: int | None = None) -> Htt
         "kind": SectionKind.MARKDOWN,
         "help_text": "",
         "required": False,
+        "public": False,
     }
     rows = rows + [dict(blank) for _i in range(EXTRA_ROWS)]
     return render(

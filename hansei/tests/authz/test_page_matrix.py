@@ -94,6 +94,12 @@ PAGES: dict[str, Page] = {
         rules.reads, exists=rules.exists_when_published, args=(*PK, "number")
     ),
     "postmortems:export": Page(rules.reads, args=(*PK, "fmt")),
+    "postmortems:customer": Page(rules.reads, args=PK),
+    # The state may refuse a writer (a published report is not sent for approval): a 302.
+    "postmortems:customer_action": Page(rules.edits, "POST", {}, args=(*PK, "action")),
+    # The unguessable address is the authority, as for the feed: anyone who has it.
+    "public_reports:report": Page(anyone, args=("token=customer_token",)),
+    "public_reports:pdf": Page(anyone, args=("token=customer_token",)),
     "postmortems:revision_pdf": Page(
         rules.reads, exists=rules.exists_when_published, args=(*PK, "number")
     ),
@@ -226,6 +232,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.notifications.reasons import Reason
     from hansei.notifications.services import follow, reset_feed_token
     from hansei.notifications.unsubscribe import token_for
+    from hansei.postmortems.customer.tests.publishing import publish_customer_version
     from hansei.reviews.meetings import MeetingInput, schedule_review_meeting
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -251,6 +258,10 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
             case.ids.update(
                 free=free.pk,
                 fmt="md",
+                action="submit",
+                customer_token=publish_customer_version(
+                    case.postmortem, writer=built.users["writer"], approver=built.users["admin"]
+                ),
                 index=0,
                 template_id=built.template_id,
                 notification_id=Notification.objects.filter(recipient=built.users["writer"])

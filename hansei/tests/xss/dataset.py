@@ -46,6 +46,7 @@ from hansei.integrations.trackers.sync import web_address
 from hansei.notifications.services import notify_postmortem_owner
 from hansei.postmortems.analysis import services as analysis
 from hansei.postmortems.analysis.models import ContributingFactorCategory
+from hansei.postmortems.customer import services as customer
 from hansei.postmortems.document.services import (
     create_postmortem,
     publish_postmortem,
@@ -115,6 +116,11 @@ FIELDS = {
     55: "first and last name (from single sign-on)",
     56: "browser's User-Agent (audit log)",
     57: "user name of a failed sign-in (audit log)",
+    61: "action item verification",
+    62: "tracker issue key and state",
+    63: "customer report title",
+    64: "customer report section text (Markdown)",
+    65: "customer report change note",
 }
 
 
@@ -170,7 +176,25 @@ def build(canary: str, users: dict[str, Any], team: Any) -> DataSet:
     incident = _incidents(data, alice, bob, team)
     postmortem = _postmortem(data, alice, bob, incident)
     _review_and_publish(data, alice, rita, postmortem)
+    _customer_version(data, alice, rita, postmortem)
     return data
+
+
+def _customer_version(data: DataSet, alice: Any, rita: Any, postmortem: Any) -> None:
+    """Published twice (the second with a change note), at its public address."""
+    report = customer.start_customer_report(
+        actor=alice, postmortem=postmortem, template_key="customer_en"
+    )
+    for number in (1, 2):
+        bodies = {s["key"]: data.text(64, 20_000) + f" r{number}" for s in report.sections}
+        customer.save_customer_report(
+            actor=alice, report=report, title=data.line(63, 200), bodies=bodies
+        )
+        customer.submit_customer_report(actor=alice, report=report)
+        customer.approve_customer_report(actor=rita, report=report)
+        customer.publish_customer_report(actor=alice, report=report, change_note=data.line(65, 500))
+    report.refresh_from_db()
+    data.ids["customer_token"] = report.public_token
 
 
 def _admin_data(data: DataSet, ada: Any, team: Any) -> None:
