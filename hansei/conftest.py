@@ -444,3 +444,28 @@ def signed_in_page(browser: Any, base: str, username: str, **context: Any) -> An
     page.get_by_role("button", name="Sign in").click()
     page.locator(".nav-user").wait_for(state="attached")
     return page
+
+
+# The elements that reach past the right edge of a ``width`` px window, with the start of
+# their markup: what to fix when a page is too wide.
+CULPRITS = """(width) => [...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > width + 1)
+  .slice(0, 6)
+  .map((e) => e.outerHTML.slice(0, 100))
+  .join(" | ")"""
+
+
+def check_widths(page: Any, name: str) -> None:
+    """No page is wider than the screen, at 1440 px and on a 390 px phone (screenshots of both
+    when HANSEI_SCREENSHOTS names a folder)."""
+    screenshots = os.environ.get("HANSEI_SCREENSHOTS", "")
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        if screenshots:
+            page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar stays on top
+            page.screenshot(path=f"{screenshots}/{name}-{width}.png", full_page=True)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            culprits = page.evaluate(CULPRITS, width)
+            pytest.fail(f"{name} is {scroll}px wide at {width}px: {culprits}")
+    page.set_viewport_size({"width": 1280, "height": 900})

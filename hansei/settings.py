@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "hansei.integrations",
     "hansei.audit",
     "hansei.home",
+    "hansei.administration",
 ]
 
 MIDDLEWARE = [

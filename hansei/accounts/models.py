@@ -176,3 +176,33 @@ class SsoIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer}"
+
+
+INVITATION_DAYS = 7
+
+
+class Invitation(models.Model):
+    """An admin asked someone to join by e-mail. The link's secret is an HMAC of the row
+    under the server's secret key, made when the e-mail is written: the database alone cannot
+    accept an invitation. It works once, until it expires or an admin revokes it."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    teams = models.ManyToManyField(Team, blank=True, related_name="+")
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def is_pending(self, now: Any) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

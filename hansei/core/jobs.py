@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # Job kinds and the dotted path of the function that runs them: f(payload) -> None.
 HANDLERS: dict[str, str] = {
     "notifications.send_email": "hansei.notifications.jobs.send_email",
+    # Invitations and password reset links, composed when sent (accounts/invitations).
+    "accounts.invitation_email": "hansei.accounts.invitations.send_invitation_email",
+    "accounts.password_reset_email": "hansei.accounts.invitations.send_password_reset_email",
     "notifications.email": "hansei.notifications.emails.send_notification_email",
     "notifications.digest": "hansei.notifications.emails.send_digest",
     "notifications.test_email": "hansei.notifications.jobs.send_test_email",

@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Outside systems: alert intake, and chat and webhooks, which search the archive and
     # deliver what notifications decide.
     ("integrations",),
-    ("home", "demo", "api_errors"),
+    ("home", "demo", "api_errors", "administration"),
     ("api",),
     ("urls", "asgi"),
     ("cli",),

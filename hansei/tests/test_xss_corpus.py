@@ -278,6 +278,11 @@ def _admin_pages(visits: Visits, data: DataSet, bob_pk: int) -> None:
     for path, shows in [
         ("/postmortems/templates/", (22, 23)),
         (f"/postmortems/templates/{data.ids['template']}/", (22, 23, 24, 25)),
+        ("/manage/", ()),
+        ("/manage/people/", (16, 18, 19, 20, 55)),
+        (f"/manage/people/{bob_pk}/", (16, 19)),
+        ("/manage/teams/", (16, 18)),
+        (f"/manage/teams/{team}/", (16, 18, 19, 20)),
         ("/admin/", ()),
         ("/admin/incidents/service/", (13,)),
         (f"/admin/incidents/service/{service}/change/", (13,)),

@@ -34,7 +34,7 @@ def fill_the_rest() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from hansei.accounts.models import SsoIdentity, Team, User
+    from hansei.accounts.models import Invitation, SsoIdentity, Team, User
     from hansei.accounts.services import create_api_token
 
     emma = User.objects.get(username="emma")
@@ -48,6 +48,11 @@ def fill_the_rest() -> None:
     # A failed sign-in through the form: whatever the throttling keeps about it.
     Client().post(reverse("accounts:login"), {"username": "emma", "password": "wrong"})
     create_api_token(actor=emma, name=AWKWARD[:40])
+    invitation = Invitation.objects.create(
+        email="ünï@example.com", role="reviewer", invited_by=emma,
+        created_at=timezone.now(), expires_at=timezone.now() + timedelta(days=7),
+    )  # fmt: skip
+    invitation.teams.add(team)
     SsoIdentity.objects.create(
         user=emma, issuer="https://sso.example.com", subject="0042", last_sign_in_at=None
     )

@@ -62,6 +62,24 @@ PAGES: dict[str, Page] = {
     "accounts:sso_start": Page(rules.signed_in, exists=lambda state: False),
     "accounts:sso_callback": Page(rules.signed_in, exists=lambda state: False),
     "accounts:settings": Page(rules.signed_in),
+    "accounts:password_change": Page(rules.signed_in),
+    "accounts:password_forgot": Page(anyone),
+    # The link's token is the authority: anyone who has it (an unknown one says so, 200).
+    "accounts:password_reset_confirm": Page(anyone, args=("uidb64", "token=reset_token")),
+    "accounts:invitation": Page(anyone, args=("pk=invitation_id", "secret=invitation_secret")),
+    "administration:index": Page(rules.admin),
+    "administration:people": Page(rules.admin),
+    "administration:person": Page(rules.admin, args=("pk=person_id",)),
+    "administration:person_reset": Page(rules.admin, "POST", {}, args=("pk=person_id",)),
+    "administration:invitation_action": Page(
+        rules.admin, "POST", {}, args=("pk=invitation_id", "action=invitation_action")
+    ),
+    "administration:integrations": Page(rules.admin),
+    "administration:teams": Page(rules.admin),
+    "administration:team_new": Page(rules.admin),
+    "administration:team": Page(rules.admin, args=("pk=team_id",)),
+    # The team owns postmortems: an admin's delete is refused by the state (a redirect).
+    "administration:team_delete": Page(rules.admin, "POST", {}, args=("pk=team_id",)),
     "accounts:token_create": Page(rules.signed_in, "POST", {"name": "matrix page"}),
     "accounts:token_delete": Page(rules.owns_token, "POST", {}, args=("token_id",)),
     "incidents:list": Page(rules.signed_in),
@@ -95,6 +113,11 @@ PAGES: dict[str, Page] = {
     ),
     "postmortems:export": Page(rules.reads, args=(*PK, "fmt")),
     "postmortems:customer": Page(rules.reads, args=PK),
+    # Integrations (the list is with the other administration pages above): admins only.
+    "administration:integration_new": Page(rules.admin),
+    "administration:integration": Page(rules.admin, args=("pk=integration_id",)),
+    "administration:integration_test": Page(rules.admin, "POST", {}, args=("pk=integration_id",)),
+    "administration:integration_rotate": Page(rules.admin, "POST", {}, args=("pk=integration_id",)),
     # The state may refuse a writer (a published report is not sent for approval): a 302.
     "postmortems:customer_action": Page(rules.edits, "POST", {}, args=(*PK, "action")),
     # The unguessable address is the authority, as for the feed: anyone who has it.
@@ -226,6 +249,7 @@ def test_every_page_address_has_a_rule_in_the_matrix() -> None:
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from django.db import transaction
 
+    from hansei.administration.tests.links import invitation_ids
     from hansei.collab.comments.services import reply_to_comment_thread
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
@@ -249,6 +273,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
             ),
         )
         feed_token = reset_feed_token(actor=built.users["writer"])
+        links = invitation_ids(built.users["admin"])
         for case in built.cases.values():
             reply_to_comment_thread(
                 actor=built.users["admin"],
@@ -259,6 +284,8 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 free=free.pk,
                 fmt="md",
                 action="submit",
+                person_id=built.users["writer"].pk,
+                **links,
                 customer_token=publish_customer_version(
                     case.postmortem, writer=built.users["writer"], approver=built.users["admin"]
                 ),
@@ -284,6 +311,17 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                     ),
                 ).pk,
             )
+        # The integrations' pages: one integration of the postmortems' team.
+        from hansei.integrations.models import Integration
+
+        integration = Integration.objects.create(
+            kind="pagerduty",
+            name="Matrix PagerDuty",
+            team=draft.postmortem.team,
+            default_severity=draft.postmortem.incidents.get().severity,
+        )
+        for case in built.cases.values():
+            case.ids["integration_id"] = integration.pk
         yield built
         transaction.set_rollback(True)
 

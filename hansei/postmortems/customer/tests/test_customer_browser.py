@@ -4,26 +4,14 @@ customer with no account reads it, and the writer revokes the address."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from hansei.conftest import signed_in_page
+from hansei.conftest import check_widths, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = os.environ.get("HANSEI_SCREENSHOTS", "")
-
-
-def _fits(page: Page, name: str) -> None:
-    for width in (1440, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        if SCREENSHOTS:
-            page.screenshot(path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True)
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"{name} is {scroll}px wide at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_customer_report_is_written_approved_published_and_revoked(
@@ -43,7 +31,7 @@ def test_a_customer_report_is_written_approved_published_and_revoked(
     page.get_by_role("button", name="Save").click()
     finding = page.locator("#customer-prevention .finding-error")
     expect(finding).to_contain_text("never happen again")
-    _fits(page, "customer-report")
+    check_widths(page, "customer-report")
 
     page.get_by_label("What we are doing to prevent it").fill(
         "We now check every configuration change before it reaches production."
@@ -73,7 +61,7 @@ def test_a_customer_report_is_written_approved_published_and_revoked(
     expect(customer.get_by_role("heading", level=1)).to_have_text(pm.title)
     expect(customer.locator("main")).to_contain_text("We now check every configuration change")
     expect(customer.locator("nav")).to_have_count(0)  # nothing of Hansei's navigation
-    _fits(customer, "customer-public")
+    check_widths(customer, "customer-public")
 
     page.get_by_role("button", name="Revoke the address").click()
     expect(page.get_by_role("button", name="Make a new public address")).to_be_visible()
