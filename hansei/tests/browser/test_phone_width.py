@@ -73,4 +73,30 @@ def test_every_page_fits_a_390_px_phone(
             if width > 390:
                 culprits = page.evaluate(CULPRITS)
                 too_wide.append(f"{path} as {username}: {width} px ({culprits})")
+    assert "管理" in (page.locator(".mainnav").text_content() or "")  # Japanese, as an admin
+    assert not too_wide, "\n".join(too_wide)
+
+
+def test_the_top_bar_fits_every_width_for_an_admin_reading_japanese(
+    live_server: Any, browser: Browser, ada: Any
+) -> None:
+    """An admin has one more link and Japanese labels are longer: at no width between a
+    phone and a wide screen does the top bar push the page wider than the window, and where
+    the search field shows, it has room to type in."""
+    ada.language = "ja"
+    ada.display_name = "Ada Lovelace-Byron of Hansei"
+    ada.save()
+    page = signed_in_page(browser, live_server.url, "ada")  # then in Japanese, as she chose
+    too_wide = []
+    for width in (390, 820, 900, 1120, 1121, 1280, 1361, 1440, 1580, 1581, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server.url}/")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        search = page.locator("#nav-q")
+        if scroll > width:
+            too_wide.append(f"{width}px: {scroll}px ({page.evaluate(CULPRITS)})")
+        if search.is_visible():
+            box = search.bounding_box()
+            assert box is not None and box["width"] >= 130, f"search {box} at {width}px"
+    assert "管理" in (page.locator(".mainnav").text_content() or "")  # Japanese, as an admin
     assert not too_wide, "\n".join(too_wide)
