@@ -75,7 +75,7 @@ def build_snapshot(postmortem: Postmortem) -> dict[str, Any]:
             }
             for e in postmortem.timeline.all()
         ],
-        "impact": _impact_data(postmortem),
+        "impact": impact_data(postmortem),
         "contributing_factors": [
             {
                 "id": f.pk,
@@ -106,7 +106,7 @@ def _number(value: Any) -> float | int | None:
     return int(value) if value == int(value) else float(value)
 
 
-def _impact_data(postmortem: Postmortem) -> dict[str, Any] | None:
+def impact_data(postmortem: Postmortem) -> dict[str, Any] | None:
     impact = PostmortemImpact.objects.filter(postmortem=postmortem).first()
     if impact is None:
         return None

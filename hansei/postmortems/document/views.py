@@ -204,9 +204,12 @@ def amend(request: AuthedRequest, pk: int) -> HttpResponse:
 def revision_list(request: AuthedRequest, pk: int) -> HttpResponse:
     postmortem = access.get_postmortem_for_user(request.user, pk)
     revisions = postmortem.revisions.select_related("published_by").order_by("-number")
-    return render(
-        request, "postmortems/revisions.html", {"postmortem": postmortem, "revisions": revisions}
-    )
+    context = {
+        "postmortem": postmortem,
+        "revisions": revisions,
+        "can_view_versions": access.can_view_versions(request.user, postmortem),
+    }
+    return render(request, "postmortems/revisions.html", context)
 
 
 @login_required

@@ -38,6 +38,9 @@ class Version(models.Model):
     # {section key: Markdown body} for every section; no order is implied (PostgreSQL's jsonb
     # does not keep key order).
     sections = models.JSONField(default=dict)
+    # Timeline entries, action items and impact figures as they were (history.tracked); empty
+    # in versions recorded before they were kept.
+    parts = models.JSONField(default=dict)
     note = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from hansei.postmortems.document.models import Postmortem, Section
 from hansei.postmortems.events import SECTIONS_CHANGED
 from hansei.postmortems.history.models import Version
 from hansei.postmortems.history.models import VersionReason as Reason
+from hansei.postmortems.history.tracked import tracked_parts
 from hansei.postmortems.template_library.models import SectionKind
 
 
@@ -43,6 +45,7 @@ def record_version(
         reason=reason,
         title=postmortem.title,
         sections=_text_in_database(postmortem),
+        parts=tracked_parts(postmortem),
         note=note[:300],
         actor=actor,
         # Called, not the field's default: the demo replays its history on a simulated clock.
@@ -89,6 +92,7 @@ class CurrentText:
 
     title: str
     sections: dict[str, str]
+    parts: dict[str, Any]
 
 
 def current_text(postmortem: Postmortem) -> CurrentText:
@@ -105,7 +109,7 @@ def current_text(postmortem: Postmortem) -> CurrentText:
         for section in live_text.text_sections(postmortem.pk):
             if section.key in live_keys:
                 sections[section.key] = live_text.section_text(doc, section.key)
-    return CurrentText(title=postmortem.title, sections=sections)
+    return CurrentText(title=postmortem.title, sections=sections, parts=tracked_parts(postmortem))
 
 
 def _restorable_section(postmortem: Postmortem, version: Version, key: str) -> Section:

@@ -24,6 +24,7 @@ from hansei.postmortems.document.models import Postmortem, Revision
 from hansei.postmortems.history import services
 from hansei.postmortems.history.diff import compare_documents
 from hansei.postmortems.history.models import Version, VersionReason
+from hansei.postmortems.history.tracked import compare_parts
 from hansei.postmortems.template_library.models import SectionKind
 
 CURRENT = "current"
@@ -120,6 +121,7 @@ class Side:
     version: Version | None
     title: str
     sections: dict[str, str]
+    parts: dict[str, Any]
 
     @property
     def order(self) -> float:
@@ -141,13 +143,15 @@ def _side(postmortem: Postmortem, value: str) -> Side | None:
     """The side named by a query parameter; None when it names nothing (a 400)."""
     if value == CURRENT:
         now = services.current_text(postmortem)
-        return Side(version=None, title=now.title, sections=now.sections)
+        return Side(version=None, title=now.title, sections=now.sections, parts=now.parts)
     if not value.isdigit() or len(value) > 9:
         return None
     version = get_object_or_404(
         Version.objects.select_related("actor"), postmortem=postmortem, number=int(value)
     )
-    return Side(version=version, title=version.title, sections=version.sections)
+    return Side(
+        version=version, title=version.title, sections=version.sections, parts=version.parts
+    )
 
 
 @login_required
@@ -174,7 +178,19 @@ def version_compare(request: AuthedRequest, pk: int) -> HttpResponse:
         titles,
         title_label=_("Title"),
     )
-    context = _history_context(postmortem, older=older, newer=newer, diff=diff)
+    parts_diff = compare_parts(older.parts, newer.parts)
+    context = _history_context(
+        postmortem,
+        older=older,
+        newer=newer,
+        diff=diff,
+        parts_diff=parts_diff,
+        parts_groups=[
+            (_("Timeline"), parts_diff.timeline),
+            (_("Action items"), parts_diff.action_items),
+            (_("Impact in numbers"), parts_diff.figures),
+        ],
+    )
     return render(request, "postmortems/history/version_compare.html", context)
 
 

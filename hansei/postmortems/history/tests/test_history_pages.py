@@ -3,17 +3,21 @@ and who sees what."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from hansei.action_items.services import ActionItemInput, add_action_item, update_action_item
+from hansei.postmortems.analysis.services import ImpactInput, update_impact
 from hansei.postmortems.document import live_text
 from hansei.postmortems.document.models import Postmortem, Section, YUpdate
 from hansei.postmortems.document.services import start_amendment, update_section
 from hansei.postmortems.history.models import Version, VersionReason
 from hansei.postmortems.history.services import record_version
 from hansei.postmortems.template_library.models import Template
+from hansei.postmortems.timeline.services import add_timeline_entry
 from hansei.reviews.services import request_changes, submit_for_review
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +341,49 @@ def test_restoring_is_a_post(client: Any, alice: Any, make_postmortem: Any) -> N
     url = reverse("postmortems:version_restore", args=[postmortem.pk, 1, "summary"])
     assert client.get(url).status_code == 405
     assert _body(postmortem) == "Edited."
+
+
+# --- timeline, action items and figures ------------------------------------------------------
+
+
+def test_it_compares_the_timeline_the_action_items_and_the_figures(
+    client: Any, alice: Any, make_postmortem: Any
+) -> None:
+    postmortem = make_postmortem()
+    incident = postmortem.incidents.get()
+    item = add_action_item(
+        actor=alice, postmortem=postmortem, data=ActionItemInput(title="Cap retries zq1")
+    )
+    first = record_version(postmortem=postmortem, reason=VersionReason.EDITED)
+    add_timeline_entry(
+        actor=alice,
+        postmortem=postmortem,
+        occurred_at=incident.started_at + timedelta(minutes=3),
+        text="Paged the <b>payments</b> on-call zq2",
+    )
+    update_action_item(
+        actor=alice, item=item, data=ActionItemInput(title="Cap retries zq1", status="done")
+    )
+    update_impact(actor=alice, postmortem=postmortem, data=ImpactInput(support_tickets=46))
+    client.force_login(alice)
+
+    html = _compare(client, postmortem, first.number, "current").content.decode()
+
+    parts = html[html.index('id="diff-parts"') :]
+    assert "Paged the &lt;b&gt;payments&lt;/b&gt; on-call zq2" in parts  # added, escaped
+    assert "Cap retries zq1" in parts
+    assert "status: <del" in parts and ">done</ins>" in parts
+    assert "Support tickets" in parts and ">46</ins>" in parts
+    unchanged = _compare(client, postmortem, "current", "current").content.decode()
+    assert "No timeline entry, action item or figure changed in between." in unchanged
+
+
+def test_a_version_kept_before_the_parts_were_recorded_compares_its_text_only(
+    client: Any, alice: Any, make_postmortem: Any
+) -> None:
+    postmortem = make_postmortem()
+    old = record_version(postmortem=postmortem, reason=VersionReason.EDITED)
+    Version.objects.filter(pk=old.pk).update(parts={})
+    client.force_login(alice)
+    html = _compare(client, postmortem, old.number, "current").content.decode()
+    assert "only the text is compared" in html
