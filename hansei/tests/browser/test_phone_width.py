@@ -50,6 +50,9 @@ def test_every_page_fits_a_390_px_phone(
             "/postmortems/",
             f"/postmortems/{postmortem.pk}/",
             f"/postmortems/{postmortem.pk}/?view=read",
+            f"/postmortems/{postmortem.pk}/customer/",
+            f"/postmortems/{postmortem.pk}/history/",
+            f"/postmortems/{postmortem.pk}/history/compare/?from=1&to=current",
             "/actions/?status=unfinished",
             f"/actions/{item.pk}/edit/",
             "/archive/?q=checkout",
@@ -59,7 +62,18 @@ def test_every_page_fits_a_390_px_phone(
             "/incidents/policy/",
             "/trackers/",
         ],
-        "ada": ["/trackers/", f"/trackers/teams/{postmortem.team.slug}/", "/audit/"],
+        "ada": [
+            "/trackers/",
+            f"/trackers/teams/{postmortem.team.slug}/",
+            "/audit/",
+            "/manage/",
+            "/manage/people/",
+            f"/manage/people/{alice.pk}/",
+            "/manage/teams/",
+            f"/manage/teams/{postmortem.team_id}/",
+            "/manage/integrations/",
+            "/manage/integrations/new/",
+        ],
     }
     too_wide = []
     for username, paths in pages.items():
@@ -73,7 +87,6 @@ def test_every_page_fits_a_390_px_phone(
             if width > 390:
                 culprits = page.evaluate(CULPRITS)
                 too_wide.append(f"{path} as {username}: {width} px ({culprits})")
-    assert "管理" in (page.locator(".mainnav").text_content() or "")  # Japanese, as an admin
     assert not too_wide, "\n".join(too_wide)
 
 
