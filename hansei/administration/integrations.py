@@ -351,7 +351,7 @@ def integration_test(request: AuthedRequest, pk: int) -> HttpResponse:
     if not test_form.is_valid():
         rows = _saved_rows(current)
         return _render_form(request, current, form, rows, test_form=test_form, status=400)
-    result = setup.test_integration(
+    result = setup.dry_run_integration(
         actor=request.user,
         integration=current,
         sample=test_form.cleaned_data["sample"] or samples.TRIGGER,

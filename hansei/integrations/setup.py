@@ -3,7 +3,7 @@
 * ``save_integration``: create or change one; its mappings arrive as rows of (outside value,
   Hansei target) and are checked into the JSON the intake reads;
 * ``rotate_integration_secret``: a new URL token and a new secret (the old address answers 404);
-* ``test_integration``: a dry run of a documented sample delivery through the real parser and
+* ``dry_run_integration``: a dry run of a documented sample delivery through the real parser and
   the integration's mappings: what Hansei would do, and why; it writes no incident;
 * ``send_test_event``: the sample sent for real through the intake (signature check, delivery
   log, incident), opening a new incident whose title marks it as a test.
@@ -347,7 +347,7 @@ def _dry_run(integration: Integration, sample: str, event: IntakeEvent) -> DryRu
 
 
 @transaction.atomic
-def test_integration(*, actor: User, integration: Integration, sample: str) -> DryRun:
+def dry_run_integration(*, actor: User, integration: Integration, sample: str) -> DryRun:
     """A dry run of the documented ``sample`` (``trigger`` or ``resolve``) of the integration's
     kind, through the real parser and the saved mappings. Writes no incident; records
     ``integration.tested``."""

@@ -73,6 +73,8 @@ def test_every_page_fits_a_390_px_phone(
             f"/manage/teams/{postmortem.team_id}/",
             "/manage/integrations/",
             "/manage/integrations/new/",
+            "/postmortems/templates/",
+            f"/postmortems/templates/{postmortem.template_id}/",
         ],
     }
     too_wide = []
