@@ -23,7 +23,9 @@ from hansei.demo.model import Story
 from hansei.demo.people import DEMO_PASSWORD, SERVICES, TEAMS, USERNAMES, USERS
 from hansei.demo.replay import play_story
 from hansei.demo.stories import STORIES
-from hansei.incidents.models import Service
+from hansei.incidents.models import Service, Severity
+from hansei.integrations.models import OwnerRule
+from hansei.integrations.setup import save_integration
 
 HISTORY_DAYS = 100
 
@@ -94,6 +96,7 @@ def load_demo() -> bool:
         clock.set(clock.real_now - timedelta(days=HISTORY_DAYS))
         people = _create_people(clock.now())
         services = _create_services()
+        _create_integrations(people)
         for story in sorted(STORIES, key=lambda s: -s.days_ago):
             play_story(story, clock=clock, people=people, services=services)
         # The demo's history is in the inboxes; nobody gets its e-mails.
@@ -134,6 +137,36 @@ def _create_services() -> dict[str, Any]:
         slug: Service.objects.create(name=name, slug=slug, team=teams[team])
         for team, name, slug in SERVICES
     }
+
+
+def _create_integrations(people: dict[str, Any]) -> None:
+    """The tools that page the teams, with mappings an admin would set (the admin pages show
+    them, and their test event runs against them)."""
+    severity = {s.level: s for s in Severity.objects.all()}
+    save_integration(
+        actor=people["emma"],
+        integration=None,
+        name="PagerDuty (Payments)",
+        kind="pagerduty",
+        team=people["team:payments"],
+        default_severity=severity[3],
+        severity_rows=[("P1", "1"), ("P2", "2"), ("high", "2")],
+        service_rows=[("Checkout API", "checkout-api"), ("Payment Gateway", "payment-gateway")],
+        owner_rule=OwnerRule.COMMANDER,
+        is_active=True,
+    )
+    save_integration(
+        actor=people["emma"],
+        integration=None,
+        name="Alertmanager (Platform)",
+        kind="alertmanager",
+        team=people["team:platform"],
+        default_severity=severity[4],
+        severity_rows=[("critical", "2"), ("warning", "3")],
+        service_rows=[("coredns", "internal-dns"), ("kube-apiserver", "kubernetes")],
+        owner_rule=OwnerRule.FIRST_ACKNOWLEDGER,
+        is_active=True,
+    )
 
 
 __all__ = ["DEMO_PASSWORD", "DemoConflict", "Story", "demo_is_loaded", "demo_logins", "load_demo"]
