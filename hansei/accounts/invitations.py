@@ -74,9 +74,7 @@ def invite_person(*, actor: User, email: str, role: str, teams: list[Team]) -> I
     access.require(access.can_administer(actor), _("Only admins invite people."))
     email = _check_invitee(email, role)
     now = timezone.now()
-    Invitation.objects.filter(
-        email__iexact=email, accepted_at=None, revoked_at=None, expires_at__gt=now
-    ).update(revoked_at=now)
+    Invitation.objects.pending(now).filter(email__iexact=email).update(revoked_at=now)
     invitation = Invitation.objects.create(
         email=email,
         role=role,

@@ -181,6 +181,12 @@ class SsoIdentity(models.Model):
 INVITATION_DAYS = 7
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self, now: Any) -> InvitationQuerySet:
+        """Not accepted, not revoked, not expired (the table form of ``is_pending``)."""
+        return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=now)
+
+
 class Invitation(models.Model):
     """An admin asked someone to join by e-mail. The link's secret is an HMAC of the row
     under the server's secret key, made when the e-mail is written: the database alone cannot
@@ -197,6 +203,8 @@ class Invitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -97,11 +97,7 @@ def people(request: AuthedRequest) -> HttpResponse:
             return redirect("administration:people")
     found, filters = _filtered(request)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    pending = [
-        i
-        for i in Invitation.objects.select_related("invited_by").prefetch_related("teams")
-        if i.is_pending(timezone.now())
-    ]
+    pending = Invitation.objects.pending(timezone.now()).select_related("invited_by")
     context: dict[str, Any] = {
         "page": page,
         "filters": filters,

@@ -73,13 +73,7 @@ def _document(postmortem: Postmortem, data: dict[str, Any], fmt: str) -> str | b
 def _bundle(postmortems: list[Postmortem]) -> bytes:
     from hansei.postmortems.document import standalone
 
-    exports = []
-    for postmortem in postmortems:
-        shown = _shown(postmortem)
-        earlier = postmortem.revisions.order_by("number")
-        if shown is not None:
-            earlier = earlier.filter(number__lt=shown.number)
-        exports.append(standalone.Exported(postmortem, shown, tuple(earlier)))
+    exports = [standalone.exported(p, _shown(p)) for p in postmortems]
     return standalone.bundle(exports, reader=_operator())
 
 

@@ -67,12 +67,13 @@ class CustomerReport(models.Model):
     def latest_revision(self) -> CustomerRevision | None:
         return self.revisions.order_by("-number").first()
 
-    def empty_sections(self) -> list[str]:
-        return [s["title"] for s in self.sections if not str(s.get("body", "")).strip()]
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in (CustomerStatus.DRAFT, CustomerStatus.PUBLISHED)
+    def missing_sections(self) -> list[str]:
+        """The titles of required sections still empty (they block asking for approval)."""
+        return [
+            s["title"]
+            for s in self.sections
+            if s.get("required") and not str(s.get("body", "")).strip()
+        ]
 
 
 class CustomerRevision(models.Model):

@@ -98,7 +98,7 @@ def submit_customer_report(*, actor: User, report: CustomerReport) -> CustomerRe
     access.require(access.can_write_customer_report(actor, report))
     if report.status != CustomerStatus.DRAFT:
         raise InvalidState(_("Only a draft is sent for approval."))
-    empty = [s["title"] for s in report.sections if s.get("required") and not s["body"].strip()]
+    empty = report.missing_sections()
     if empty:
         raise InvalidState(
             _("Write these sections first: %(sections)s.") % {"sections": ", ".join(empty)}

@@ -16,6 +16,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -40,8 +41,9 @@ class Exported:
     revision: Revision | None
     history: tuple[Revision, ...] = ()  # earlier published revisions, oldest first
 
-    @property
+    @cached_property
     def data(self) -> dict[str, Any]:
+        """Built once: a draft's snapshot saves its live text first and reads every part."""
         if self.revision is not None:
             return dict(self.revision.snapshot, revision=self.revision.number)
         return build_snapshot(self.postmortem)
@@ -50,6 +52,14 @@ class Exported:
     def folder(self) -> str:
         stem = slugify(self.postmortem.title, allow_unicode=True)[:60].strip("-")
         return f"{self.postmortem.pk:04d}-{stem or 'postmortem'}"
+
+
+def exported(postmortem: Postmortem, shown: Revision | None) -> Exported:
+    """``shown`` (None: the live content) and the published revisions before it."""
+    earlier = postmortem.revisions.order_by("number")
+    if shown is not None:
+        earlier = earlier.filter(number__lt=shown.number)
+    return Exported(postmortem, shown, tuple(earlier))
 
 
 def source_url(postmortem: Postmortem, revision: Revision | None) -> str:

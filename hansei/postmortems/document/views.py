@@ -276,11 +276,7 @@ def _pdf(request: AuthedRequest, postmortem: Postmortem, revision: Revision | No
 def _exported(request: AuthedRequest, postmortem: Postmortem) -> standalone.Exported:
     """What ``request``'s user exports (``_revision_read``) and the published revisions
     before it."""
-    shown = _revision_read(request, postmortem)
-    earlier = postmortem.revisions.order_by("number")
-    if shown is not None:
-        earlier = earlier.filter(number__lt=shown.number)
-    return standalone.Exported(postmortem, shown, tuple(earlier))
+    return standalone.exported(postmortem, _revision_read(request, postmortem))
 
 
 def _revision_read(request: AuthedRequest, postmortem: Postmortem) -> Revision | None:
