@@ -154,29 +154,28 @@ def _publish(docs: int) -> None:
 
 
 def _reference(query: str) -> Callable[[], object]:
+    """One raw query for the documents with every word of ``query`` (as terms), best 20."""
     from django.db import connection
 
-    words = query.split()
-    if connection.vendor == "sqlite":
-        from hansei.search.segment import segment
+    from hansei.search.analysis import index_terms
 
-        match = " ".join(f'"{w}"' for w in segment(query).split())
+    terms = index_terms(query).split()
+    if connection.vendor == "sqlite":
         sql = (
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            "ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT 20"
+            "ORDER BY bm25(search_fts, 10.0, 4.0, 1.0, 2.0) LIMIT 20"
         )
-        params: list[object] = [match]
+        params: list[object] = [" ".join(f'"{t}"' for t in terms)]
     else:
         from hansei.search.backends import PostgresBackend
-        from hansei.search.segment import segment
 
         vector = PostgresBackend.VECTOR
         sql = (
             f"SELECT postmortem_id FROM search_searchdocument "
-            f"WHERE {vector} @@ plainto_tsquery('english', %s) "
-            f"ORDER BY ts_rank({vector}, plainto_tsquery('english', %s)) DESC LIMIT 20"
+            f"WHERE {vector} @@ to_tsquery('simple', %s) "
+            f"ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC LIMIT 20"
         )
-        text = segment(" ".join(words))
+        text = " & ".join(f"'{t}'" for t in terms)
         params = [text, text]
 
     def run() -> object:

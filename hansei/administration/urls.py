@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hansei.administration import integration_urls, people, teams, views
+from hansei.administration import integration_urls, people, search, teams, views
 
 app_name = "administration"
 urlpatterns = [
@@ -21,5 +21,7 @@ urlpatterns = [
     path("teams/new/", teams.team_new, name="team_new"),
     path("teams/<int:pk>/", teams.team, name="team"),
     path("teams/<int:pk>/delete/", teams.team_delete, name="team_delete"),
+    path("search/", search.synonyms, name="synonyms"),
+    path("search/<int:pk>/delete/", search.synonym_delete, name="synonym_delete"),
     *integration_urls.urlpatterns,
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SearchConfig(AppConfig):
@@ -14,3 +15,4 @@ class SearchConfig(AppConfig):
         from hansei.search import listeners
 
         listeners.register()
+        post_migrate.connect(listeners.reindex_after_migrating, sender=self)

@@ -1,8 +1,13 @@
-"""The database-specific half of search: SQLite FTS5, or PostgreSQL full text plus trigrams.
+"""The database-specific half of search: SQLite FTS5, or PostgreSQL full text.
 
-Queries reach SQL only as bound parameters. On SQLite the MATCH expression is built from
-letter-and-digit tokens only, each phrase in double quotes, so no FTS5 syntax can be injected;
-on PostgreSQL every phrase goes through ``phraseto_tsquery``, which accepts any text.
+Both index the documents' *terms* (``analysis.py``): the analysis (stemming, word families,
+Japanese normalization) happens once in Python, so both databases find the same documents.
+SQLite's tokenizer is plain ``unicode61``; PostgreSQL's configuration is ``simple`` (no stop
+words dropped, no stemming on top). Terms hold only letters and digits and every query reaches
+SQL as bound parameters, so no FTS5 or tsquery syntax can be injected.
+
+A query is a list of groups, each a list of alternative phrases; a document's *mask* says
+which groups it matches (bit i: group i), its rank is the full-text rank of matching any.
 """
 
 from __future__ import annotations
@@ -15,48 +20,44 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from hansei.postmortems.document.models import PostmortemQuerySet
-from hansei.search.models import SearchTerm
-from hansei.search.segment import MARK_END, MARK_START, WORD
 
-Phrases = list[list[str]]
+Phrase = tuple[str, ...]
+Groups = list[list[Phrase]]
+Columns = tuple[str, str, str, str]  # title, summary, body, fields
 
 
 class SearchBackend(Protocol):
-    def store(self, postmortem_id: int, title: str, body: str) -> None: ...
+    def store(self, postmortem_id: int, columns: Columns) -> None: ...
 
     def delete(self, postmortem_id: int) -> None: ...
 
     def clear(self) -> None: ...
 
-    def refill(self, documents: Iterable[tuple[int, str, str]]) -> None:
-        """Rebuild what this database keeps beside the document rows from those rows
-        (postmortem id, segmented title, segmented body), leaving the rows as they are."""
+    def refill(self, documents: Iterable[tuple[int, Columns]]) -> None:
+        """Rebuild what this database keeps beside the document rows from those rows."""
         ...
 
-    def matching(self, qs: PostmortemQuerySet, phrases: Phrases) -> PostmortemQuerySet:
-        """Only the postmortems matching every phrase."""
+    def matches(self, groups: Groups) -> dict[int, tuple[int, float]]:
+        """Every document matching at least one group: id → (mask, rank, higher is better),
+        in one pass over the index."""
         ...
 
-    def ranks(self, phrases: Phrases) -> dict[int, float]:
-        """The rank (higher is better) of every indexed postmortem matching every phrase,
-        computed in one pass over the index (a per-row subquery would redo the search)."""
-        ...
-
-    def snippets(self, ids: list[int], phrases: Phrases) -> dict[int, str]:
-        """Body excerpts (segmented text) with matches between MARK_START and MARK_END."""
+    def matching(self, qs: PostmortemQuerySet, groups: Groups, need: int) -> PostmortemQuerySet:
+        """Only the postmortems matching at least ``need`` of the groups."""
         ...
 
 
 class SQLiteBackend:
-    # Title matches weigh ten times a body match in bm25.
-    RANK = "-bm25(search_fts, 10.0, 1.0)"
+    # Title matches weigh ten times a body match, the summary four, the structured fields two.
+    RANK = "-bm25(search_fts, 10.0, 4.0, 1.0, 2.0)"
 
-    def store(self, postmortem_id: int, title: str, body: str) -> None:
+    def store(self, postmortem_id: int, columns: Columns) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [postmortem_id])
             cursor.execute(
-                "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [postmortem_id, title, body],
+                "INSERT INTO search_fts (rowid, title, summary, body, fields)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [postmortem_id, *columns],
             )
 
     def delete(self, postmortem_id: int) -> None:
@@ -67,128 +68,95 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def refill(self, documents: Iterable[tuple[int, str, str]]) -> None:
+    def refill(self, documents: Iterable[tuple[int, Columns]]) -> None:
         self.clear()
-        for postmortem_id, title, body in documents:
-            self.store(postmortem_id, title, body)
+        for postmortem_id, columns in documents:
+            self.store(postmortem_id, columns)
 
     @staticmethod
-    def match_expression(phrases: Phrases) -> str:
-        return " AND ".join('"' + " ".join(tokens) + '"' for tokens in phrases)
+    def group_expression(phrases: list[Phrase]) -> str:
+        return "(" + " OR ".join('"' + " ".join(phrase) + '"' for phrase in phrases) + ")"
 
-    def matching(self, qs: PostmortemQuerySet, phrases: Phrases) -> PostmortemQuerySet:
-        expression = self.match_expression(phrases)
-        found = RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
-        return qs.filter(pk__in=found)
+    def _any(self, groups: Groups) -> str:
+        return " OR ".join(self.group_expression(g) for g in groups)
 
-    def ranks(self, phrases: Phrases) -> dict[int, float]:
+    def _mask(self, groups: Groups) -> tuple[str, list[str]]:
+        sql = " + ".join(
+            f"(rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)) * {1 << i}"
+            for i in range(len(groups))
+        )
+        return sql, [self.group_expression(g) for g in groups]
+
+    def matches(self, groups: Groups) -> dict[int, tuple[int, float]]:
+        mask, params = self._mask(groups)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, {self.RANK} FROM search_fts WHERE search_fts MATCH %s",
-                [self.match_expression(phrases)],
+                f"SELECT rowid, {mask}, {self.RANK} FROM search_fts WHERE search_fts MATCH %s",
+                [*params, self._any(groups)],
             )
-            return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
+            return {int(pk): (int(m), float(rank)) for pk, m, rank in cursor.fetchall()}
 
-    def snippets(self, ids: list[int], phrases: Phrases) -> dict[int, str]:
-        if not ids:
-            return {}
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid, snippet(search_fts, 1, %s, %s, '…', 40) FROM search_fts"
-                f" WHERE search_fts MATCH %s AND rowid IN ({marks})",
-                [MARK_START, MARK_END, self.match_expression(phrases), *ids],
-            )
-            return {int(pk): text for pk, text in cursor.fetchall()}
-
-
-class PostgresBackend:
-    # A stored generated column (migration 0002): the weighted tsvector of title and body.
-    VECTOR = "search_vector"
-    HEADLINE_OPTIONS = (
-        f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
-        'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
-    )
-    PHRASE = "phraseto_tsquery('english'::regconfig, %s)"
-    # Words shorter than this are too short for trigrams to tell a typo from another word.
-    MIN_TYPO_LENGTH = 4
-
-    def store(self, postmortem_id: int, title: str, body: str) -> None:
-        words = {w.lower() for w in WORD.findall(f"{title} {body}")}
-        terms = [SearchTerm(word=w) for w in words if 3 <= len(w) <= 100 and not w.isdigit()]
-        SearchTerm.objects.bulk_create(terms, ignore_conflicts=True, batch_size=1000)
-
-    def delete(self, postmortem_id: int) -> None:
-        """The document row is the index; the vocabulary may keep words no longer used."""
-
-    def clear(self) -> None:
-        SearchTerm.objects.all().delete()
-
-    def refill(self, documents: Iterable[tuple[int, str, str]]) -> None:
-        """The tsvector column is computed by the database; the vocabulary gains the words it
-        lacks and keeps its rows (and their ids) as they are."""
-        for postmortem_id, title, body in documents:
-            self.store(postmortem_id, title, body)
-
-    def _typo_alternatives(self, word: str) -> list[str]:
-        """Indexed words close to a word the index does not know ("paymnet" → "payment")."""
-        if len(word) < self.MIN_TYPO_LENGTH or SearchTerm.objects.filter(word=word).exists():
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT word FROM search_searchterm WHERE word %% %s"
-                " ORDER BY similarity(word, %s) DESC, word LIMIT 3",
-                [word, word],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    def __init__(self) -> None:
-        self._alternatives: dict[str, list[str]] = {}
-
-    def tsquery(self, phrases: Phrases) -> tuple[str, list[str]]:
-        parts: list[str] = []
-        params: list[str] = []
-        for tokens in phrases:
-            text = " ".join(tokens).lower()
-            options = [text]
-            if len(tokens) == 1:
-                if text not in self._alternatives:
-                    self._alternatives[text] = self._typo_alternatives(text)
-                options += self._alternatives[text]
-            alternatives = " || ".join([self.PHRASE] * len(options))
-            parts.append(f"({alternatives})")
-            params += options
-        return " && ".join(parts), params
-
-    def matching(self, qs: PostmortemQuerySet, phrases: Phrases) -> PostmortemQuerySet:
-        query, params = self.tsquery(phrases)
+    def matching(self, qs: PostmortemQuerySet, groups: Groups, need: int) -> PostmortemQuerySet:
+        covered = " + ".join(
+            "(rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))" for _ in groups
+        )
         found = RawSQL(
-            f"SELECT postmortem_id FROM search_searchdocument WHERE {self.VECTOR} @@ ({query})",
-            params,
+            f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND ({covered}) >= %s",
+            [self._any(groups), *[self.group_expression(g) for g in groups], need],
         )
         return qs.filter(pk__in=found)
 
-    def ranks(self, phrases: Phrases) -> dict[int, float]:
-        query, params = self.tsquery(phrases)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT postmortem_id, ts_rank({self.VECTOR}, {query})"
-                f" FROM search_searchdocument WHERE {self.VECTOR} @@ ({query})",
-                [*params, *params],
-            )
-            return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
 
-    def snippets(self, ids: list[int], phrases: Phrases) -> dict[int, str]:
-        if not ids:
-            return {}
-        query, params = self.tsquery(phrases)
+class PostgresBackend:
+    # A stored generated column (migration 0003): the weighted tsvector of the term columns.
+    VECTOR = "search_vector"
+    QUERY = "to_tsquery('simple'::regconfig, %s)"
+
+    def store(self, postmortem_id: int, columns: Columns) -> None:
+        """The document row is the index (its vector is computed by the database)."""
+
+    def delete(self, postmortem_id: int) -> None:
+        """The document row is the index."""
+
+    def clear(self) -> None:
+        """The document rows are the index."""
+
+    def refill(self, documents: Iterable[tuple[int, Columns]]) -> None:
+        """The tsvector column is computed by the database from the rows."""
+
+    @staticmethod
+    def group_expression(phrases: list[Phrase]) -> str:
+        return " | ".join(
+            "(" + " <-> ".join(f"'{term}'" for term in phrase) + ")" for phrase in phrases
+        )
+
+    def _any(self, groups: Groups) -> str:
+        return " | ".join(f"({self.group_expression(g)})" for g in groups)
+
+    def matches(self, groups: Groups) -> dict[int, tuple[int, float]]:
+        mask = " + ".join(
+            f"(CASE WHEN {self.VECTOR} @@ {self.QUERY} THEN {1 << i} ELSE 0 END)"
+            for i in range(len(groups))
+        )
+        any_group = self._any(groups)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT postmortem_id, ts_headline('english'::regconfig, body, {query}, %s)"
-                " FROM search_searchdocument WHERE postmortem_id = ANY(%s)",
-                [*params, self.HEADLINE_OPTIONS, ids],
+                f"SELECT postmortem_id, {mask}, ts_rank({self.VECTOR}, {self.QUERY})"
+                f" FROM search_searchdocument WHERE {self.VECTOR} @@ {self.QUERY}",
+                [*[self.group_expression(g) for g in groups], any_group, any_group],
             )
-            return {int(pk): text for pk, text in cursor.fetchall()}
+            return {int(pk): (int(m), float(rank)) for pk, m, rank in cursor.fetchall()}
+
+    def matching(self, qs: PostmortemQuerySet, groups: Groups, need: int) -> PostmortemQuerySet:
+        covered = " + ".join(
+            f"(CASE WHEN {self.VECTOR} @@ {self.QUERY} THEN 1 ELSE 0 END)" for _ in groups
+        )
+        found = RawSQL(
+            f"SELECT postmortem_id FROM search_searchdocument"
+            f" WHERE {self.VECTOR} @@ {self.QUERY} AND ({covered}) >= %s",
+            [self._any(groups), *[self.group_expression(g) for g in groups], need],
+        )
+        return qs.filter(pk__in=found)
 
 
 def current_backend() -> SearchBackend:

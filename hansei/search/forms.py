@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei.accounts.models import Team
 from hansei.incidents.models import Service, Severity
+from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.search.queries import MAX_QUERY_LENGTH
 
 Choices = Iterable[tuple[str, str]]
@@ -29,6 +30,16 @@ class ArchiveForm(forms.Form):
     team = forms.ChoiceField(label=_("Team"), required=False)
     service = forms.ChoiceField(label=_("Service"), required=False)
     severity = forms.ChoiceField(label=_("Severity"), required=False)
+    factor = forms.TypedChoiceField(
+        label=_("Contributing factor"), required=False, coerce=int, empty_value=None
+    )
+    year = forms.IntegerField(
+        label=_("Year published"),
+        required=False,
+        min_value=1900,
+        max_value=9999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     date_from = forms.DateField(
         label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -45,6 +56,8 @@ class ArchiveForm(forms.Form):
         self._offer("team", _("All teams"), Team.objects.values_list("slug", "name"))
         self._offer("service", _("All services"), Service.objects.values_list("slug", "name"))
         self._offer("severity", _("All severities"), Severity.objects.values_list("name", "name"))
+        factors = ContributingFactorCategory.objects.values_list("pk", "name")
+        self._offer("factor", _("All factors"), [(str(pk), name) for pk, name in factors])
 
     def _offer(self, name: str, everything: str | Promise, choices: Choices) -> None:
         field = self.fields[name]

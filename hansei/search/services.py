@@ -1,4 +1,4 @@
-"""Full-text search over published postmortems, and the archive listing.
+"""Full-text search over published postmortems: the index's writes, and admins' synonyms.
 
 The index holds what was *published*: the latest revision's frozen snapshot, never the live
 draft text of an amendment in progress. ``index_postmortem`` runs inside the publishing
@@ -9,16 +9,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from hansei import access
 from hansei.postmortems.document.models import Postmortem
+from hansei.search.analysis import WORD, latin_term, normalize
 from hansei.search.backends import current_backend
-from hansei.search.models import SearchDocument
-from hansei.search.segment import segment
+from hansei.search.documents import IndexedText, indexed_text
+from hansei.search.models import SearchDocument, SearchTerm, Synonym
+from hansei.search.query import synonym_phrases
 
 if TYPE_CHECKING:
-    pass
-from hansei.search.queries import document_text
+    from hansei.accounts.models import User
+
+MAX_SYNONYMS = 500
+
+
+def _remember_words(text: IndexedText) -> None:
+    """Add the document's English terms to the vocabulary typo correction looks in."""
+    seen: dict[str, str] = {}
+    everything = " ".join([text.title, text.summary, *text.passages, *text.fields])
+    for word in WORD.findall(normalize(everything)):
+        if word.isascii() and word.isalpha() and 3 <= len(word) <= 60:
+            seen.setdefault(latin_term(word), word.lower())
+    SearchTerm.objects.bulk_create(
+        [
+            SearchTerm(word=term, surface=surface, initial=term[0], length=len(term))
+            for term, surface in seen.items()
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
 
 
 def index_postmortem(postmortem: Postmortem) -> None:
@@ -27,14 +50,24 @@ def index_postmortem(postmortem: Postmortem) -> None:
     if revision is None or postmortem.published_at is None:
         remove_postmortem(postmortem)
         return
-    title, body = document_text(revision.snapshot)
-    title, body = segment(title), segment(body)
+    text = indexed_text(revision.snapshot)
+    columns = text.columns()
     with transaction.atomic():
         SearchDocument.objects.update_or_create(
             postmortem_id=postmortem.pk,
-            defaults={"revision": revision, "title": title, "body": body},
+            defaults={
+                "revision": revision,
+                "title": text.title,
+                "summary": text.summary,
+                "body": text.body,
+                "title_terms": columns[0],
+                "summary_terms": columns[1],
+                "body_terms": columns[2],
+                "field_terms": columns[3],
+            },
         )
-        current_backend().store(postmortem.pk, title, body)
+        current_backend().store(postmortem.pk, columns)
+        _remember_words(text)
 
 
 def remove_postmortem(postmortem: Postmortem) -> None:
@@ -49,6 +82,7 @@ def reindex_all() -> int:
     """Rebuild the whole index from the published revisions; returns how many were indexed."""
     current_backend().clear()
     SearchDocument.objects.all().delete()
+    SearchTerm.objects.all().delete()
     count = 0
     for postmortem in Postmortem.objects.published().order_by("pk").iterator(chunk_size=200):
         index_postmortem(postmortem)
@@ -56,11 +90,56 @@ def reindex_all() -> int:
     return count
 
 
+def reindex_stale() -> int:
+    """Reindex the documents an older Hansei wrote (no terms yet): run after migrating."""
+    stale = SearchDocument.objects.filter(title_terms="").exclude(title="")
+    count = 0
+    for postmortem in Postmortem.objects.filter(search_document__in=stale).iterator():
+        index_postmortem(postmortem)
+        count += 1
+    return count
+
+
 @transaction.atomic
 def restore_index() -> int:
-    """Rebuild the database's own index (SQLite's FTS table, PostgreSQL's vocabulary) from the
-    document rows as they are: after ``hansei restore`` the rows are back with their ids and
-    times, the rest may not be (a backup holds tables only). Returns how many documents."""
-    documents = SearchDocument.objects.order_by("pk").values_list("postmortem_id", "title", "body")
-    current_backend().refill(documents.iterator())
+    """Rebuild the database's own index (SQLite's FTS table) from the document rows as they
+    are: after ``hansei restore`` the rows are back with their ids and times, the FTS table
+    may not be (a backup holds tables only). Returns how many documents."""
+    documents = SearchDocument.objects.order_by("pk")
+    current_backend().refill((d.pk, d.columns()) for d in documents.iterator())
     return SearchDocument.objects.count()
+
+
+# --- synonyms ---------------------------------------------------------------------------------
+
+
+def _words_of(line: str) -> str:
+    words = [" ".join(w.split()) for w in line.replace("、", ",").split(",")]
+    return ", ".join(dict.fromkeys(w for w in words if w))
+
+
+@transaction.atomic
+def add_synonym(*, actor: User, words: str) -> Synonym:
+    """Words and phrases searched as one: at least two, separated by commas."""
+    if not access.can_administer(actor):
+        raise PermissionDenied
+    line = _words_of(words)
+    if len(line) > 300:
+        raise ValidationError(_("At most 300 characters."), code="too_long")
+    if len(synonym_phrases(line)) < 2:
+        raise ValidationError(
+            _("Give at least two different words or phrases, separated by commas."),
+            code="one_word",
+        )
+    if Synonym.objects.count() >= MAX_SYNONYMS:
+        raise ValidationError(
+            _("There are already %(n)s synonym lines.") % {"n": MAX_SYNONYMS}, code="too_many"
+        )
+    return Synonym.objects.create(words=line, created_by=actor)
+
+
+@transaction.atomic
+def delete_synonym(*, actor: User, synonym: Synonym) -> None:
+    if not access.can_administer(actor):
+        raise PermissionDenied
+    synonym.delete()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -29,10 +31,13 @@ def archive(request: HttpRequest) -> HttpResponse:
                 team=data["team"] or None,
                 service=data["service"] or None,
                 severity=data["severity"] or None,
+                factor=data["factor"],
+                year=data["year"],
                 date_from=data["date_from"],
                 date_to=data["date_to"],
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
+                with_facets=True,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -44,8 +49,43 @@ def archive(request: HttpRequest) -> HttpResponse:
         "page": page,
         "pages": pages,
         "filtered": any(form.data.get(name) for name in form.fields if name != "page"),
+        "facets": _facet_links(request, search),
+        "corrected_url": _with(request, q=search.corrected) if search and search.corrected else "",
     }
     return render(request, "search/archive.html", context, status=200 if search else 400)
+
+
+def _with(request: HttpRequest, **changes: str | None) -> str:
+    """This page's address with some parameters changed (None: removed), from page one."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return "?" + params.urlencode()
+
+
+def _facet_links(request: HttpRequest, search: SearchPage | None) -> list[dict[str, Any]]:
+    """Per facet, its values with their counts and the address that filters by each (or,
+    for the value already filtered by, the address without that filter)."""
+    if search is None:
+        return []
+    shown = []
+    for facet in search.facets:
+        chosen = request.GET.get(facet.name, "")
+        values = [
+            {
+                "label": v.label,
+                "count": v.count,
+                "selected": v.value == chosen,
+                "url": _with(request, **{facet.name: None if v.value == chosen else v.value}),
+            }
+            for v in facet.values
+        ]
+        shown.append({"name": facet.name, "label": facet.label, "values": values})
+    return shown
 
 
 def _read_marks(request: HttpRequest, search: SearchPage | None) -> dict[int, str]:

@@ -200,7 +200,7 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
     from hansei.postmortems.customer.models import CustomerReport, CustomerRevision
     from hansei.postmortems.document.models import Postmortem
     from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
-    from hansei.search.models import SearchTerm
+    from hansei.search.models import SearchTerm, Synonym
 
     postmortem = Postmortem.objects.order_by("pk").first()
     assert postmortem is not None
@@ -246,6 +246,7 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
     LintVocabulary.objects.create(team=None, data={"phrases": ["反省"], "people": []})
     LintVocabulary.objects.create(team=team, data={})
     SearchTerm.objects.get_or_create(word="backup")
+    Synonym.objects.create(words=AWKWARD[:300], created_by=emma)
 
 
 def every_table() -> dict[str, list[tuple[Any, ...]]]:

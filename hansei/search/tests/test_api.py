@@ -36,7 +36,15 @@ def test_it_never_finds_a_draft(alice: Any, make_postmortem: Any) -> None:
     section = postmortem.sections.get(key="root_causes")
     update_section(actor=alice, section=section, body="A secret draft about quokkas.")
     page = ApiClient(alice).get("/search", q="quokkas").json()
-    assert page == {"items": [], "total": 0, "limit": 20, "offset": 0}
+    assert page == {
+        "items": [],
+        "total": 0,
+        "limit": 20,
+        "offset": 0,
+        "corrected": None,
+        "partial": False,
+        "facets": [],
+    }
 
 
 def test_it_refuses_dates_in_the_wrong_order(alice: Any) -> None:
@@ -47,3 +55,26 @@ def test_it_refuses_dates_in_the_wrong_order(alice: Any) -> None:
 
 def test_it_refuses_a_malformed_date(alice: Any) -> None:
     assert_error(ApiClient(alice).get("/search", date_from="May"), 422, "date_from")
+
+
+def test_it_gives_facets_corrections_and_missing_words(publish: Any, alice: Any) -> None:
+    postmortem = publish("Ledger queue backlog", "The ledger queue grew for hours.")
+    publish("Ledger drift", "Balances drifted apart.")
+
+    page = ApiClient(alice).get("/search", q="ledgr queue").json()
+
+    assert page["corrected"] == "ledger queue"
+    assert [hit["missing"] for hit in page["items"]] == [[], ["queue"]]
+    facets = {f["name"]: f["values"] for f in page["facets"]}
+    assert facets["team"] == [
+        {"value": postmortem.team.slug, "label": postmortem.team.name, "count": 2}
+    ]
+    year = str(postmortem.published_at.year)
+    assert facets["year"] == [{"value": year, "label": year, "count": 2}]
+    narrowed = ApiClient(alice).get("/search", q="ledger", year=int(year) + 1).json()
+    assert narrowed["total"] == 0
+
+
+def test_it_refuses_a_bad_year_or_factor(alice: Any) -> None:
+    assert "year" in assert_error(ApiClient(alice).get("/search", q="x", year=12), 400)["detail"]
+    assert_error(ApiClient(alice).get("/search", q="x", factor="many"), 422)

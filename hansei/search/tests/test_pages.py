@@ -178,3 +178,35 @@ def test_odd_queries_are_searched_safely(publish: Any, as_user: Any, alice: Any)
     for query in ['"foo', "AND OR *", "NEAR(", "***"]:
         response = as_user(alice).get(ARCHIVE, {"q": query})
         assert response.status_code == 200
+
+
+def test_facets_link_to_their_filter_and_back(
+    publish: Any, as_user: Any, ada: Any, charlie: Any, search_team: Any
+) -> None:
+    publish("Queue stalled in checkout", "The queue stalled.")
+    publish("Queue stuck in the indexer", "The queue stuck.", actor=charlie, team=search_team)
+    client = as_user(ada)
+
+    page = client.get(ARCHIVE, {"q": "queue"}).content.decode()
+
+    assert 'id="facets-title"' in page
+    assert '<a href="?q=queue&amp;team=search"><span class="break">Search</span>' in page
+    narrowed = client.get(ARCHIVE, {"q": "queue", "team": "search"}).content.decode()
+    assert "Queue stuck in the indexer" in narrowed and "Queue stalled" not in narrowed
+    # The chosen value links back to the search without it.
+    assert '<a href="?q=queue" aria-current="true" class="selected"' in narrowed
+
+
+def test_it_offers_a_correction_and_says_when_results_lack_words(
+    publish: Any, as_user: Any, alice: Any
+) -> None:
+    publish("Ledger queue backlog", "The ledger queue grew.")
+    client = as_user(alice)
+
+    corrected = client.get(ARCHIVE, {"q": "ledgr"}).content.decode()
+    partial = client.get(ARCHIVE, {"q": "ledger penguins"}).content.decode()
+
+    assert 'Did you mean <a href="?q=ledger">ledger</a>?' in corrected
+    assert "Ledger queue backlog" in corrected
+    assert 'id="partial-results"' in partial
+    assert "Missing: <s>penguins</s>" in partial

@@ -50,15 +50,22 @@ def test_it_finds_english_words_by_their_stem(publish: Any, alice: Any) -> None:
     assert titles(alice, "DEPLOYING billing") == ["Bad rollout"]
 
 
-def test_it_needs_every_word_of_the_query(publish: Any, alice: Any) -> None:
+def test_it_ranks_every_word_first_then_most_of_them(publish: Any, alice: Any) -> None:
     publish("Queue backlog", "The ledger queue grew for hours.")
     publish("Ledger drift", "Balances drifted apart.")
+    publish("Cache warmup", "Nothing relevant here.")
 
-    assert titles(alice, "ledger queue") == ["Queue backlog"]
+    page = search_postmortems(user=alice, query="ledger queue")
+
+    assert [r.postmortem.title for r in page.results] == ["Queue backlog", "Ledger drift"]
+    assert [r.missing for r in page.results] == [[], ["queue"]]
+    assert not page.partial
     assert sorted(titles(alice, "ledger")) == ["Ledger drift", "Queue backlog"]
 
 
-def test_it_searches_the_timeline_action_items_and_team(publish: Any, alice: Any) -> None:
+def test_it_searches_the_timeline_and_action_items_but_not_the_team_name(
+    publish: Any, alice: Any
+) -> None:
     postmortem = publish(
         "Quiet title",
         "Quiet summary.",
@@ -66,8 +73,11 @@ def test_it_searches_the_timeline_action_items_and_team(publish: Any, alice: Any
         actions=["Add a canary stage"],
     )
 
-    for query in ["failover", "canary", "payments", "quiet"]:
+    for query in ["failover", "canary", "quiet"]:
         assert titles(alice, query) == [postmortem.title], query
+    # The team is a filter and a facet: as a word it would match every postmortem it owns.
+    assert titles(alice, "payments") == []
+    assert titles(alice, team=postmortem.team.slug) == [postmortem.title]
 
 
 def test_it_ranks_a_title_match_above_a_body_match(publish: Any, alice: Any) -> None:
@@ -325,17 +335,17 @@ def test_on_sqlite_the_index_is_an_fts5_table(publish: Any) -> None:
         [(sql,)] = cursor.fetchall()
         cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH 'otter'")
         assert cursor.fetchall() == [(postmortem.pk,)]
-    assert "fts5" in sql and "porter unicode61" in sql
+    # Stemming is done before the text reaches the index, the same way on both databases.
+    assert "fts5" in sql and "unicode61" in sql and "porter" not in sql
 
 
-@pytest.mark.postgres
-def test_on_postgresql_it_tolerates_typos(publish: Any, alice: Any) -> None:
+def test_it_tolerates_typos(publish: Any, alice: Any) -> None:
     publish("Payment provider timeout", "The acquirer stopped answering.")
     publish("Cache warmup", "Nothing relevant here.")
 
     assert titles(alice, "provdier") == ["Payment provider timeout"]
     assert titles(alice, "acquirer timout") == ["Payment provider timeout"]
-    assert "<mark>provider</mark>" in snippet(alice, "provdier")
+    assert "<mark>acquirer</mark>" in snippet(alice, "acqiurer")
     assert "Payment provider timeout" in titles(alice, "paymnet")
 
 
@@ -347,4 +357,3 @@ def test_on_postgresql_the_index_uses_gin(db: Any) -> None:
         )
         indexes = dict(cursor.fetchall())
     assert "USING gin" in indexes["search_document_vector"]
-    assert "gin_trgm_ops" in indexes["search_term_trigram"]

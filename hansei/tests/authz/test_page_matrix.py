@@ -80,6 +80,8 @@ PAGES: dict[str, Page] = {
     "administration:team": Page(rules.admin, args=("pk=team_id",)),
     # The team owns postmortems: an admin's delete is refused by the state (a redirect).
     "administration:team_delete": Page(rules.admin, "POST", {}, args=("pk=team_id",)),
+    "administration:synonyms": Page(rules.admin),
+    "administration:synonym_delete": Page(rules.admin, "POST", {}, args=("pk=synonym_id",)),
     "accounts:token_create": Page(rules.signed_in, "POST", {"name": "matrix page"}),
     "accounts:token_delete": Page(rules.owns_token, "POST", {}, args=("token_id",)),
     "incidents:list": Page(rules.signed_in),
@@ -258,6 +260,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.notifications.unsubscribe import token_for
     from hansei.postmortems.customer.tests.publishing import publish_customer_version
     from hansei.reviews.meetings import MeetingInput, schedule_review_meeting
+    from hansei.search.models import Synonym
 
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
@@ -295,6 +298,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 .values_list("pk", flat=True)
                 .first(),
                 team_id=case.postmortem.team_id,
+                synonym_id=Synonym.objects.get_or_create(words="PSP, payment provider")[0].pk,
                 team_slug=case.postmortem.team.slug,
                 feed_token=feed_token,
                 subscription_id=follow(actor=built.users["writer"], target=case.postmortem)[0].pk,
