@@ -228,6 +228,7 @@ FULL_CHECKLIST = {
     "tracking_issues_filed": True,
     "shared_with_right_people": True,
     "blameless": True,
+    "similar_considered": True,
 }
 
 

@@ -85,8 +85,10 @@ INSTALLED_APPS = [
     "hansei.postmortems",
     "hansei.reviews",
     "hansei.action_items",
-    "hansei.notifications",
+    # Search before notifications: listeners run in this order, and a new postmortem is
+    # indexed before saved searches are matched against it.
     "hansei.search",
+    "hansei.notifications",
     "hansei.collab",
     "hansei.integrations",
     "hansei.audit",

@@ -265,12 +265,15 @@ def bulk_update_action_items(
 
 @transaction.atomic
 def carry_over_item(*, actor: User, item: ActionItem, into: Postmortem) -> CarriedItem:
-    """Track an earlier postmortem's open item in ``into`` too: linked, not copied."""
+    """Track an earlier postmortem's open item in ``into`` too: linked, not copied. An item
+    closed as "won't do" may be carried too: the new incident reopens the question."""
     into = lock_editable_postmortem(actor=actor, postmortem_id=into.pk)
     if item.postmortem_id == into.pk:
         raise InvalidState(_("This item is already one of this postmortem's."))
-    if item.is_closed:
-        raise InvalidState(_("Only an open item is carried over; this one is closed."))
+    if item.status == ActionStatus.DONE:
+        raise InvalidState(
+            _("A done item is not carried over: if its fix did not hold, it shows as a recurrence.")
+        )
     carried, created = CarriedItem.objects.get_or_create(
         item=item, postmortem=into, defaults={"carried_by": actor}
     )

@@ -23,6 +23,7 @@ TEXTS = {
     "service": gettext_noop("You follow the %(name)s service."),
     "severity": gettext_noop("You follow %(name)s postmortems."),
     "invited": gettext_noop("You are invited to this review meeting."),
+    "saved_search": gettext_noop("It matches your saved search “%(name)s”."),
 }
 
 

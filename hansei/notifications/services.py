@@ -51,6 +51,7 @@ from hansei.notifications.reasons import Reason
 from hansei.notifications.unsubscribe import Stop
 from hansei.postmortems.document.models import Postmortem, ReadReceipt, Revision
 from hansei.reviews.models import Decision, Review
+from hansei.search.saved import searches_matching
 
 
 def _page(postmortem: Postmortem) -> str:
@@ -73,12 +74,15 @@ def announce_publication(*, revision: Revision) -> None:
     )
     member = Reason("member", postmortem.team.name)
     followers = followers_of(postmortem)
+    # A saved search hears of a new postmortem, not of an amendment.
+    searches = searches_matching(postmortem) if revision.number == 1 else []
     told = send(
         message,
         [
             *[(user, reason) for user, reason in followers if reason.code == "postmortem"],
             *[(user, member) for user in team_members(postmortem.team)],
             *followers,
+            *[(user, Reason("saved_search", saved.name)) for user, saved in searches],
         ],
     )
     personal = {user.email.casefold() for user in told if user.email}

@@ -14,7 +14,8 @@ from hansei.postmortems.document.models import Postmortem
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# The reviewer checklist from the SRE Workbook, in the order a reviewer reads it.
+# The reviewer checklist from the SRE Workbook, in the order a reviewer reads it, and one of
+# Hansei's own: the lessons of similar past incidents.
 CHECKLIST: tuple[tuple[str, StrOrPromise], ...] = (
     ("data_collected", _("Key incident data is collected for posterity")),
     ("impact_complete", _("The impact assessment is complete")),
@@ -23,6 +24,10 @@ CHECKLIST: tuple[tuple[str, StrOrPromise], ...] = (
     ("tracking_issues_filed", _("Tracking issues are filed at the right priority")),
     ("shared_with_right_people", _("It is shared with the right people")),
     ("blameless", _("It is written blamelessly")),
+    (
+        "similar_considered",
+        _("Similar past incidents and their unfinished action items were considered"),
+    ),
 )
 CHECKLIST_KEYS = tuple(key for key, _label in CHECKLIST)
 

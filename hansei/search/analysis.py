@@ -9,8 +9,9 @@ A *term* is what the index stores and what a query looks for:
   as its noun form (``切り替えた`` → ``切り替え``), and a compound's smaller parts too
   (``証明書`` is also ``証明``), so a query for the part finds the compound.
 
-English stop words stay in the index, so a query made only of them still finds something;
-``query_terms`` marks them and the search drops them when other words remain. Japanese
+Stop words (English function words; Japanese pronouns, adverbs, light verbs such as する and
+いる, and a few function nouns) stay in the index, so a query made only of them still finds
+something; they are marked, and a search drops them when other words remain. Japanese
 particles, auxiliary verbs and symbols are neither indexed nor searched.
 
 Terms contain only letters and digits: no operator of FTS5 or tsquery can come from text.
@@ -45,6 +46,10 @@ _JA_SKIPPED = frozenset({"助詞", "助動詞", "補助記号", "記号", "空�
 _ICHIDAN_STEM = re.compile("[えけげせぜてでねへべぺめれいきぎしじちぢにひびぴみり]る$")
 
 STOP_WORDS_EN = frozenset(_DATA["stop_words_en"])
+STOP_WORDS_JA = frozenset(_DATA["stop_words_ja"])
+# Japanese words that carry little meaning of their own, by part of speech: pronouns,
+# adnominals (この), conjunctions, interjections, adverbs, and "light" verbs (する, いる, ある).
+_JA_STOP_POS = frozenset({"代名詞", "連体詞", "接続詞", "感動詞", "副詞"})
 
 _stemmer_lock = threading.Lock()
 _stemmer = snowballstemmer.stemmer("english")
@@ -121,7 +126,10 @@ def japanese_words(run: str) -> list[Word]:
             parts = morpheme.split(SplitMode.A) if len(morpheme.surface()) > 2 else []
             if len(parts) > 1:
                 terms += [_ja_term(p) for p in parts if p.part_of_speech()[0] not in _JA_SKIPPED]
-            found.append(Word(morpheme.surface(), tuple(dict.fromkeys(t for t in terms if t))))
+            pos = morpheme.part_of_speech()
+            stop = pos[0] in _JA_STOP_POS or pos[1] == "非自立可能" or terms[0] in STOP_WORDS_JA
+            terms = list(dict.fromkeys(t for t in terms if t))
+            found.append(Word(morpheme.surface(), tuple(terms), stop))
     return found
 
 

@@ -46,6 +46,10 @@ class SearchBackend(Protocol):
         """Only the postmortems matching at least ``need`` of the groups."""
         ...
 
+    def best(self, groups: Groups, limit: int) -> dict[int, float]:
+        """The ``limit`` documents that rank best for matching any group: id → rank."""
+        ...
+
 
 class SQLiteBackend:
     # Title matches weigh ten times a body match, the summary four, the structured fields two.
@@ -106,6 +110,15 @@ class SQLiteBackend:
         )
         return qs.filter(pk__in=found)
 
+    def best(self, groups: Groups, limit: int) -> dict[int, float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {self.RANK} FROM search_fts WHERE search_fts MATCH %s"
+                f" ORDER BY {self.RANK} DESC LIMIT %s",
+                [self._any(groups), limit],
+            )
+            return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
+
 
 class PostgresBackend:
     # A stored generated column (migration 0003): the weighted tsvector of the term columns.
@@ -157,6 +170,17 @@ class PostgresBackend:
             [self._any(groups), *[self.group_expression(g) for g in groups], need],
         )
         return qs.filter(pk__in=found)
+
+    def best(self, groups: Groups, limit: int) -> dict[int, float]:
+        any_group = self._any(groups)
+        rank = f"ts_rank({self.VECTOR}, {self.QUERY})"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT postmortem_id, {rank} FROM search_searchdocument"
+                f" WHERE {self.VECTOR} @@ {self.QUERY} ORDER BY 2 DESC LIMIT %s",
+                [any_group, any_group, limit],
+            )
+            return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
 
 
 def current_backend() -> SearchBackend:

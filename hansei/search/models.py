@@ -40,13 +40,15 @@ class SearchDocument(models.Model):
 
 
 class SearchTerm(models.Model):
-    """Every English term of the index, with a word it was written as: a word the index does
-    not know is looked up among the terms of the same initial and about the same length."""
+    """Every term of the index, with a word it was written as and how many documents have it:
+    a word the index does not know is looked up among the terms of the same initial and about
+    the same length ("did you mean"), and similar incidents weigh a word by how rare it is."""
 
     word = models.CharField(max_length=100, unique=True)  # the term
     surface = models.CharField(max_length=100, blank=True)  # as written, for "did you mean"
     initial = models.CharField(max_length=1, blank=True)
     length = models.PositiveSmallIntegerField(default=0)
+    documents = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["initial", "length"], name="search_term_initial_length")]
@@ -70,3 +72,27 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return self.words
+
+
+class SavedSearch(models.Model):
+    """A search someone keeps: its words and filters, and whether a new postmortem matching
+    it (every word, the filters, readable by them) reaches their notifications."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("search"), max_length=200, blank=True)
+    # The archive's filters by name: team, service, severity (strings), factor, year (numbers).
+    filters = models.JSONField(default=dict, blank=True)
+    notify = models.BooleanField(_("tell me when a new postmortem matches"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="one_saved_search_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -93,7 +93,7 @@ def _validate(
         )
 
 
-def _filtered(user: User, filters: Filters) -> PostmortemQuerySet:
+def filtered_postmortems(user: User, filters: Filters) -> PostmortemQuerySet:
     """Published postmortems the user may read, narrowed by the filters."""
     qs = Postmortem.objects.published().filter(
         Exists(Revision.objects.filter(postmortem=OuterRef("pk")))
@@ -123,11 +123,14 @@ def _correct_typo(group: Group) -> None:
     words as written and its stem with the indexed stems; the closest becomes the "did you
     mean"."""
     term, typed = group.alternatives[0][0], group.surface.lower()
-    if len(typed) < MIN_TYPO_LENGTH or SearchTerm.objects.filter(word=term).exists():
+    if (
+        len(typed) < MIN_TYPO_LENGTH
+        or SearchTerm.objects.filter(word=term, documents__gt=0).exists()
+    ):
         return
     near = dict(
         SearchTerm.objects.filter(
-            initial=term[0], length__range=(len(term) - 3, len(typed) + 2)
+            initial=term[0], length__range=(len(term) - 3, len(typed) + 2), documents__gt=0
         ).values_list("word", "surface")
     )
     limit = 1 if len(typed) < 7 else 2
@@ -225,7 +228,7 @@ def search_postmortems(
     text = (query or "").strip()
     _validate(text, date_from, date_to, year, limit, offset)
     filters = Filters(team, service, severity, factor, year, date_from, date_to)
-    qs = _filtered(user, filters)
+    qs = filtered_postmortems(user, filters)
     parsed = prepared_query(text)
     if text and not parsed:
         return SearchPage()

@@ -74,7 +74,7 @@ def _typed_groups(text: str) -> list[Group]:
         for i, piece in enumerate(pieces):
             found: list[Word] = words(piece)
             if i % 2:  # Japanese: each word its own group
-                groups += [Group(w.surface, [w.terms[:1]]) for w in found]
+                groups += [Group(w.surface, [w.terms[:1]], stop=w.stop) for w in found]
             elif found:
                 phrase = tuple(w.terms[0] for w in found)
                 stop = all(w.stop for w in found)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from hansei import access
 from hansei.postmortems.document.models import Postmortem
-from hansei.search.analysis import WORD, latin_term, normalize
+from hansei.search import vocabulary
 from hansei.search.backends import current_backend
-from hansei.search.documents import IndexedText, indexed_text
+from hansei.search.documents import indexed_text
 from hansei.search.models import SearchDocument, SearchTerm, Synonym
 from hansei.search.query import synonym_phrases
 
@@ -25,23 +25,6 @@ if TYPE_CHECKING:
     from hansei.accounts.models import User
 
 MAX_SYNONYMS = 500
-
-
-def _remember_words(text: IndexedText) -> None:
-    """Add the document's English terms to the vocabulary typo correction looks in."""
-    seen: dict[str, str] = {}
-    everything = " ".join([text.title, text.summary, *text.passages, *text.fields])
-    for word in WORD.findall(normalize(everything)):
-        if word.isascii() and word.isalpha() and 3 <= len(word) <= 60:
-            seen.setdefault(latin_term(word), word.lower())
-    SearchTerm.objects.bulk_create(
-        [
-            SearchTerm(word=term, surface=surface, initial=term[0], length=len(term))
-            for term, surface in seen.items()
-        ],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
 
 
 def index_postmortem(postmortem: Postmortem) -> None:
@@ -53,6 +36,9 @@ def index_postmortem(postmortem: Postmortem) -> None:
     text = indexed_text(revision.snapshot)
     columns = text.columns()
     with transaction.atomic():
+        before = SearchDocument.objects.select_for_update().filter(pk=postmortem.pk).first()
+        had = vocabulary.terms_of(before.columns()) if before else set()
+        has = vocabulary.terms_of(columns)
         SearchDocument.objects.update_or_create(
             postmortem_id=postmortem.pk,
             defaults={
@@ -67,13 +53,17 @@ def index_postmortem(postmortem: Postmortem) -> None:
             },
         )
         current_backend().store(postmortem.pk, columns)
-        _remember_words(text)
+        surfaces = vocabulary.latin_surfaces([text.title, text.summary, text.body, *text.fields])
+        vocabulary.count(has - had, had - has, surfaces)
 
 
 def remove_postmortem(postmortem: Postmortem) -> None:
     """Take a postmortem out of the index (it no longer appears in any search)."""
     with transaction.atomic():
-        SearchDocument.objects.filter(postmortem_id=postmortem.pk).delete()
+        document = SearchDocument.objects.select_for_update().filter(pk=postmortem.pk).first()
+        if document is not None:
+            vocabulary.count(set(), vocabulary.terms_of(document.columns()), {})
+            document.delete()
         current_backend().delete(postmortem.pk)
 
 

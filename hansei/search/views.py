@@ -10,7 +10,9 @@ from django.shortcuts import render
 from hansei.incidents.models import PostmortemPolicy
 from hansei.postmortems.document.models import ReadReceipt
 from hansei.search.forms import ArchiveForm
+from hansei.search.models import SavedSearch
 from hansei.search.queries import SearchPage, search_postmortems
+from hansei.search.saved import saved_search_url
 
 PAGE_SIZE = 20
 
@@ -50,6 +52,10 @@ def archive(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "filtered": any(form.data.get(name) for name in form.fields if name != "page"),
         "facets": _facet_links(request, search),
+        "saved_searches": [
+            (saved, saved_search_url(saved))
+            for saved in SavedSearch.objects.filter(user_id=request.user.pk or 0)
+        ],
         "corrected_url": _with(request, q=search.corrected) if search and search.corrected else "",
     }
     return render(request, "search/archive.html", context, status=200 if search else 400)

@@ -29,7 +29,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("incidents",),
     ("postmortems",),
     ("action_items", "reviews", "collab"),
-    ("notifications", "search", "audit", "insights", "culture"),
+    # The archive's index and what reads it (similar incidents, saved searches): below the
+    # notifications, which tell people of new postmortems their saved searches match.
+    ("search",),
+    ("notifications", "audit", "insights", "culture"),
     # Outside systems: alert intake, and chat and webhooks, which search the archive and
     # deliver what notifications decide.
     ("integrations",),

@@ -113,7 +113,8 @@ def test_a_nul_in_a_query_is_refused_on_the_api_and_on_pages(alice: Any) -> None
 
 def test_search_pages_like_every_list(alice: Any) -> None:
     page = ApiClient(alice).get("/search").json()
-    assert set(page) == {"items", "total", "limit", "offset"}
+    # The list's own keys, and what only a search has: facets, a correction, partial matches.
+    assert set(page) == {"items", "total", "limit", "offset", "facets", "corrected", "partial"}
 
 
 def test_every_operation_documents_its_error_answers(client: Client) -> None:

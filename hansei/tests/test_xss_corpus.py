@@ -234,7 +234,7 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
     # Charlie is outside the team: he reads the latest published revision, not the draft.
     visits.open("charlie", f"/postmortems/{pk}/", (26, 27, 28, 30, 55))
     visits.open("charlie", f"/archive/?q={SEARCHED}", (26, 27), ready=_highlighted)
-    visits.open("charlie", f"/archive/?q={quote(query, safe='')}", (51,))
+    visits.open("charlie", f"/archive/?q={quote(query, safe='')}", (51, 67))
     # Query parameters pages may echo back.
     visits.open("alice", f"/incidents/?team={param}&severity={param}", ())
     visits.open("alice", f"/postmortems/?show={param}", ())
@@ -282,6 +282,7 @@ def _admin_pages(visits: Visits, data: DataSet, bob_pk: int) -> None:
         ("/manage/people/", (16, 18, 19, 20, 55)),
         (f"/manage/people/{bob_pk}/", (16, 19)),
         ("/manage/teams/", (16, 18)),
+        ("/manage/search/", (66,)),
         (f"/manage/teams/{team}/", (16, 18, 19, 20)),
         ("/admin/", ()),
         ("/admin/incidents/service/", (13,)),

@@ -200,7 +200,7 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
     from hansei.postmortems.customer.models import CustomerReport, CustomerRevision
     from hansei.postmortems.document.models import Postmortem
     from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
-    from hansei.search.models import SearchTerm, Synonym
+    from hansei.search.models import SavedSearch, SearchTerm, Synonym
 
     postmortem = Postmortem.objects.order_by("pk").first()
     assert postmortem is not None
@@ -247,6 +247,12 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
     LintVocabulary.objects.create(team=team, data={})
     SearchTerm.objects.get_or_create(word="backup")
     Synonym.objects.create(words=AWKWARD[:300], created_by=emma)
+    SavedSearch.objects.create(
+        user=emma,
+        name=AWKWARD[:100],
+        query=AWKWARD[:200],
+        filters={"team": AWKWARD[:20], "year": 2026},
+    )
 
 
 def every_table() -> dict[str, list[tuple[Any, ...]]]:

@@ -151,8 +151,9 @@ def test_an_approval_with_the_full_checklist_approves_it(in_review, rita):
     assert publish_blockers(Postmortem.objects.get(pk=postmortem.pk)) == []
 
 
-def test_the_checklist_has_seven_items():
-    assert len(CHECKLIST_KEYS) == 7
+def test_the_checklist_has_the_workbooks_seven_items_and_similar_incidents():
+    assert len(CHECKLIST_KEYS) == 8
+    assert CHECKLIST_KEYS[-1] == "similar_considered"
     assert set(FULL_CHECKLIST) == set(CHECKLIST_KEYS)
 
 

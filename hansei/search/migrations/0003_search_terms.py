@@ -107,6 +107,11 @@ class Migration(migrations.Migration):
             name="length",
             field=models.PositiveSmallIntegerField(default=0),
         ),
+        migrations.AddField(
+            model_name="searchterm",
+            name="documents",
+            field=models.PositiveIntegerField(default=0),
+        ),
         migrations.AddIndex(
             model_name="searchterm",
             index=models.Index(fields=["initial", "length"], name="search_term_initial_length"),

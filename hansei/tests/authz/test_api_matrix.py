@@ -93,10 +93,12 @@ API: dict[str, Entry] = {
     "DELETE /api/v1/incidents/{incident_id}": Entry(rules.admin),
     "POST /api/v1/incidents/{incident_id}/postmortem-request": Entry(rules.reads, {"reason": "x"}),
     "GET /api/v1/incidents/{incident_id}/requirement": Entry(rules.reads),
+    "GET /api/v1/incidents/{incident_id}/similar": Entry(rules.reads),
     "POST /api/v1/incidents/{incident_id}/postmortem": Entry(rules.team_writer, {}),
     # the postmortem
     "GET /api/v1/postmortems": Entry(rules.signed_in),
     f"GET {P}": Entry(rules.reads),
+    f"GET {P}/similar": Entry(rules.reads),
     f"PATCH {P}": Entry(rules.edits, {"due_date": SOON}),
     f"PUT {P}/sections/{{key}}": Entry(rules.edits, {"body": "Rewritten."}),
     f"POST {P}/timeline": Entry(rules.edits, {"occurred_at": NOW.isoformat(), "text": "x"}),
@@ -189,6 +191,10 @@ API: dict[str, Entry] = {
     "GET /api/v1/me/subscriptions": Entry(rules.signed_in),
     "POST /api/v1/me/subscriptions": Entry(rules.signed_in, {"team": "payments"}),
     "DELETE /api/v1/me/subscriptions/{subscription_id}": Entry(the_writer),
+    "GET /api/v1/me/saved-searches": Entry(rules.signed_in),
+    "POST /api/v1/me/saved-searches": Entry(rules.signed_in, {"query": "matrix"}),
+    "PATCH /api/v1/me/saved-searches/{saved_id}": Entry(the_writer, {"notify": False}),
+    "DELETE /api/v1/me/saved-searches/{saved_id}": Entry(the_writer),
 }
 
 
@@ -217,6 +223,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.notifications.models import Notification
     from hansei.notifications.services import follow
     from hansei.reviews.meetings import MeetingInput, schedule_review_meeting
+    from hansei.search.saved import save_search
 
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
@@ -246,6 +253,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 .values_list("pk", flat=True)
                 .first(),
                 subscription_id=follow(actor=writer, target=case.postmortem)[0].pk,
+                saved_id=save_search(
+                    actor=writer, name=f"case {case.postmortem.pk}", query="x", filters={}
+                ).pk,
                 meeting_id=schedule_review_meeting(
                     actor=built.users["admin"],
                     postmortem=case.postmortem,

@@ -174,6 +174,13 @@ PAGES: dict[str, Page] = {
     "action_items:delete": Page(rules.edits, "POST", {}, args=("item_id",)),
     "action_items:carry_over": Page(rules.edits, "POST", {"item": "$item_id"}, args=PK),
     "action_items:drop_carried": Page(rules.edits, "POST", {}, args=(*PK, "item_id")),
+    "search:save": Page(rules.signed_in, "POST", {"q": "matrix"}),
+    "search:saved_alerts": Page(the_writer, "POST", {}, args=("pk=saved_id",)),
+    "search:saved_delete": Page(the_writer, "POST", {}, args=("pk=saved_id",)),
+    "search:similar_postmortem": Page(rules.reads, args=PK),
+    "search:similar_incident": Page(rules.reads, args=("pk=incident_id",)),
+    # Its own item: the state refuses (409) once the rulebook lets the writer through.
+    "search:carry_similar": Page(rules.edits, "POST", {}, args=(*PK, "item_id")),
     "action_items:bulk": Page(rules.edits, "POST", {"items": "$item_id", "priority": "P3"}),
     "action_items:export": Page(rules.signed_in),
     "search:archive": Page(rules.signed_in),
@@ -261,6 +268,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.postmortems.customer.tests.publishing import publish_customer_version
     from hansei.reviews.meetings import MeetingInput, schedule_review_meeting
     from hansei.search.models import Synonym
+    from hansei.search.saved import save_search
 
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
@@ -302,6 +310,12 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 team_slug=case.postmortem.team.slug,
                 feed_token=feed_token,
                 subscription_id=follow(actor=built.users["writer"], target=case.postmortem)[0].pk,
+                saved_id=save_search(
+                    actor=built.users["writer"],
+                    name=f"case {case.postmortem.pk}",
+                    query="x",
+                    filters={},
+                ).pk,
                 unsubscribe_token=token_for(
                     built.users["writer"], kind="published", reason=Reason("member", "Payments")
                 ),

@@ -73,6 +73,7 @@ def test_every_page_fits_a_390_px_phone(
             f"/manage/teams/{postmortem.team_id}/",
             "/manage/integrations/",
             "/manage/integrations/new/",
+            "/manage/search/",
             "/postmortems/templates/",
             f"/postmortems/templates/{postmortem.template_id}/",
         ],

@@ -64,6 +64,8 @@ from hansei.reviews.services import (
     request_changes,
     submit_for_review,
 )
+from hansei.search.saved import save_search
+from hansei.search.services import add_synonym
 from hansei.tests.xss.payloads import SCRIPT_URL, URL_PAYLOADS, pack, short
 
 # The fields, numbered: a signal's tag names one of them (tag = field * 100 + payload).
@@ -121,6 +123,8 @@ FIELDS = {
     63: "customer report title",
     64: "customer report section text (Markdown)",
     65: "customer report change note",
+    66: "search synonym words",
+    67: "saved search name",
 }
 
 
@@ -173,6 +177,7 @@ def build(canary: str, users: dict[str, Any], team: Any) -> DataSet:
         display_name="", first_name=data.line(55, 150), last_name=data.line(55, 150, skip=4)
     )
     _admin_data(data, ada, team)
+    save_search(actor=users["charlie"], name=data.line(67, 100), query="payload", filters={})
     incident = _incidents(data, alice, bob, team)
     postmortem = _postmortem(data, alice, bob, incident)
     _review_and_publish(data, alice, rita, postmortem)
@@ -234,6 +239,7 @@ def _admin_data(data: DataSet, ada: Any, team: Any) -> None:
         is_default=True,
     )
     data.ids["template"] = template.pk
+    add_synonym(actor=ada, words=f"{data.line(66, 140)}, synonym {data.line(66, 140, skip=1)}")
 
 
 def _incidents(data: DataSet, alice: Any, bob: Any, team: Any) -> Any:
