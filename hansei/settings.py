@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "hansei.collab",
     "hansei.integrations",
     "hansei.audit",
+    "hansei.insights",
     "hansei.home",
     "hansei.administration",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("hansei.collab.urls")),
     path("notifications/", include("hansei.notifications.urls")),
     path("audit/", include("hansei.audit.urls")),
+    path("insights/", include("hansei.insights.urls")),
     path("manage/", include("hansei.administration.urls")),
     path("hooks/", include("hansei.integrations.urls")),
     path("trackers/", include("hansei.integrations.trackers.urls")),

@@ -71,6 +71,16 @@ class CustomerVersion:
 
 
 @dataclass(frozen=True)
+class Dismissal:
+    """A writing-check finding the writers judged acceptable, and why."""
+
+    rule: str
+    section: str
+    text: str  # the words the check matched
+    reason: str
+
+
+@dataclass(frozen=True)
 class Writeup:
     author: str
     sections: dict[str, str]
@@ -79,6 +89,7 @@ class Writeup:
     timeline: tuple[Event, ...] = ()
     # Contributing factors: (category name, what played a part).
     factors: tuple[tuple[str, str], ...] = ()
+    dismissals: tuple[Dismissal, ...] = ()
     actions: tuple[Action, ...] = ()
     rounds: tuple[tuple[ReviewStep, ...], ...] = ()  # review rounds, in order
     meeting: Meeting | None = None

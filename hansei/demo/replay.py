@@ -23,6 +23,7 @@ from hansei.postmortems.document.services import (
 )
 from hansei.postmortems.template_library.models import Template
 from hansei.postmortems.timeline.services import add_timeline_entry
+from hansei.postmortems.writing_check.services import dismiss_finding
 from hansei.reviews.models import CHECKLIST_KEYS
 from hansei.reviews.services import (
     approve_review,
@@ -144,6 +145,16 @@ def _fill(postmortem: Any, w: Writeup, author: Any, incident: Any, people: dict[
     for name, description in w.factors:
         add_contributing_factor(
             actor=author, postmortem=postmortem, category=categories[name], description=description
+        )
+    for dismissal in w.dismissals:
+        dismiss_finding(
+            actor=author,
+            postmortem=postmortem,
+            fingerprint="",
+            rule_id=dismissal.rule,
+            section_key=dismissal.section,
+            text=dismissal.text,
+            reason=dismissal.reason,
         )
     for event in w.timeline:
         add_timeline_entry(

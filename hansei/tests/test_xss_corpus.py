@@ -283,6 +283,7 @@ def _admin_pages(visits: Visits, data: DataSet, bob_pk: int) -> None:
         (f"/manage/people/{bob_pk}/", (16, 19)),
         ("/manage/teams/", (16, 18)),
         ("/manage/search/", (66,)),
+        ("/insights/?days=365", (13, 34)),
         (f"/manage/teams/{team}/", (16, 18, 19, 20)),
         ("/admin/", ()),
         ("/admin/incidents/service/", (13,)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hansei.demo.model import (
     Action,
     CustomerVersion,
+    Dismissal,
     Event,
     Meeting,
     ReviewStep,
@@ -112,6 +113,15 @@ usage, so it took 20 minutes to connect the 503s to the pool.
             ("Capacity", "A 20-connection pool held open during slow fraud-scoring calls."),
             ("Dependency", "Fraud scoring slowed to 4 s; Checkout waited with no timeout."),
             ("Monitoring gap", "Pool saturation was not alerted; customers told us first."),
+        ),
+        dismissals=(
+            Dismissal(
+                "blame-person",
+                "resolution",
+                "the incident commander decided to roll back Checkout API to the previous release"
+                "\n(without retries",
+                "It names a role and a decision taken during the response, not a fault.",
+            ),
         ),
         actions=(
             Action(

@@ -72,6 +72,10 @@ minutes thanks to the "recent changes" panel on the on-call dashboard.
             ),
             Event(31, "Lookups healthy in all clusters", "milestone"),
         ),
+        factors=(
+            ("Change / deploy", "The ConfigMap change reached all four clusters at once."),
+            ("Configuration", "The forward zone's upstream address had a typo no check caught."),
+        ),
         actions=(
             Action(
                 "Roll DNS configuration out cluster by cluster with a canary",
@@ -181,6 +185,10 @@ while the cluster grew 60%.
             Event(2, "Autoscaler: 'Quota exceeded' on 24 scale-up attempts", "event", True),
             Event(9, "API latency alert", "detection"),
             Event(30, "Traffic shift to eu-west-2 begins", "action", True),
+        ),
+        factors=(
+            ("Capacity", "The regional vCPU quota had no headroom for a normal Monday ramp."),
+            ("Monitoring gap", "Quota use was not measured; autoscaler errors were only in logs."),
         ),
         actions=(
             Action("Alert at 80% of every cloud quota", "lucas", "detect", "P1", 14, "done"),

@@ -53,6 +53,10 @@ Search after confirming it on two accounts.
             Event(60 * 24 * 7 + 40, "Index age found to be 7 days", "event", True),
             Event(60 * 24 * 7 + 90, "Manual rebuild complete", "action", True),
         ),
+        factors=(
+            ("Monitoring gap", "The rebuild was judged by its exit code; the index's age never."),
+            ("Change / deploy", "A library upgrade changed the exit code of the failure path."),
+        ),
         actions=(
             Action(
                 "Alert when the suggestions index is older than 36 hours",

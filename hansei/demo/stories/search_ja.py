@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from hansei.demo.model import Action, CustomerVersion, Event, Meeting, ReviewStep, Story, Writeup
+from hansei.demo.model import (
+    Action,
+    CustomerVersion,
+    Dismissal,
+    Event,
+    Meeting,
+    ReviewStep,
+    Story,
+    Writeup,
+)
 
 EMPTY_RESULTS = Story(
     team="search",
@@ -111,6 +120,21 @@ EMPTY_RESULTS = Story(
             Event(34, "ステータスページを更新", "communication"),
             Event(37, "旧インデックスへのロールバックを決定", "action", True),
             Event(42, "全シャードで検索結果が正常に戻る", "action", True),
+        ),
+        factors=(
+            (
+                "Change / deploy",
+                "エイリアス切り替えが途中で失敗しても、手順は止まらず完了扱いになった。",
+            ),
+            ("Monitoring gap", "0件結果率を監視しておらず、検知が人の気づきに頼っていた。"),
+        ),
+        dismissals=(
+            Dismissal(
+                "human-error",
+                "genin",
+                "操作ミス",
+                "「個人の操作ミスではなく」と、人のミスではないことを述べている文。",
+            ),
         ),
         actions=(
             Action(

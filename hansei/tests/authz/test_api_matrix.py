@@ -84,6 +84,26 @@ API: dict[str, Entry] = {
     "POST /api/v1/lint": Entry(rules.signed_in, {"text": "The system failed."}),
     "GET /api/v1/audit-events": Entry(rules.admin),
     "GET /api/v1/audit-events/export": Entry(rules.admin),
+    # Insights: everyone signed in, counted over what each may see (insights/tests).
+    **{
+        f"GET /api/v1/insights/{figure}": Entry(rules.signed_in)
+        for figure in (
+            "incidents",
+            "response-times",
+            "services",
+            "factors",
+            "repeats",
+            "process-times",
+            "on-time",
+            "review-rounds",
+            "action-items",
+            "action-items-on-time",
+            "overdue",
+            "fixes",
+            "findings",
+            "dismissals",
+        )
+    },
     # incidents (the postmortem's)
     "GET /api/v1/incidents": Entry(rules.signed_in),
     "POST /api/v1/incidents": Entry(rules.team_writer, INCIDENT),

@@ -218,6 +218,9 @@ PAGES: dict[str, Page] = {
     "trackers:unlink_issue": Page(rules.edits, "POST", {}, args=("item_id",)),
     "audit:log": Page(rules.admin),
     "audit:export": Page(rules.admin),
+    # Everyone signed in; each figure counts only what its reader may see (insights/tests).
+    "insights:dashboard": Page(rules.signed_in),
+    "insights:figure_csv": Page(rules.signed_in, args=("figure",)),
 }
 # Addresses outside the session's rules: webhooks authenticate by their integration's secret
 # (integrations/tests), the admin site is Django's (admins only), the API has its own matrix.
@@ -294,6 +297,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
             case.ids.update(
                 free=free.pk,
                 fmt="md",
+                figure="incidents",
                 action="submit",
                 person_id=built.users["writer"].pk,
                 **links,

@@ -61,6 +61,7 @@ def test_every_page_fits_a_390_px_phone(
             "/accounts/settings/",
             "/incidents/policy/",
             "/trackers/",
+            "/insights/",
         ],
         "ada": [
             "/trackers/",
