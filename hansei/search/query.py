@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from hansei.search.analysis import _DATA, JA_RUN, Word, normalize, words
 
@@ -60,10 +61,18 @@ def built_in_synonyms() -> list[str]:
     return list(_DATA["synonyms"])
 
 
+@cache
+def _built_in_sets() -> tuple[tuple[Phrase, ...], ...]:
+    """The built-in synonym lines, analysed once per process."""
+    sets = (tuple(synonym_phrases(line)) for line in _DATA["synonyms"])
+    return tuple(phrases for phrases in sets if len(phrases) > 1)
+
+
 def synonym_sets(extra: Iterable[str] = ()) -> list[list[Phrase]]:
     """The built-in synonym lines and ``extra`` ones, each a list of phrases of terms."""
-    sets = [synonym_phrases(line) for line in [*_DATA["synonyms"], *extra]]
-    return [phrases for phrases in sets if len(phrases) > 1]
+    sets = [list(phrases) for phrases in _built_in_sets()]
+    sets += [p for p in (synonym_phrases(line) for line in extra) if len(p) > 1]
+    return sets
 
 
 def _typed_groups(text: str) -> list[Group]:
