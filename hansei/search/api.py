@@ -6,14 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.core.pagination import offset_param
 from hansei.search.models import SavedSearch
-from hansei.search.queries import search_postmortems
+from hansei.search.queries import MAX_ID, search_postmortems
 from hansei.search.saved import (
     delete_saved_search,
     save_search,
@@ -73,8 +72,10 @@ def search(
     team: str | None = Query(None, description="A team's slug."),
     service: str | None = Query(None, description="A service's slug."),
     severity: str | None = Query(None, description="A severity name, such as SEV1."),
-    factor: int | None = Query(None, description="A contributing factor category's id."),
-    year: int | None = Query(None, description="The year published."),
+    factor: int | None = Query(
+        None, ge=1, le=MAX_ID, description="A contributing factor category's id."
+    ),
+    year: int | None = Query(None, ge=1900, le=9999, description="The year published."),
     date_from: date | None = None,
     date_to: date | None = None,
     limit: int = Query(20, ge=1, le=100),
@@ -242,7 +243,8 @@ def _saved_out(saved: SavedSearch) -> dict[str, Any]:
 
 
 def _my_saved_search(request: HttpRequest, saved_id: int) -> SavedSearch:
-    found: SavedSearch = get_object_or_404(SavedSearch, pk=saved_id, user_id=actor_of(request).pk)
+    mine = SavedSearch.objects.filter(user_id=actor_of(request).pk)
+    found: SavedSearch = access.get_or_404(mine, saved_id)
     return found
 
 

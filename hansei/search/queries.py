@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
+MAX_ID = 2**63 - 1  # the largest id a database column holds
 # Words shorter than this are too short to tell a typo from another word.
 MIN_TYPO_LENGTH = 4
 
@@ -72,6 +73,7 @@ def _validate(
     date_from: date | None,
     date_to: date | None,
     year: int | None,
+    factor: int | None,
     limit: int,
     offset: int,
 ) -> None:
@@ -86,6 +88,8 @@ def _validate(
         )
     if year is not None and not 1900 <= year <= 9999:
         raise ValidationError(_("Give a year such as 2026."), code="bad_year")
+    if factor is not None and not 0 < factor <= MAX_ID:
+        raise ValidationError(_("There is no such contributing factor."), code="bad_factor")
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise ValidationError(
             _("Ask for 1 to %(n)s results from a position of 0 or more.") % {"n": MAX_LIMIT},
@@ -226,7 +230,7 @@ def search_postmortems(
     year or a bad page. A query with no letters or digits at all finds nothing.
     """
     text = (query or "").strip()
-    _validate(text, date_from, date_to, year, limit, offset)
+    _validate(text, date_from, date_to, year, factor, limit, offset)
     filters = Filters(team, service, severity, factor, year, date_from, date_to)
     qs = filtered_postmortems(user, filters)
     parsed = prepared_query(text)

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hansei import access
 from hansei.core.forms import service_error_text
 from hansei.core.http import AuthedRequest
 from hansei.search.forms import ArchiveForm
@@ -48,7 +49,8 @@ def save(request: AuthedRequest) -> HttpResponse:
 
 
 def _mine(request: AuthedRequest, pk: int) -> SavedSearch:
-    saved: SavedSearch = get_object_or_404(SavedSearch, pk=pk, user_id=request.user.pk)
+    mine = SavedSearch.objects.filter(user_id=request.user.pk)
+    saved: SavedSearch = access.get_or_404(mine, pk)
     return saved
 
 

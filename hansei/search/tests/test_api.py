@@ -76,5 +76,14 @@ def test_it_gives_facets_corrections_and_missing_words(publish: Any, alice: Any)
 
 
 def test_it_refuses_a_bad_year_or_factor(alice: Any) -> None:
-    assert "year" in assert_error(ApiClient(alice).get("/search", q="x", year=12), 400)["detail"]
+    assert "year" in assert_error(ApiClient(alice).get("/search", q="x", year=12), 422)["detail"]
     assert_error(ApiClient(alice).get("/search", q="x", factor="many"), 422)
+
+
+def test_ids_past_what_a_database_holds_are_refused_not_crashed_on(alice: Any) -> None:
+    api = ApiClient(alice)
+
+    assert_error(api.get("/search", q="x", factor=-(2**69)), 422)
+    assert_error(api.get("/search", q="x", factor=2**63), 422)
+    assert_error(api.patch(f"/me/saved-searches/{2**70}", {"notify": False}), 404)
+    assert_error(api.delete(f"/me/saved-searches/{2**70}"), 404)

@@ -192,3 +192,9 @@ def test_documents_an_older_version_indexed_are_rebuilt_after_migrating(
     assert SearchDocument.objects.get(postmortem=postmortem).title_terms == "old index"
     assert titles(alice, "written") == ["Old index"]
     assert reindex_stale() == 0
+
+
+def test_a_factor_id_past_what_a_database_holds_is_refused(alice: Any) -> None:
+    for factor in (0, -(2**70), 2**63):
+        with pytest.raises(ValidationError):
+            search_postmortems(user=alice, query="x", factor=factor)
