@@ -42,6 +42,7 @@ from hansei.access.base import (
     get_or_404,
     is_member,
     is_signed_in,
+    owns,
     require,
 )
 from hansei.access.comments import (
@@ -157,6 +158,7 @@ __all__ = [
     "meeting_notes_visible_to",
     "meetings_visible_to",
     "notifications_visible_to",
+    "owns",
     "people_to_mention",
     "postmortems_visible_to",
     "readers_of_action_item",

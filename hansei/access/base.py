@@ -44,6 +44,11 @@ def can_own_postmortems_of(user: User | None, team: Team | int | None) -> bool:
     return user is not None and user.is_active and can_write_for_team(user, team)
 
 
+def owns(user: User, owner_id: int | None) -> bool:
+    """A record kept for one person (a saved search): only they change it."""
+    return is_signed_in(user) and owner_id == user.pk
+
+
 def get_or_404(qs: Any, pk: int | str) -> Any:
     """The row ``pk`` of ``qs``; 404 for a missing row and for anything that is not an id."""
     try:

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hansei.access import is_signed_in
+from hansei import access
 from hansei.postmortems.document.models import Postmortem
 from hansei.search.backends import current_backend
 from hansei.search.models import SavedSearch
@@ -61,8 +61,7 @@ def clean_filters(raw: Mapping[str, Any]) -> dict[str, str | int]:
 def save_search(
     *, actor: User, name: str, query: str, filters: Mapping[str, Any], notify: bool = True
 ) -> SavedSearch:
-    if not is_signed_in(actor):
-        raise PermissionDenied
+    access.require(access.is_signed_in(actor))
     query = " ".join(query.split())
     kept = clean_filters(filters)
     name = " ".join(name.split()) or query or _("My search")
@@ -83,14 +82,9 @@ def save_search(
     )
 
 
-def _own(actor: User, saved: SavedSearch) -> None:
-    if not is_signed_in(actor) or saved.user_id != actor.pk:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def set_saved_search_alerts(*, actor: User, saved: SavedSearch, notify: bool) -> SavedSearch:
-    _own(actor, saved)
+    access.require(access.owns(actor, saved.user_id))
     saved.notify = notify
     saved.save(update_fields=["notify"])
     return saved
@@ -98,7 +92,7 @@ def set_saved_search_alerts(*, actor: User, saved: SavedSearch, notify: bool) ->
 
 @transaction.atomic
 def delete_saved_search(*, actor: User, saved: SavedSearch) -> None:
-    _own(actor, saved)
+    access.require(access.owns(actor, saved.user_id))
     saved.delete()
 
 

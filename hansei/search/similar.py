@@ -246,14 +246,20 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / norm if norm else 0.0
 
 
-def _text_similarity(profile: Profile, ids: list[int]) -> dict[int, float]:
+def _text_similarity(
+    profile: Profile, ids: list[int]
+) -> tuple[dict[int, float], dict[int, set[str]]]:
     """The cosine of the TF-IDF vectors of the source and each candidate (the title counting
-    three times, the summary twice; the source's words also count as their synonyms)."""
+    three times, the summary twice; the source's words also count as their synonyms), and
+    every term each candidate has (for the words they share)."""
     documents: dict[int, Counter[str]] = {}
+    present: dict[int, set[str]] = {}
     for pk, title, summary, body, fields in SearchDocument.objects.filter(pk__in=ids).values_list(
         "pk", "title_terms", "summary_terms", "body_terms", "field_terms"
     ):
-        counts: Counter[str] = Counter(body.split()[:MAX_BODY_TERMS]) + Counter(fields.split())
+        body_terms = body.split()
+        present[pk] = {*title.split(), *summary.split(), *body_terms, *fields.split()}
+        counts: Counter[str] = Counter(body_terms[:MAX_BODY_TERMS]) + Counter(fields.split())
         for term in title.split():
             counts[term] += 3
         for term in summary.split():
@@ -270,18 +276,13 @@ def _text_similarity(profile: Profile, ids: list[int]) -> dict[int, float]:
     total = SearchDocument.objects.count() + 1
     idf = {t: math.log(total / (n + 0.5)) for t, n in document_frequencies(every).items()}
     wanted = _weighted(source, idf)
-    return {pk: _cosine(wanted, _weighted(counts, idf)) for pk, counts in documents.items()}
+    cosines = {pk: _cosine(wanted, _weighted(counts, idf)) for pk, counts in documents.items()}
+    return cosines, present
 
 
-def _shared_words(profile: Profile, ids: list[int]) -> dict[int, list[str]]:
+def _shared_words(profile: Profile, have: set[str]) -> list[str]:
     wanted = profile.telling_terms()
-    found = {}
-    for pk, *columns in SearchDocument.objects.filter(pk__in=ids).values_list(
-        "pk", "title_terms", "summary_terms", "body_terms", "field_terms"
-    ):
-        have = set(" ".join(columns).split())
-        found[pk] = [profile.surfaces[t] for t in wanted if t in have][:SHOWN_WORDS]
-    return found
+    return [profile.surfaces[t] for t in wanted if t in have][:SHOWN_WORDS]
 
 
 def similar_postmortems(
@@ -293,7 +294,7 @@ def similar_postmortems(
     ids, _ranks = _candidates(user, profile, earlier_only)
     if not ids:
         return []
-    text = _text_similarity(profile, ids)
+    text, present = _text_similarity(profile, ids)
     best_text = max(text.values(), default=0.0) or 1.0
     fields = _fields_of(ids)
     rarity = _rarity(profile)
@@ -317,9 +318,15 @@ def similar_postmortems(
     scored.sort(key=lambda row: (-row[0], -row[1]))
     top = scored[:limit]
     postmortems = Postmortem.objects.select_related("team").in_bulk([row[1] for row in top])
-    shared_words = _shared_words(profile, [row[1] for row in top])
     similar = [
-        Similar(postmortems[pk], round(score, 3), services, factors, shared_words.get(pk, []), sev)
+        Similar(
+            postmortems[pk],
+            round(score, 3),
+            services,
+            factors,
+            _shared_words(profile, present.get(pk, set())),
+            sev,
+        )
         for score, pk, services, factors, sev in top
     ]
     _add_unfinished(user, profile, similar)
