@@ -24,6 +24,7 @@ import random
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,44 +114,61 @@ def _text(rng: random.Random, sentences: int) -> str:
 
 
 def _publish(docs: int) -> None:
-    """Published postmortems, written straight to the tables (setup, not what is measured)."""
+    """Published postmortems written straight to the tables, then indexed the way
+    ``hansei reindex`` does (setup, not what is measured)."""
     from django.db import transaction
     from django.utils import timezone
 
     from hansei.accounts.models import Membership, Team, User
     from hansei.postmortems.document.models import Postmortem, Revision, Status
-    from hansei.search.services import index_postmortem
+    from hansei.search.services import reindex_all
 
     rng = random.Random(42)
     teams = [Team.objects.create(name=f"Team {i}", slug=f"team-{i}") for i in range(5)]
     reader = User.objects.create_user("reader", role="member")
     Membership.objects.create(user=reader, team=teams[0])
+    now, today = timezone.now(), timezone.localdate()
     with transaction.atomic():
-        for i in range(docs):
-            title = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} incident {i}"
-            sections = [
-                {"key": key, "title": key, "kind": "markdown", "body": _text(rng, 6)}
-                for key in ("summary", "impact", "root_causes", "trigger", "resolution")
+        for start in range(0, docs, 1000):
+            numbers = range(start, min(docs, start + 1000))
+            titles = [
+                f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} incident {i}"
+                for i in numbers
             ]
-            postmortem = Postmortem.objects.create(
-                title=title,
-                team=teams[i % 5],
-                owner=reader,
-                due_date=timezone.localdate(),
-                status=Status.PUBLISHED,
-                published_at=timezone.now(),
-                restricted=(i % 7 == 0),
+            postmortems = Postmortem.objects.bulk_create(
+                Postmortem(
+                    title=title,
+                    team=teams[i % 5],
+                    owner=reader,
+                    due_date=today,
+                    status=Status.PUBLISHED,
+                    published_at=now,
+                    restricted=(i % 7 == 0),
+                )
+                for i, title in zip(numbers, titles, strict=True)
             )
-            snapshot = {
-                "title": title,
-                "team": teams[i % 5].name,
-                "sections": sections,
-                "timeline": [],
-                "action_items": [],
-                "incidents": [],
-            }
-            Revision.objects.create(postmortem=postmortem, number=1, snapshot=snapshot)
-            index_postmortem(postmortem)
+            Revision.objects.bulk_create(
+                Revision(postmortem=postmortem, number=1, snapshot=_snapshot(rng, postmortem))
+                for postmortem in postmortems
+            )
+        started = time.perf_counter()
+        reindex_all()
+    print(f"setup: {docs} postmortems indexed in {time.perf_counter() - started:.1f} s")
+
+
+def _snapshot(rng: random.Random, postmortem: object) -> dict[str, object]:
+    sections = [
+        {"key": key, "title": key, "kind": "markdown", "body": _text(rng, 6)}
+        for key in ("summary", "impact", "root_causes", "trigger", "resolution")
+    ]
+    return {
+        "title": postmortem.title,  # type: ignore[attr-defined]
+        "team": postmortem.team.name,  # type: ignore[attr-defined]
+        "sections": sections,
+        "timeline": [],
+        "action_items": [],
+        "incidents": [],
+    }
 
 
 def _reference(query: str) -> Callable[[], object]:

@@ -13,6 +13,7 @@ which groups it matches (bit i: group i), its rank is the full-text rank of matc
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +33,10 @@ class SearchBackend(Protocol):
     def delete(self, postmortem_id: int) -> None: ...
 
     def clear(self) -> None: ...
+
+    def add(self, documents: Iterable[tuple[int, Columns]]) -> None:
+        """Index documents not in the index yet, in one go."""
+        ...
 
     def refill(self, documents: Iterable[tuple[int, Columns]]) -> None:
         """Rebuild what this database keeps beside the document rows from those rows."""
@@ -72,10 +77,19 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
+    def add(self, documents: Iterable[tuple[int, Columns]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, summary, body, fields)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [(postmortem_id, *columns) for postmortem_id, columns in documents],
+            )
+
     def refill(self, documents: Iterable[tuple[int, Columns]]) -> None:
         self.clear()
-        for postmortem_id, columns in documents:
-            self.store(postmortem_id, columns)
+        rows = iter(documents)
+        while chunk := list(islice(rows, 500)):
+            self.add(chunk)
 
     @staticmethod
     def group_expression(phrases: list[Phrase]) -> str:
@@ -132,6 +146,9 @@ class PostgresBackend:
         """The document row is the index."""
 
     def clear(self) -> None:
+        """The document rows are the index."""
+
+    def add(self, documents: Iterable[tuple[int, Columns]]) -> None:
         """The document rows are the index."""
 
     def refill(self, documents: Iterable[tuple[int, Columns]]) -> None:

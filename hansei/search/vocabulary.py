@@ -4,8 +4,10 @@ compared, and only the difference is counted), on SQLite and PostgreSQL alike.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import F
 
 from hansei.search.analysis import WORD, latin_term, normalize
@@ -33,23 +35,58 @@ def _batches(terms: set[str]) -> Iterable[list[str]]:
         yield ordered[start : start + BATCH]
 
 
+def _new_term(word: str, surfaces: dict[str, str], documents: int = 0) -> SearchTerm:
+    return SearchTerm(
+        word=word,
+        surface=surfaces.get(word, word)[:100],
+        initial=word[0],
+        length=len(word),
+        documents=documents,
+    )
+
+
+def _lock_in_order(words: set[str]) -> None:
+    """On PostgreSQL, lock every row about to change, in one order every transaction shares
+    (code point order), before changing any: two publications with words in common then wait
+    for each other instead of each holding a row the other needs (a deadlock would fail one).
+    SQLite has one writer at a time and nothing to order."""
+    if connection.vendor != "postgresql" or not words:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {SearchTerm._meta.db_table} WHERE word = ANY(%s)"
+            ' ORDER BY word COLLATE "C" FOR UPDATE',
+            [sorted(words)],
+        )
+
+
 def count(added: set[str], removed: set[str], surfaces: dict[str, str]) -> None:
-    """One more document has each of ``added``, one fewer each of ``removed``."""
+    """One more document has each of ``added``, one fewer each of ``removed``.
+
+    New words are inserted first, in code point order (a word another publication is
+    inserting at the same moment makes this one wait, in that same order); then the rows are
+    locked in order; then counted."""
     SearchTerm.objects.bulk_create(
-        [
-            SearchTerm(word=t, surface=surfaces.get(t, t)[:100], initial=t[0], length=len(t))
-            for t in added
-            if len(t) <= 100
-        ],
+        [_new_term(t, surfaces) for t in sorted(added) if len(t) <= 100],
         ignore_conflicts=True,
         batch_size=1000,
     )
+    _lock_in_order(added | removed)
     for batch in _batches(added):
         SearchTerm.objects.filter(word__in=batch).update(documents=F("documents") + 1)
     for batch in _batches(removed):
         SearchTerm.objects.filter(word__in=batch, documents__gt=0).update(
             documents=F("documents") - 1
         )
+
+
+def fill(documents: Counter[str], surfaces: dict[str, str]) -> None:
+    """Write a whole vocabulary at once (the index was emptied first): each term with how
+    many documents have it."""
+    SearchTerm.objects.bulk_create(
+        [_new_term(t, surfaces, n) for t, n in sorted(documents.items()) if len(t) <= 100],
+        batch_size=1000,
+    )
 
 
 def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
