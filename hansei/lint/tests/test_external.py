@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from hansei.lint import rules
@@ -415,21 +413,27 @@ def test_it_accepts_empty_text_and_lone_surrogates() -> None:
     ["a" * 100_000, "a-" * 50_000, "1." * 50_000, ":" * 50_000, "a.a." * 25_000, "@" * 50_000,
      "(TTL" * 20_000, "二度と" * 20_000, "http://" * 10_000, "A" * 100_000],
 )  # fmt: skip
-def test_it_checks_long_odd_tokens_quickly(body: str) -> None:
-    started = time.perf_counter()
-    check(body, internal_names=["Alice", "田中"])
-    assert time.perf_counter() - started < 2
+def test_it_checks_long_odd_tokens_to_the_end(body: str) -> None:
+    """Inputs that make a backtracking pattern blow up (its speed is bench/lint.py's)."""
+    findings = check(body, internal_names=["Alice", "田中"])
+    assert all(0 <= f.start < f.end <= len(body) for f in findings)
 
 
-def test_it_checks_fifty_thousand_characters_well_under_a_second() -> None:
+def test_it_checks_fifty_thousand_characters_like_each_paragraph() -> None:
     paragraph = (
         "We think db-prod-03 probably failed over at 10.0.0.1:5432; see http://grafana.internal/x. "
         "This will never happen again. The SLO and TTL were missed for customers in the EU. "
         "原因はおそらく設定です。二度と発生しません。@bob read-only follow-up e-mail. "
     )
-    body = paragraph * (50_000 // len(paragraph))
-    check(body, internal_names=["Alice", "bob", "田中"])  # compile the patterns once
-    started = time.perf_counter()
-    findings = check(body, internal_names=["Alice", "bob", "田中"], glossary="MTTR: x")
-    assert time.perf_counter() - started < 0.7
-    assert len(findings) > 1000
+    times = 50_000 // len(paragraph)
+    names = ["Alice", "bob", "田中"]
+    once = check(paragraph, internal_names=names, glossary="MTTR: x")
+
+    body = paragraph * times
+    findings = check(body, internal_names=names, glossary="MTTR: x")
+
+    # The same rules as for one paragraph, found to the very last one (some, like a term's
+    # first use, only once per text).
+    assert {f.rule_id for f in findings} == {f.rule_id for f in once}
+    assert len(findings) > times * len(once) // 2
+    assert max(f.start for f in findings) >= len(body) - len(paragraph)
