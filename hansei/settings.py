@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hansei.integrations",
     "hansei.audit",
     "hansei.insights",
+    "hansei.culture",
     "hansei.home",
     "hansei.administration",
 ]

@@ -26,6 +26,8 @@ urlpatterns = [
     path("notifications/", include("hansei.notifications.urls")),
     path("audit/", include("hansei.audit.urls")),
     path("insights/", include("hansei.insights.urls")),
+    path("culture/", include("hansei.culture.urls")),
+    path("people/", include("hansei.culture.people.urls")),
     path("manage/", include("hansei.administration.urls")),
     path("hooks/", include("hansei.integrations.urls")),
     path("trackers/", include("hansei.integrations.trackers.urls")),

@@ -17,6 +17,11 @@ Rules, one per line in each function:
 * a postmortem's customer version is read by its readers and written, published and shared
   by its writers; a second person approves it (an admin, a reviewer or a team writer, never
   the one who submitted it); its public address is read by anyone who has it;
+* culture programs: everyone signed in nominates a published postmortem everyone may read,
+  votes once per round and thanks a postmortem's writers or reviewers; nominations, winners
+  and kudos are seen by the postmortem's readers; admins set the voting window; a
+  postmortem's process survey asks those who took part, who answer once (anonymously if they
+  choose); its figures are everyone's, what people would change its team's leads' and admins';
 * only admins read the audit log; nobody changes or deletes its entries;
 * a team's leads and admins set up where its action items become tracker issues; only admins
   choose the tracker's address and token, and read every team's sync log.
@@ -53,6 +58,20 @@ from hansei.access.comments import (
     comment_threads_visible_to,
     get_comment_thread_for_user,
     people_to_mention,
+)
+from hansei.access.culture import (
+    can_nominate,
+    can_read_feedback_text,
+    can_set_voting_window,
+    can_thank,
+    can_vote,
+    is_invited_to_survey,
+    kudos_visible_to,
+    nominations_visible_to,
+    rounds_visible_to,
+    survey_participants,
+    surveys_of,
+    thankable_for,
 )
 from hansei.access.customer import can_approve_customer_report, can_write_customer_report
 from hansei.access.incidents import (
@@ -124,19 +143,24 @@ __all__ = [
     "can_edit_postmortem",
     "can_join_live_document",
     "can_manage_incident",
+    "can_nominate",
     "can_own_postmortems_of",
     "can_publish_postmortem",
     "can_read_audit_log",
+    "can_read_feedback_text",
     "can_read_live_content",
     "can_record_incidents",
     "can_request_postmortem",
     "can_resolve_comment_thread",
     "can_revoke_api_token",
+    "can_set_voting_window",
+    "can_thank",
     "can_update_action_item",
     "can_view_comment_thread",
     "can_view_lint_findings",
     "can_view_postmortem",
     "can_view_versions",
+    "can_vote",
     "can_write_customer_report",
     "can_write_for_team",
     "comment_threads_visible_to",
@@ -150,13 +174,16 @@ __all__ = [
     "get_review_for_user",
     "get_review_meeting_for_user",
     "incidents_visible_to",
+    "is_invited_to_survey",
     "is_lead_of",
     "is_member",
     "is_signed_in",
+    "kudos_visible_to",
     "live_content_readers",
     "live_readers_q",
     "meeting_notes_visible_to",
     "meetings_visible_to",
+    "nominations_visible_to",
     "notifications_visible_to",
     "owns",
     "people_to_mention",
@@ -166,8 +193,12 @@ __all__ = [
     "require",
     "reviews_visible_to",
     "revision_shown_instead",
+    "rounds_visible_to",
+    "survey_participants",
+    "surveys_of",
     "teams_with_tracker_settings",
     "teams_writable_by",
+    "thankable_for",
     "title_shown_to",
     "tracker_events_visible_to",
     "writers_of_team",

@@ -55,6 +55,7 @@ ACTIONS = {
     "service.created": _("Service created"),
     "service.changed": _("Service changed"),
     "service.deleted": _("Service deleted"),
+    "award.window_changed": _("Award voting window changed"),
     "postmortem.published": _("Postmortem published"),
     "postmortem.amendment_started": _("Amendment started"),
     "postmortem.restriction_changed": _("Restriction changed"),

@@ -59,6 +59,8 @@ PERIODIC: dict[str, float] = {
     "hansei.notifications.digests.send_digests": 300.0,
     "hansei.notifications.digests.send_organisation_digest": 300.0,
     "hansei.integrations.chat.services.send_chat_digests": 300.0,
+    # Postmortem of the month: each round whose voting window closed, announced once.
+    "hansei.culture.awards.services.announce_due_rounds": 300.0,
 }
 
 

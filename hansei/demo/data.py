@@ -19,6 +19,7 @@ from django.db import transaction
 from hansei.accounts.models import Membership, Team, User
 from hansei.core.models import Job
 from hansei.demo.clock import simulated_clock
+from hansei.demo.culture import play_culture
 from hansei.demo.model import Story
 from hansei.demo.people import DEMO_PASSWORD, SERVICES, TEAMS, USERNAMES, USERS
 from hansei.demo.replay import play_story
@@ -99,6 +100,7 @@ def load_demo() -> bool:
         _create_integrations(people)
         for story in sorted(STORIES, key=lambda s: -s.days_ago):
             play_story(story, clock=clock, people=people, services=services)
+        play_culture(clock=clock, people=people)
         # The demo's history is in the inboxes; nobody gets its e-mails.
         Job.objects.filter(pk__gt=last_job, kind__startswith="notifications.").delete()
     return True

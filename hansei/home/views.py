@@ -1,5 +1,6 @@
 """The home page: what needs the signed-in person now (postmortems they own, reviews waiting
-for them, their open action items, incidents that need a postmortem). It reads every app, so
+for them, their open action items, incidents that need a postmortem, process surveys asked of
+them), and today in postmortem history. It reads every app, so
 it sits above them all."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from django.utils import timezone
 
 from hansei import access
 from hansei.core.http import AuthedRequest
-from hansei.notifications.digests import what_needs
+from hansei.culture.feedback.queries import pending_surveys
+from hansei.notifications.digests import anniversaries_for, what_needs
 from hansei.postmortems.document.models import Status
 from hansei.reviews.models import Decision, Review
 
@@ -45,6 +47,8 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "reviews": found.reviews,
             "items": found.items,
             "needing": found.needing,
+            "history": anniversaries_for(user, [today]),
+            "surveys": list(pending_surveys(user)),
             "today": today,
             "can_record": access.can_record_incidents(user),
             "overdue_count": sum(1 for p in found.owned if p.is_overdue(today))

@@ -33,6 +33,39 @@ DIGEST_JOB = "notifications.digest"
 # How far back "incidents that need a postmortem" looks.
 NEEDS_POSTMORTEM_LIMIT = 200
 ITEMS_SHOWN = 50
+HISTORY_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Anniversary:
+    """A postmortem whose incident started on this day ``years`` ago."""
+
+    postmortem: Postmortem
+    started_at: datetime
+    years: int
+
+
+def anniversaries_for(user: User, days: list[date]) -> list[Anniversary]:
+    """Today in postmortem history: what ``user`` may read of the postmortems whose incident
+    started on one of ``days`` in an earlier year, the oldest first."""
+    wanted = {(d.month, d.day): d.year for d in days}
+    if any((d.month, d.day) == (2, 28) for d in days):
+        wanted.setdefault((2, 29), next(d.year for d in days if (d.month, d.day) == (2, 28)))
+    found = []
+    postmortems = (
+        access.postmortems_visible_to(user)
+        .anniversaries(days)
+        .select_related("team")
+        .prefetch_related("incidents")
+    )
+    for postmortem in postmortems[:HISTORY_SHOWN]:
+        for incident in postmortem.incidents.all():
+            local = timezone.localtime(incident.started_at)
+            year = wanted.get((local.month, local.day))
+            if year is not None and local.year < year:
+                found.append(Anniversary(postmortem, incident.started_at, year - local.year))
+                break
+    return sorted(found, key=lambda a: a.started_at)
 
 
 @dataclass
@@ -44,6 +77,8 @@ class WhatNeedsYou:
     items: list[ActionItem] = field(default_factory=list)
     needing: list[tuple[Incident, Any]] = field(default_factory=list)
     published: list[Postmortem] = field(default_factory=list)
+    # Told alongside, never a reason on its own to send a digest.
+    history: list[Anniversary] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.owned or self.reviews or self.items or self.needing or self.published)
@@ -83,9 +118,13 @@ def what_needs(user: User, *, today: date | None = None) -> WhatNeedsYou:
     return found
 
 
-def digest_for(user: User, *, since: datetime) -> WhatNeedsYou:
-    """``what_needs`` and what their teams published since ``since`` (that they may read)."""
+def digest_for(user: User, *, since: datetime, days: int = 1) -> WhatNeedsYou:
+    """``what_needs``, what their teams published since ``since`` (that they may read), and
+    the postmortems of incidents that started on one of the next ``days`` days in an earlier
+    year."""
     found = what_needs(user)
+    today = timezone.localdate()
+    found.history = anniversaries_for(user, [today + timedelta(days=n) for n in range(days)])
     published = access.postmortems_visible_to(user).filter(
         team__in=user.team_ids(), published_at__gte=since
     )

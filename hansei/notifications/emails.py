@@ -115,6 +115,9 @@ CONTEXTS: dict[str, Builder] = {
     "review_meeting": _meeting,
     "read_requested": _nothing,
     "read_reminder": _nothing,
+    "award": _nothing,
+    "kudos": _nothing,
+    "survey": _nothing,
 }
 
 
@@ -334,7 +337,8 @@ def compose_digest(payload: dict[str, Any], now: datetime | None = None) -> Any:
     recipient = User.objects.filter(pk=recipient_id, is_active=True).exclude(email="").first()
     if recipient is None:
         return None
-    found = digests.digest_for(recipient, since=since)
+    days = 1 if frequency == Frequency.DAILY else 7
+    found = digests.digest_for(recipient, since=since, days=days)
     if not found:
         log.info("no digest for %s: nothing needs them", recipient.pk)
         return None

@@ -107,6 +107,21 @@ SPECS: dict[str, KindSpec] = {
             EVERYWHERE,
         ),
         KindSpec(
+            NotificationKind.AWARD,
+            _("The postmortem of the month is announced."),
+            INBOX,
+        ),
+        KindSpec(
+            NotificationKind.KUDOS,
+            _("Someone thanks you, or a teammate, for a postmortem or a review."),
+            frozenset({Channel.INBOX, Channel.EMAIL}),
+        ),
+        KindSpec(
+            NotificationKind.SURVEY,
+            _("A postmortem you took part in is published: how did the process go?"),
+            INBOX,
+        ),
+        KindSpec(
             NotificationKind.REVIEW_MEETING,
             _("You are invited to a review meeting, or it changes or is cancelled."),
             EVERYWHERE,
@@ -147,6 +162,12 @@ ITEM_ASSIGNED_TEXT = gettext_noop("%(who)s gave you the action item “%(item)s�
 ITEM_DONE_TEXT = gettext_noop("%(who)s closed the action item “%(item)s”")
 ITEM_DUE_SOON_TEXT = gettext_noop("The action item “%(item)s” is due on %(due)s")
 ITEM_OVERDUE_TEXT = gettext_noop("The action item “%(item)s” was due on %(due)s")
+SURVEY_TEXT = gettext_noop("How did the postmortem process go for “%(title)s”? Two minutes")
+AWARD_TEXT = gettext_noop("“%(title)s” is the postmortem of the month for %(month)s")
+KUDOS_WRITING_TEXT = gettext_noop("%(who)s thanked you for writing “%(title)s”")
+KUDOS_REVIEW_TEXT = gettext_noop("%(who)s thanked you for your review of “%(title)s”")
+TEAM_KUDOS_WRITING_TEXT = gettext_noop("%(who)s thanked %(name)s for writing “%(title)s”")
+TEAM_KUDOS_REVIEW_TEXT = gettext_noop("%(who)s thanked %(name)s for reviewing “%(title)s”")
 POSTMORTEM_DUE_SOON_TEXT = gettext_noop("“%(title)s” is due on %(due)s")
 POSTMORTEM_OVERDUE_TEXT = gettext_noop("“%(title)s” was due on %(due)s and is not published")
 NEEDS_POSTMORTEM_TEXT = gettext_noop("“%(title)s” needs a postmortem and has none yet")

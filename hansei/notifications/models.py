@@ -31,6 +31,9 @@ class NotificationKind(models.TextChoices):
     NEEDS_POSTMORTEM = "needs_postmortem", _("Incidents that need a postmortem")
     REVIEW_MEETING = "review_meeting", _("Review meetings")
     READ_REQUESTED = "read_requested", _("Postmortems your team is asked to read")
+    AWARD = "award", _("Postmortem of the month")
+    KUDOS = "kudos", _("Kudos")
+    SURVEY = "survey", _("Process feedback")
 
 
 class Channel(models.TextChoices):

@@ -24,6 +24,9 @@ TEXTS = {
     "severity": gettext_noop("You follow %(name)s postmortems."),
     "invited": gettext_noop("You are invited to this review meeting."),
     "saved_search": gettext_noop("It matches your saved search “%(name)s”."),
+    "everyone": gettext_noop("Everyone in the organisation hears of it."),
+    "thanked": gettext_noop("You were thanked."),
+    "took_part": gettext_noop("You took part in this postmortem."),
 }
 
 
@@ -54,3 +57,6 @@ MENTIONED = Reason("mentioned")
 PARTICIPANT = Reason("participant")
 ITEM_OWNER = Reason("item_owner")
 INVITED = Reason("invited")
+EVERYONE = Reason("everyone")
+THANKED = Reason("thanked")
+TOOK_PART = Reason("took_part")

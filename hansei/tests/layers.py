@@ -32,7 +32,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # The archive's index and what reads it (similar incidents, saved searches): below the
     # notifications, which tell people of new postmortems their saved searches match.
     ("search",),
-    ("notifications", "audit", "insights", "culture"),
+    ("notifications", "audit", "insights"),
+    # The culture programs announce through the notification center and chart like insights.
+    ("culture",),
     # Outside systems: alert intake, and chat and webhooks, which search the archive and
     # deliver what notifications decide.
     ("integrations",),

@@ -235,6 +235,12 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
     visits.open("charlie", f"/postmortems/{pk}/", (26, 27, 28, 30, 55))
     visits.open("charlie", f"/archive/?q={SEARCHED}", (26, 27), ready=_highlighted)
     visits.open("charlie", f"/archive/?q={quote(query, safe='')}", (51, 67))
+    year, month = data.ids["award_round"]
+    visits.open("charlie", "/culture/", (18, 19, 26, 69))
+    visits.open("charlie", f"/culture/awards/{year}/{month}/", (19, 26, 68))
+    visits.open("charlie", "/people/alice/", (18, 19, 26, 69))
+    visits.open("charlie", f"/culture/postmortems/{pk}/", (18, 19, 26, 69))
+    visits.open("ada", "/culture/feedback/", (16, 18, 20, 70))
     # Query parameters pages may echo back.
     visits.open("alice", f"/incidents/?team={param}&severity={param}", ())
     visits.open("alice", f"/postmortems/?show={param}", ())

@@ -12,7 +12,7 @@ the driver returns it, so a comparison catches a value the ORM would round off.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -191,6 +191,10 @@ def _fill_work(emma: Any, team: Any) -> None:
 
 
 def _fill_postmortem_parts(emma: Any, team: Any) -> None:
+    from hansei.accounts.models import User
+    from hansei.culture.awards.models import AwardRound, Nomination, Vote
+    from hansei.culture.feedback.models import Survey, SurveyAnswer
+    from hansei.culture.kudos.models import Kudos
     from hansei.postmortems.analysis.models import (
         ContributingFactor,
         ContributingFactorCategory,
@@ -253,6 +257,25 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
         query=AWKWARD[:200],
         filters={"team": AWKWARD[:20], "year": 2026},
     )
+    award_round = AwardRound.objects.create(
+        month=date(1999, 12, 1),
+        voting_opens_at=timezone.now() - timedelta(days=400),
+        voting_closes_at=timezone.now() - timedelta(days=393),
+    )
+    nomination = Nomination.objects.create(
+        round=award_round, postmortem=postmortem, nominated_by=emma, reason=AWKWARD[:1000]
+    )
+    Vote.objects.create(round=award_round, nomination=nomination, voter=emma)
+    AwardRound.objects.filter(pk=award_round.pk).update(winner=nomination)
+    Kudos.objects.create(
+        giver=User.objects.exclude(pk=postmortem.owner_id).order_by("pk").first(),
+        receiver=postmortem.owner, postmortem=postmortem, kind="writing",
+        message=AWKWARD[:500], announced=True,
+    )  # fmt: skip
+    SurveyAnswer.objects.create(
+        survey=Survey.objects.order_by("pk").first(), respondent=None, helped=1, toil=5, tools=3,
+        change=AWKWARD[:2000],
+    )  # fmt: skip
 
 
 def every_table() -> dict[str, list[tuple[Any, ...]]]:

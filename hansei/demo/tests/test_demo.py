@@ -89,6 +89,31 @@ def test_it_covers_action_items_reviews_and_meeting_notes(demo: None) -> None:
     assert ReviewMeetingNote.objects.count() >= 2
 
 
+def test_it_plays_the_culture_programs(demo: None) -> None:
+    from hansei.culture.awards.models import AwardRound, Nomination, Vote
+    from hansei.culture.kudos.models import Kudos
+
+    assert Nomination.objects.count() >= 3
+    # Every month whose window opened has its votes; every one it closed, its winner.
+    for award_round in AwardRound.objects.filter(voting_opens_at__lte=timezone.now()):
+        assert Vote.objects.filter(round=award_round).count() == 6
+    closed = AwardRound.objects.filter(voting_closes_at__lte=timezone.now())
+    assert closed.exists() and all(r.winner_id and r.announced_at for r in closed)
+    assert Kudos.objects.filter(kind="writing", announced=True).exists()
+    assert Kudos.objects.filter(kind="review").exists()
+
+
+def test_it_answers_the_process_surveys(demo: None) -> None:
+    from hansei.accounts.models import User
+    from hansei.culture.feedback.models import SurveyAnswer, SurveyInvitation
+    from hansei.culture.feedback.queries import results
+
+    assert SurveyAnswer.objects.filter(respondent=None).exists()
+    assert SurveyAnswer.objects.exclude(respondent=None).exists()
+    assert SurveyInvitation.objects.filter(answered=False).exists()
+    assert any(group.shown for group in results(User.objects.get(username="emma")))
+
+
 def test_it_sends_no_email_about_the_replayed_history(demo: None) -> None:
     from hansei.core.models import Job
 

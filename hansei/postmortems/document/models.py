@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +39,23 @@ class PostmortemQuerySet(models.QuerySet["Postmortem"]):
 
     def overdue(self, today: date | None = None) -> PostmortemQuerySet:
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def anniversaries(self, days: Iterable[date]) -> PostmortemQuerySet:
+        """Published postmortems of an incident that started on one of ``days`` (its month
+        and day, in the current time zone) in an earlier year: "today in postmortem history".
+        In a year without 29 February, the 28th also recalls the 29th."""
+        match = Q()
+        for day in days:
+            dates = [(day.month, day.day)]
+            if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+                dates.append((2, 29))
+            for month, number in dates:
+                match |= Q(
+                    incidents__started_at__month=month,
+                    incidents__started_at__day=number,
+                    incidents__started_at__year__lt=day.year,
+                )
+        return self.published().filter(match).distinct() if match else self.none()
 
 
 class Postmortem(models.Model):

@@ -60,6 +60,18 @@ def owns_token(role: str, state: str) -> bool:
     return role in TEAM
 
 
+def nominates(role: str, state: str) -> bool:
+    """Nominates it for postmortem of the month: its readers, once it is published and not
+    restricted (the winner is announced to everyone)."""
+    return state in PUBLIC and reads(role, state)
+
+
+def took_part(role: str, state: str) -> bool:
+    """Answers its process survey: of the matrix's people, only its reviewer took part (its
+    owner, who started it and led the incident, is none of them)."""
+    return role == "reviewer"
+
+
 Rule = Callable[[str, str], bool]
 
 

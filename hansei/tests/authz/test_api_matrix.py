@@ -215,6 +215,29 @@ API: dict[str, Entry] = {
     "POST /api/v1/me/saved-searches": Entry(rules.signed_in, {"query": "matrix"}),
     "PATCH /api/v1/me/saved-searches/{saved_id}": Entry(the_writer, {"notify": False}),
     "DELETE /api/v1/me/saved-searches/{saved_id}": Entry(the_writer),
+    # Culture: everyone signed in takes part; a postmortem's part follows its readers. Voting
+    # is not open in the world's round: a vote gets through the rules and the state refuses it.
+    "GET /api/v1/culture/awards/rounds": Entry(rules.signed_in),
+    "GET /api/v1/culture/awards/rounds/{month}": Entry(rules.signed_in),
+    "PUT /api/v1/culture/awards/rounds/{month}/window": Entry(
+        rules.admin,
+        {"voting_opens_at": NOW.isoformat(), "voting_closes_at": SOON + "T09:00:00+00:00"},
+    ),
+    "DELETE /api/v1/culture/awards/rounds/{month}/vote": Entry(rules.signed_in),
+    "PUT /api/v1/culture/awards/nominations/{nomination_id}/vote": Entry(
+        rules.reads, {}, exists=rules.exists_when_published
+    ),
+    f"POST {P}/nominations": Entry(rules.nominates, {"reason": "Matrix."}),
+    f"GET {P}/kudos": Entry(rules.reads),
+    f"POST {P}/kudos": Entry(
+        rules.reads, {"receiver": "$owner_username", "kind": "writing", "message": "Thanks!"}
+    ),
+    "GET /api/v1/people/{username}/kudos": Entry(rules.signed_in),
+    "GET /api/v1/me/surveys": Entry(rules.signed_in),
+    "POST /api/v1/culture/surveys/{survey_id}/answers": Entry(
+        rules.took_part, {"helped": 4, "toil": 2, "tools": 5}, exists=rules.exists_when_published
+    ),
+    "GET /api/v1/culture/feedback": Entry(rules.signed_in),
 }
 
 
@@ -239,6 +262,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from django.db import transaction
 
     from hansei.collab.comments.services import reply_to_comment_thread
+    from hansei.culture.awards.models import Nomination
+    from hansei.culture.awards.services import round_for
+    from hansei.culture.feedback.models import Survey
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.services import follow
@@ -247,6 +273,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
+        award_round = round_for(timezone.localdate().replace(day=1))
         draft = built.cases["draft"].postmortem
         free = create_incident(
             actor=built.users["admin"],
@@ -267,6 +294,19 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 body="@bob have a look",
             )
             case.ids.update(
+                month=award_round.month.strftime("%Y-%m"),
+                username=writer.username,
+                survey_id=Survey.objects.filter(postmortem=case.postmortem)
+                .values_list("pk", flat=True)
+                .first()
+                or 0,
+                owner_username=case.postmortem.owner.username,
+                # Nominated while it could be (a published one, restricted or not since).
+                nomination_id=Nomination.objects.create(
+                    round=award_round, postmortem=case.postmortem, reason="Matrix."
+                ).pk
+                if case.postmortem.published_at
+                else 0,
                 notification_id=Notification.objects.filter(
                     recipient=writer, postmortem=case.postmortem
                 )

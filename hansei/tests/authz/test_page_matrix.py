@@ -221,6 +221,34 @@ PAGES: dict[str, Page] = {
     # Everyone signed in; each figure counts only what its reader may see (insights/tests).
     "insights:dashboard": Page(rules.signed_in),
     "insights:figure_csv": Page(rules.signed_in, args=("figure",)),
+    # Culture: everyone signed in takes part; what they see of a postmortem follows its readers.
+    "culture:programs": Page(rules.signed_in),
+    "culture:hall_of_fame": Page(rules.signed_in),
+    "culture:round": Page(rules.signed_in, args=("year", "month")),
+    # Voting is not open in the world's round: allowed through, refused by the state (400).
+    "culture:withdraw_vote": Page(rules.signed_in, "POST", {}, args=("year", "month")),
+    "culture:voting_window": Page(
+        rules.admin,
+        "POST",
+        {"voting_opens_at": NOW, "voting_closes_at": SOON + "T09:00"},
+        args=("year", "month"),
+    ),
+    "culture:vote": Page(
+        rules.reads, "POST", {}, exists=rules.exists_when_published, args=("nomination_id",)
+    ),
+    "culture:postmortem_panel": Page(rules.reads, args=PK),
+    "culture:nominate": Page(rules.reads, args=PK),
+    "culture:thank": Page(
+        rules.reads,
+        "POST",
+        {"receiver": "$owner_id", "kind": "writing", "message": "Thanks!"},
+        args=PK,
+    ),
+    "people:person": Page(rules.signed_in, args=("username",)),
+    "culture:feedback": Page(rules.signed_in),
+    "culture:survey": Page(
+        rules.took_part, exists=rules.exists_when_published, args=("pk=survey_id",)
+    ),
 }
 # Addresses outside the session's rules: webhooks authenticate by their integration's secret
 # (integrations/tests), the admin site is Django's (admins only), the API has its own matrix.
@@ -263,6 +291,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 
     from hansei.administration.tests.links import invitation_ids
     from hansei.collab.comments.services import reply_to_comment_thread
+    from hansei.culture.awards.models import Nomination
+    from hansei.culture.awards.services import round_for
+    from hansei.culture.feedback.models import Survey
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.reasons import Reason
@@ -288,6 +319,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
         )
         feed_token = reset_feed_token(actor=built.users["writer"])
         links = invitation_ids(built.users["admin"])
+        award_round = round_for(timezone.localdate().replace(day=1))
         for case in built.cases.values():
             reply_to_comment_thread(
                 actor=built.users["admin"],
@@ -295,6 +327,20 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 body="@bob have a look",
             )
             case.ids.update(
+                year=award_round.month.year,
+                month=award_round.month.month,
+                username=built.users["writer"].username,
+                survey_id=Survey.objects.filter(postmortem=case.postmortem)
+                .values_list("pk", flat=True)
+                .first()
+                or 0,
+                owner_id=case.postmortem.owner_id,
+                # Nominated while it could be (a published one, restricted or not since).
+                nomination_id=Nomination.objects.create(
+                    round=award_round, postmortem=case.postmortem, reason="Matrix."
+                ).pk
+                if case.postmortem.published_at
+                else 0,
                 free=free.pk,
                 fmt="md",
                 figure="incidents",

@@ -32,6 +32,10 @@ from hansei.collab.comments.models import CommentThread
 from hansei.collab.comments.services import reply_to_comment_thread, start_comment_thread
 from hansei.conftest import FULL_CHECKLIST, fill_required_sections
 from hansei.core.jobs import enqueue
+from hansei.culture.awards.services import nominate_postmortem
+from hansei.culture.feedback.models import Survey, SurveyInvitation
+from hansei.culture.feedback.services import answer_survey
+from hansei.culture.kudos.services import give_kudos
 from hansei.incidents.models import Incident, PostmortemPolicy, Service, Severity
 from hansei.incidents.services import (
     IncidentInput,
@@ -125,6 +129,9 @@ FIELDS = {
     65: "customer report change note",
     66: "search synonym words",
     67: "saved search name",
+    68: "postmortem of the month nomination reason",
+    69: "kudos message",
+    70: "process survey: what would you change",
 }
 
 
@@ -182,7 +189,32 @@ def build(canary: str, users: dict[str, Any], team: Any) -> DataSet:
     postmortem = _postmortem(data, alice, bob, incident)
     _review_and_publish(data, alice, rita, postmortem)
     _customer_version(data, alice, rita, postmortem)
+    _culture(data, alice, bob, rita, postmortem)
     return data
+
+
+def _culture(data: DataSet, alice: Any, bob: Any, rita: Any, postmortem: Any) -> None:
+    """Nominated for postmortem of the month, its writer thanked, its survey answered."""
+    postmortem.refresh_from_db()
+    nomination = nominate_postmortem(actor=bob, postmortem=postmortem, reason=data.text(68, 1000))
+    data.ids["award_round"] = (nomination.round.month.year, nomination.round.month.month)
+    give_kudos(
+        actor=bob, postmortem=postmortem, receiver=alice, kind="writing", message=data.text(69, 500)
+    )
+    # Three answers (a group shows from three), one named, one anonymous.
+    survey = Survey.objects.get(postmortem=postmortem)
+    for user in (alice, bob, rita):
+        SurveyInvitation.objects.get_or_create(survey=survey, user=user)
+    for user, anonymous in ((alice, False), (bob, True), (rita, False)):
+        answer_survey(
+            actor=user,
+            survey=survey,
+            helped=4,
+            toil=2,
+            tools=5,
+            change=data.text(70, 2000),
+            anonymous=anonymous,
+        )
 
 
 def _customer_version(data: DataSet, alice: Any, rita: Any, postmortem: Any) -> None:

@@ -1,0 +1,110 @@
+"""Who takes part in the culture programs, and what of them each person sees.
+
+* everyone signed in nominates a published, unrestricted postmortem they may read for its
+  month's award (it is announced to the whole organisation), and votes once per round;
+* admins set a round's voting window;
+* nominations, votes' counts and winners are seen by those who may read the postmortem;
+* everyone signed in thanks someone for a postmortem they may read: its owner, whoever
+  started it or wrote its timeline for the writing, one of its reviewers for a review,
+  never themselves;
+* a kudos is seen by those who may read its postmortem, on the postmortem and the person's
+  page alike;
+* a postmortem's process survey asks those who took part: its owner, whoever started it,
+  its reviewers, its incidents' commanders and responders, and who wrote its timeline;
+  only they answer it, once;
+* everyone signed in sees the feedback's figures (per team and quarter, never per answer);
+  what people would change is read by admins and the team's leads.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from hansei.access.base import can_administer, is_signed_in
+from hansei.access.postmortems import can_view_postmortem, postmortems_visible_to
+from hansei.accounts.models import Membership, User
+from hansei.culture.awards.models import AwardRound, Nomination
+from hansei.culture.feedback.models import Survey
+from hansei.culture.kudos.models import Kudos, KudosFor
+from hansei.incidents.models import Incident
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.timeline.models import TimelineEntry
+from hansei.reviews.models import Review
+
+
+def can_nominate(user: User, postmortem: Postmortem) -> bool:
+    return (
+        is_signed_in(user)
+        and postmortem.published_at is not None
+        and not postmortem.restricted
+        and can_view_postmortem(user, postmortem)
+    )
+
+
+def can_vote(user: User) -> bool:
+    return is_signed_in(user)
+
+
+def can_set_voting_window(user: User) -> bool:
+    return can_administer(user)
+
+
+def nominations_visible_to(user: User) -> QuerySet[Nomination]:
+    readable = postmortems_visible_to(user).values("pk")
+    return Nomination.objects.filter(postmortem__in=readable)
+
+
+def rounds_visible_to(user: User) -> QuerySet[AwardRound]:
+    return AwardRound.objects.all() if is_signed_in(user) else AwardRound.objects.none()
+
+
+def can_thank(user: User, postmortem: Postmortem) -> bool:
+    return is_signed_in(user) and can_view_postmortem(user, postmortem)
+
+
+def thankable_for(postmortem: Postmortem, kind: str) -> QuerySet[User]:
+    """Who may be thanked: for the writing, its owner and whoever started it or wrote its
+    timeline; for a review, its reviewers."""
+    people = User.objects.filter(is_active=True)
+    if kind == KudosFor.REVIEW:
+        return people.filter(pk__in=Review.objects.filter(postmortem=postmortem).values("reviewer"))
+    writers = TimelineEntry.objects.filter(postmortem=postmortem).values("created_by")
+    return people.filter(
+        Q(pk=postmortem.owner_id) | Q(pk=postmortem.created_by_id) | Q(pk__in=writers)
+    )
+
+
+def survey_participants(postmortem: Postmortem) -> QuerySet[User]:
+    incidents = Incident.objects.filter(postmortem=postmortem)
+    took_part = (
+        Q(pk=postmortem.owner_id)
+        | Q(pk=postmortem.created_by_id)
+        | Q(pk__in=Review.objects.filter(postmortem=postmortem).values("reviewer"))
+        | Q(pk__in=incidents.values("commander"))
+        | Q(pk__in=incidents.values("responders"))
+        | Q(pk__in=TimelineEntry.objects.filter(postmortem=postmortem).values("created_by"))
+    )
+    return User.objects.filter(took_part, is_active=True).distinct().order_by("pk")
+
+
+def is_invited_to_survey(user: User, survey: Survey) -> bool:
+    return is_signed_in(user) and survey.invitations.filter(user=user).exists()
+
+
+def surveys_of(user: User) -> QuerySet[Survey]:
+    """The surveys ``user`` is asked to answer."""
+    if not is_signed_in(user):
+        return Survey.objects.none()
+    return Survey.objects.filter(invitations__user=user)
+
+
+def can_read_feedback_text(user: User, team_id: int) -> bool:
+    return can_administer(user) or (
+        is_signed_in(user)
+        and Membership.objects.filter(user=user, team_id=team_id, is_lead=True).exists()
+    )
+
+
+def kudos_visible_to(user: User) -> QuerySet[Kudos]:
+    readable = postmortems_visible_to(user).values("pk")
+    return Kudos.objects.filter(postmortem__in=readable)

@@ -1,0 +1,23 @@
+"""A round's month and its default voting window (the server's time zone)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+VOTING_DAYS = 7
+
+
+def month_of(moment: datetime) -> date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def default_window(month: date) -> tuple[datetime, datetime]:
+    """From the first day of the next month, for ``VOTING_DAYS`` days."""
+    opens = timezone.make_aware(datetime.combine(next_month(month), time.min))
+    return opens, opens + timedelta(days=VOTING_DAYS)
