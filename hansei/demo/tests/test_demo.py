@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -101,6 +102,10 @@ def test_it_plays_the_culture_programs(demo: None) -> None:
     assert closed.exists() and all(r.winner_id and r.announced_at for r in closed)
     assert Kudos.objects.filter(kind="writing", announced=True).exists()
     assert Kudos.objects.filter(kind="review").exists()
+    # On the replayed clock, not all at the moment the demo was loaded.
+    week_ago = timezone.now() - timedelta(days=7)
+    assert Kudos.objects.filter(created_at__lt=week_ago).exists()
+    assert Nomination.objects.filter(created_at__lt=week_ago).exists()
 
 
 def test_it_answers_the_process_surveys(demo: None) -> None:
