@@ -171,19 +171,17 @@ def _snapshot(rng: random.Random, postmortem: object) -> dict[str, object]:
     }
 
 
-def _reference(query: str) -> Callable[[], object]:
-    """One raw query for the documents with every word of ``query`` (as terms), best 20."""
+def raw_full_text(terms: list[str], *, every: bool, limit: int) -> Callable[[], object]:
+    """One raw SQL query for the ``limit`` best documents having every term (``every``) or any
+    of them: FTS5 bm25 on SQLite, ts_rank over the GIN-indexed vector on PostgreSQL."""
     from django.db import connection
 
-    from hansei.search.analysis import index_terms
-
-    terms = index_terms(query).split()
     if connection.vendor == "sqlite":
         sql = (
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            "ORDER BY bm25(search_fts, 10.0, 4.0, 1.0, 2.0) LIMIT 20"
+            f"ORDER BY bm25(search_fts, 10.0, 4.0, 1.0, 2.0) LIMIT {int(limit)}"
         )
-        params: list[object] = [" ".join(f'"{t}"' for t in terms)]
+        params: list[object] = [(" " if every else " OR ").join(f'"{t}"' for t in terms)]
     else:
         from hansei.search.backends import PostgresBackend
 
@@ -191,9 +189,9 @@ def _reference(query: str) -> Callable[[], object]:
         sql = (
             f"SELECT postmortem_id FROM search_searchdocument "
             f"WHERE {vector} @@ to_tsquery('simple', %s) "
-            f"ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC LIMIT 20"
+            f"ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC LIMIT {int(limit)}"
         )
-        text = " & ".join(f"'{t}'" for t in terms)
+        text = (" & " if every else " | ").join(f"'{t}'" for t in terms)
         params = [text, text]
 
     def run() -> object:
@@ -202,6 +200,13 @@ def _reference(query: str) -> Callable[[], object]:
             return cursor.fetchall()
 
     return run
+
+
+def _reference(query: str) -> Callable[[], object]:
+    """The documents with every word of ``query`` (as terms), best 20."""
+    from hansei.search.analysis import index_terms
+
+    return raw_full_text(index_terms(query).split(), every=True, limit=20)
 
 
 def _hansei(query: str) -> Callable[[], object]:

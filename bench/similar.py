@@ -26,42 +26,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from search import _setup  # bench/search.py (run as python bench/similar.py)
+from search import _setup, raw_full_text  # bench/search.py (run as python bench/similar.py)
 from timing import median_ms  # bench/timing.py
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SAMPLES = 5
-
-
-def _reference(terms: list[str]) -> Callable[[], object]:
-    from django.db import connection
-
-    from hansei.search.backends import PostgresBackend
-
-    if connection.vendor == "sqlite":
-        sql = (
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            "ORDER BY bm25(search_fts, 10.0, 4.0, 1.0, 2.0) LIMIT 60"
-        )
-        params: list[object] = [" OR ".join(f'"{t}"' for t in terms)]
-    else:
-        vector = PostgresBackend.VECTOR
-        text = " | ".join(f"'{t}'" for t in terms)
-        sql = (
-            f"SELECT postmortem_id FROM search_searchdocument "
-            f"WHERE {vector} @@ to_tsquery('simple', %s) "
-            f"ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC LIMIT 60"
-        )
-        params = [text, text]
-
-    def run() -> object:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    return run
 
 
 def _hansei(postmortem_id: int) -> Callable[[], object]:
@@ -97,7 +68,7 @@ def main() -> None:
     ratios = []
     for pk in samples:
         terms = profile_of_postmortem(Postmortem.objects.get(pk=pk)).telling_terms()
-        reference = median_ms(_reference(terms), args.rounds)
+        reference = median_ms(raw_full_text(terms, every=False, limit=60), args.rounds)
         hansei = median_ms(_hansei(pk), args.rounds)
         ratios.append(hansei / reference)
         print(f"{pk:<12}{reference:>14.2f}{hansei:>12.2f}{hansei / reference:>8.1f}")

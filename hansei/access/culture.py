@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from hansei.access.base import can_administer, is_signed_in
+from hansei.access.base import can_administer, get_or_404, is_signed_in
 from hansei.access.postmortems import can_view_postmortem, postmortems_visible_to
 from hansei.accounts.models import Membership, User
 from hansei.culture.awards.models import AwardRound, Nomination
@@ -52,6 +52,12 @@ def can_set_voting_window(user: User) -> bool:
 def nominations_visible_to(user: User) -> QuerySet[Nomination]:
     readable = postmortems_visible_to(user).values("pk")
     return Nomination.objects.filter(postmortem__in=readable)
+
+
+def get_nomination_for_user(user: User, pk: int | str) -> Nomination:
+    """The nomination if ``user`` may read its postmortem; 404 otherwise."""
+    found: Nomination = get_or_404(nominations_visible_to(user).select_related("round"), pk)
+    return found
 
 
 def rounds_visible_to(user: User) -> QuerySet[AwardRound]:
@@ -96,6 +102,12 @@ def surveys_of(user: User) -> QuerySet[Survey]:
     if not is_signed_in(user):
         return Survey.objects.none()
     return Survey.objects.filter(invitations__user=user)
+
+
+def get_survey_for_user(user: User, pk: int | str) -> Survey:
+    """A survey asked of ``user``; 404 for any other (its existence is not revealed)."""
+    found: Survey = get_or_404(surveys_of(user).select_related("postmortem", "team"), pk)
+    return found
 
 
 def can_read_feedback_text(user: User, team_id: int) -> bool:

@@ -23,7 +23,6 @@ from hansei.culture.awards.services import (
     set_voting_window,
     withdraw_vote,
 )
-from hansei.culture.feedback.models import Survey
 from hansei.culture.feedback.queries import pending_surveys, results
 from hansei.culture.feedback.services import answer_survey
 from hansei.culture.kudos.models import Kudos
@@ -180,8 +179,7 @@ def nominate(request: HttpRequest, pk: int, payload: NominationIn) -> Any:
 )
 def vote(request: HttpRequest, nomination_id: int) -> dict[str, Any]:
     user = actor_of(request)
-    qs = access.nominations_visible_to(user).select_related("round")
-    nomination: Nomination = access.get_or_404(qs, nomination_id)
+    nomination = access.get_nomination_for_user(user, nomination_id)
     cast_vote(actor=user, nomination=nomination)
     return _round_out(user, awards.round_view(user, nomination.round))
 
@@ -296,7 +294,7 @@ def my_surveys(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def answer(request: HttpRequest, survey_id: int, payload: SurveyAnswerIn) -> Any:
     user = actor_of(request)
-    survey: Survey = access.get_or_404(access.surveys_of(user), survey_id)
+    survey = access.get_survey_for_user(user, survey_id)
     answer_survey(actor=user, survey=survey, **payload.dict())
     return 201, {"answered": True}
 

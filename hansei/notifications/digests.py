@@ -26,7 +26,7 @@ from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications.dispatch import DELIVERY_ATTEMPTS
 from hansei.notifications.models import DigestChoice, Frequency
 from hansei.notifications.reminders import in_working_hours, zone_of
-from hansei.postmortems.document.models import Postmortem, Status
+from hansei.postmortems.document.models import Postmortem, Status, recalled_dates
 from hansei.reviews.models import Review
 
 DIGEST_JOB = "notifications.digest"
@@ -48,9 +48,7 @@ class Anniversary:
 def anniversaries_for(user: User, days: list[date]) -> list[Anniversary]:
     """Today in postmortem history: what ``user`` may read of the postmortems whose incident
     started on one of ``days`` in an earlier year, the oldest first."""
-    wanted = {(d.month, d.day): d.year for d in days}
-    if any((d.month, d.day) == (2, 28) for d in days):
-        wanted.setdefault((2, 29), next(d.year for d in days if (d.month, d.day) == (2, 28)))
+    wanted = {pair: day.year for day in days for pair in recalled_dates(day)}
     found = []
     postmortems = (
         access.postmortems_visible_to(user)

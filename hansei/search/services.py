@@ -91,9 +91,9 @@ def reindex_all() -> int:
     surfaces: dict[str, str] = {}
     published = Postmortem.objects.published().order_by("pk").values_list("pk", flat=True)
     ids = iter(published.iterator(chunk_size=REINDEX_BATCH))
+    latest = Revision.objects.filter(postmortem=OuterRef("postmortem")).order_by("-number")
     count = 0
     while batch := list(islice(ids, REINDEX_BATCH)):
-        latest = Revision.objects.filter(postmortem=OuterRef("postmortem")).order_by("-number")
         revisions = Revision.objects.filter(
             postmortem_id__in=batch, number=Subquery(latest.values("number")[:1])
         )

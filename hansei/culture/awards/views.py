@@ -17,7 +17,7 @@ from hansei import access
 from hansei.core import htmx
 from hansei.core.http import AuthedRequest
 from hansei.culture.awards import queries
-from hansei.culture.awards.models import AwardRound, Nomination
+from hansei.culture.awards.models import AwardRound
 from hansei.culture.awards.services import (
     cast_vote,
     nominate_postmortem,
@@ -110,16 +110,10 @@ def nominate(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _nomination(request: AuthedRequest, nomination_id: int) -> Nomination:
-    qs = access.nominations_visible_to(request.user).select_related("round")
-    found: Nomination = access.get_or_404(qs, nomination_id)
-    return found
-
-
 @login_required
 @require_POST
 def vote(request: AuthedRequest, nomination_id: int) -> HttpResponse:
-    nomination = _nomination(request, nomination_id)
+    nomination = access.get_nomination_for_user(request.user, nomination_id)
     outcome = htmx.attempt(lambda: cast_vote(actor=request.user, nomination=nomination))
     return htmx.answer(
         request,

@@ -15,7 +15,7 @@ from hansei import access
 from hansei.core import htmx
 from hansei.core.http import AuthedRequest
 from hansei.culture.feedback import charts
-from hansei.culture.feedback.models import MIN_GROUP, Survey
+from hansei.culture.feedback.models import MIN_GROUP
 from hansei.culture.feedback.queries import pending_surveys, results
 from hansei.culture.feedback.services import answer_survey
 from hansei.culture.forms import SurveyForm
@@ -23,9 +23,7 @@ from hansei.culture.forms import SurveyForm
 
 @login_required
 def survey(request: AuthedRequest, pk: int) -> HttpResponse:
-    found: Survey = access.get_or_404(
-        access.surveys_of(request.user).select_related("postmortem", "team"), pk
-    )
+    found = access.get_survey_for_user(request.user, pk)
     form = SurveyForm(request.POST or None)
     context: dict[str, Any] = {
         "survey": found,

@@ -30,6 +30,14 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def recalled_dates(day: date) -> list[tuple[int, int]]:
+    """The (month, day) pairs ``day`` recalls from earlier years: itself, and in a year
+    without 29 February, the 28th also recalls the 29th."""
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        return [(2, 28), (2, 29)]
+    return [(day.month, day.day)]
+
+
 class PostmortemQuerySet(models.QuerySet["Postmortem"]):
     def published(self) -> PostmortemQuerySet:
         return self.filter(published_at__isnull=False)
@@ -42,14 +50,10 @@ class PostmortemQuerySet(models.QuerySet["Postmortem"]):
 
     def anniversaries(self, days: Iterable[date]) -> PostmortemQuerySet:
         """Published postmortems of an incident that started on one of ``days`` (its month
-        and day, in the current time zone) in an earlier year: "today in postmortem history".
-        In a year without 29 February, the 28th also recalls the 29th."""
+        and day, in the current time zone) in an earlier year: "today in postmortem history"."""
         match = Q()
         for day in days:
-            dates = [(day.month, day.day)]
-            if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
-                dates.append((2, 29))
-            for month, number in dates:
+            for month, number in recalled_dates(day):
                 match |= Q(
                     incidents__started_at__month=month,
                     incidents__started_at__day=number,
