@@ -13,7 +13,14 @@
   its reviewers, its incidents' commanders and responders, and who wrote its timeline;
   only they answer it, once;
 * everyone signed in sees the feedback's figures (per team and quarter, never per answer);
-  what people would change is read by admins and the team's leads.
+  what people would change is read by admins and the team's leads;
+* everyone signed in reads the reading club, keeps its lists (adds a published, unrestricted
+  postmortem they may read, or an outside postmortem by link), schedules sessions, says
+  whether they are coming and joins a session's discussion; a postmortem on a list is shown
+  only to those who may read it;
+* a reading taken off its list by whoever added it, the list's keeper or an admin; a session
+  changed, cancelled, given its notes and attendance by its facilitator, whoever scheduled it
+  or an admin; a comment deleted by its author or an admin.
 """
 
 from __future__ import annotations
@@ -26,6 +33,12 @@ from hansei.accounts.models import Membership, User
 from hansei.culture.awards.models import AwardRound, Nomination
 from hansei.culture.feedback.models import Survey
 from hansei.culture.kudos.models import Kudos, KudosFor
+from hansei.culture.reading.models import (
+    Reading,
+    ReadingList,
+    ReadingSession,
+    SessionComment,
+)
 from hansei.incidents.models import Incident
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.timeline.models import TimelineEntry
@@ -120,3 +133,66 @@ def can_read_feedback_text(user: User, team_id: int) -> bool:
 def kudos_visible_to(user: User) -> QuerySet[Kudos]:
     readable = postmortems_visible_to(user).values("pk")
     return Kudos.objects.filter(postmortem__in=readable)
+
+
+def can_join_reading_club(user: User) -> bool:
+    return is_signed_in(user)
+
+
+def can_read_together(user: User, postmortem: Postmortem) -> bool:
+    """May put ``postmortem`` on a reading list (the whole club reads it)."""
+    return can_nominate(user, postmortem)
+
+
+def readings_visible_to(user: User) -> QuerySet[Reading]:
+    if not is_signed_in(user):
+        return Reading.objects.none()
+    readable = postmortems_visible_to(user).values("pk")
+    return Reading.objects.filter(Q(postmortem__isnull=True) | Q(postmortem__in=readable))
+
+
+def reading_lists_visible_to(user: User) -> QuerySet[ReadingList]:
+    return ReadingList.objects.all() if is_signed_in(user) else ReadingList.objects.none()
+
+
+def get_reading_list_for_user(user: User, pk: int | str) -> ReadingList:
+    found: ReadingList = get_or_404(reading_lists_visible_to(user), pk)
+    return found
+
+
+def get_reading_for_user(user: User, pk: int | str) -> Reading:
+    found: Reading = get_or_404(readings_visible_to(user).select_related("reading_list"), pk)
+    return found
+
+
+def can_remove_reading(user: User, reading: Reading) -> bool:
+    return can_administer(user) or (
+        is_signed_in(user) and user.pk in (reading.added_by_id, reading.reading_list.created_by_id)
+    )
+
+
+def reading_sessions_visible_to(user: User) -> QuerySet[ReadingSession]:
+    return ReadingSession.objects.all() if is_signed_in(user) else ReadingSession.objects.none()
+
+
+def get_reading_session_for_user(user: User, pk: int | str) -> ReadingSession:
+    found: ReadingSession = get_or_404(
+        reading_sessions_visible_to(user).select_related("facilitator"), pk
+    )
+    return found
+
+
+def can_run_session(user: User, session: ReadingSession) -> bool:
+    return can_administer(user) or (
+        is_signed_in(user) and user.pk in (session.facilitator_id, session.created_by_id)
+    )
+
+
+def can_delete_session_comment(user: User, comment: SessionComment) -> bool:
+    return can_administer(user) or (is_signed_in(user) and comment.author_id == user.pk)
+
+
+def get_reading_session_comment_for_user(user: User, pk: int | str) -> SessionComment:
+    comments = SessionComment.objects.all() if is_signed_in(user) else SessionComment.objects.none()
+    found: SessionComment = get_or_404(comments.select_related("session"), pk)
+    return found

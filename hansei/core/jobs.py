@@ -61,6 +61,8 @@ PERIODIC: dict[str, float] = {
     "hansei.integrations.chat.services.send_chat_digests": 300.0,
     # Postmortem of the month: each round whose voting window closed, announced once.
     "hansei.culture.awards.services.announce_due_rounds": 300.0,
+    # Reading club sessions starting within a day: those coming are reminded once.
+    "hansei.culture.reading.services.remind_due_sessions": 300.0,
 }
 
 

@@ -3,16 +3,27 @@ each person may read what a message is about, and on which channels they want it
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.urls import reverse
 
 from hansei.accounts.models import Membership, User
 from hansei.culture.awards.models import Nomination
 from hansei.culture.feedback.models import Survey
 from hansei.culture.kudos.models import Kudos, KudosFor
+from hansei.culture.reading.models import ReadingSession, SessionComment
 from hansei.notifications import kinds
 from hansei.notifications.dispatch import Message, send
 from hansei.notifications.models import NotificationKind
-from hansei.notifications.reasons import EVERYONE, THANKED, TOOK_PART, Reason
+from hansei.notifications.reasons import (
+    COMING,
+    EVERYONE,
+    FACILITATOR,
+    PARTICIPANT,
+    THANKED,
+    TOOK_PART,
+    Reason,
+)
 
 
 def _page(postmortem_id: int) -> str:
@@ -79,3 +90,57 @@ def announce_kudos(kudos: Kudos) -> list[User]:
         .order_by("user_id", "team__name")
     )
     return told + send(teammates, [(m.user, Reason("member", m.team.name)) for m in memberships])
+
+
+SESSION_TEXTS = {
+    "scheduled": kinds.READING_SCHEDULED_TEXT,
+    "moved": kinds.READING_MOVED_TEXT,
+    "cancelled": kinds.READING_CANCELLED_TEXT,
+    "reminder": kinds.READING_REMINDER_TEXT,
+}
+
+
+def _session_message(
+    session: ReadingSession, *, actor: User | None, key: str, text: str
+) -> Message:
+    when = session.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return Message(
+        kind=NotificationKind.READING,
+        postmortem=None,
+        actor=actor,
+        key=key,
+        text=text,
+        url=reverse("culture:session", args=[session.pk]),
+        values={"title": session.title, "when": when},
+        audience=User.objects.filter(is_active=True),
+    )
+
+
+def announce_session(session: ReadingSession, *, actor: User | None, change: str) -> list[User]:
+    """A session scheduled (to everyone), moved or cancelled (to those coming and the
+    facilitator), or about to start (the reminder, to them too)."""
+    key = f"reading:{session.pk}:{change}"
+    if change == "moved":  # each move is news
+        key += f":{session.starts_at.isoformat()}"
+    message = _session_message(session, actor=actor, key=key, text=SESSION_TEXTS[change])
+    if change == "scheduled":
+        return send(message, [(user, EVERYONE) for user in User.objects.filter(is_active=True)])
+    coming = User.objects.filter(
+        reading_sessions__session=session, reading_sessions__going=True, is_active=True
+    )
+    return send(message, [(session.facilitator, FACILITATOR), *((u, COMING) for u in coming)])
+
+
+def session_comment_told(comment: SessionComment) -> list[User]:
+    """The facilitator and whoever spoke before hear that the discussion goes on."""
+    session = comment.session
+    message = _session_message(
+        session,
+        actor=comment.author,
+        key=f"reading-comment:{comment.pk}",
+        text=kinds.READING_COMMENT_TEXT,
+    )
+    earlier = User.objects.filter(
+        pk__in=session.comments.exclude(pk=comment.pk).values("author"), is_active=True
+    )
+    return send(message, [(session.facilitator, FACILITATOR), *((u, PARTICIPANT) for u in earlier)])

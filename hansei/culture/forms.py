@@ -1,10 +1,12 @@
-"""The culture programs' forms: nominate, set a voting window, thank someone."""
+"""The culture programs' forms: nominate, set a voting window, thank someone, answer a
+survey, keep the reading club."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,10 @@ from hansei.core.forms import DateTimeInput
 from hansei.culture.awards.services import MAX_REASON
 from hansei.culture.kudos.models import KudosFor
 from hansei.culture.kudos.services import MAX_MESSAGE
+from hansei.culture.reading import services as reading
+from hansei.culture.reading.links import MAX_LINK
+from hansei.culture.reading.models import Reading
+from hansei.reviews.forms import PeopleField, is_row_id
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -93,3 +99,125 @@ class SurveyForm(forms.Form):
             "answered. Your team's leads read what you would change without a name."
         ),
     )
+
+
+class PersonField(forms.ModelChoiceField):
+    """One active person; anything that is not a row id is an invalid choice, never a query."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not is_row_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class ReadingListForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=reading.MAX_TITLE)
+    description = forms.CharField(
+        label=_("What it is for"),
+        max_length=reading.MAX_DESCRIPTION,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReadingForm(forms.Form):
+    link = forms.CharField(
+        label=_("Postmortem or link"),
+        max_length=MAX_LINK,
+        help_text=_(
+            "One of ours: its number (#12) or its address here. An outside postmortem: its "
+            "public address, and a title below."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Title (outside postmortems)"), max_length=reading.MAX_READING_TITLE, required=False
+    )
+    note = forms.CharField(
+        label=_("Why read it"),
+        max_length=reading.MAX_NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReadingsField(PeopleField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.reading_list.title) + " · " + str(obj.label)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=reading.MAX_TITLE)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    duration = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=reading.MIN_DURATION,
+        max_value=reading.MAX_DURATION,
+        initial=60,
+        widget=forms.NumberInput(attrs={"step": 15}),
+    )
+    location = forms.CharField(
+        label=_("Where"),
+        max_length=reading.MAX_LOCATION,
+        required=False,
+        help_text=_("A room or a video call link."),
+    )
+    facilitator = PersonField(label=_("Facilitator"), queryset=User.objects.none())
+    readings = ReadingsField(
+        Reading.objects.none(),
+        label=_("Readings"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From the club's lists. Add to a list first to read something new."),
+    )
+    announce = forms.BooleanField(label=_("Announce it to everyone"), required=False, initial=True)
+
+    def __init__(self, *args: Any, readings: QuerySet[Reading], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True).order_by("display_name", "username")
+        self.fields["facilitator"].queryset = people  # type: ignore[attr-defined]
+        self.fields["readings"].queryset = readings  # type: ignore[attr-defined]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=reading.MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Markdown. Blameless, like the postmortems: about systems, not people."),
+    )
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=reading.MAX_NOTES,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown. What the club learned, questions left open, ideas to follow up."),
+    )
+
+
+class AttendanceForm(forms.Form):
+    people = PeopleField(
+        User.objects.none(),
+        label=_("Who was there"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    also = PersonField(label=_("Someone else"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["people"].label_from_instance = lambda user: user.name  # type: ignore[attr-defined]
+        everyone = User.objects.filter(is_active=True).order_by("display_name", "username")
+        self.fields["also"].queryset = everyone  # type: ignore[attr-defined]
+
+    def attendees(self) -> list[User]:
+        chosen = list(self.cleaned_data["people"])
+        if self.cleaned_data.get("also") is not None:
+            chosen.append(self.cleaned_data["also"])
+        return chosen

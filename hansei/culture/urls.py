@@ -5,6 +5,7 @@ from django.urls import path
 from hansei.culture.awards import views as awards
 from hansei.culture.feedback import views as feedback
 from hansei.culture.kudos import views as kudos
+from hansei.culture.reading import views as reading
 
 app_name = "culture"
 urlpatterns = [
@@ -19,4 +20,20 @@ urlpatterns = [
     path("postmortems/<int:pk>/kudos/", kudos.thank, name="thank"),
     path("feedback/", feedback.feedback, name="feedback"),
     path("surveys/<int:pk>/", feedback.survey, name="survey"),
+    path("reading/", reading.club, name="reading"),
+    path("reading/lists/new/", reading.new_list, name="new_reading_list"),
+    path("reading/lists/<int:pk>/", reading.reading_list, name="reading_list"),
+    path("reading/readings/<int:pk>/remove/", reading.remove_reading, name="remove_reading"),
+    path("reading/sessions/new/", reading.new_session, name="new_session"),
+    path("reading/sessions/<int:pk>/", reading.session, name="session"),
+    path("reading/sessions/<int:pk>/edit/", reading.edit_session, name="edit_session"),
+    path("reading/sessions/<int:pk>/cancel/", reading.cancel, name="cancel_session"),
+    path("reading/sessions/<int:pk>/going/", reading.going, name="session_going"),
+    path("reading/sessions/<int:pk>/comments/", reading.comment, name="session_comment"),
+    path("reading/sessions/<int:pk>/notes/", reading.notes, name="session_notes"),
+    path("reading/sessions/<int:pk>/attendance/", reading.attendance, name="session_attendance"),
+    path("reading/sessions/<int:pk>/calendar.ics", reading.calendar, name="session_calendar"),
+    path(
+        "reading/comments/<int:pk>/delete/", reading.delete_comment, name="delete_session_comment"
+    ),
 ]

@@ -1,7 +1,8 @@
 """The demo's culture programs, replayed after the stories on the same simulated clock:
 postmortems nominated in the days after publication, the votes of every month whose window
 has opened, the announcement of every month whose window has closed, kudos between writers
-and reviewers, and answers to the process surveys the publications opened."""
+and reviewers, answers to the process surveys the publications opened, and the reading club:
+two lists, a session held a month ago and one next week."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hansei.culture.feedback.models import Survey
 from hansei.culture.feedback.services import answer_survey
 from hansei.culture.kudos.models import KudosFor
 from hansei.culture.kudos.services import give_kudos
+from hansei.culture.reading import services as reading
 from hansei.demo.clock import SimulatedClock
 from hansei.postmortems.document.models import Postmortem
 from hansei.reviews.models import Review
@@ -47,6 +49,7 @@ def play_culture(*, clock: SimulatedClock, people: dict[str, Any]) -> None:
         _vote(clock, people, month)
     _thank(clock, people, [p for published in months.values() for p in published])
     _answer_surveys(clock)
+    _read_together(clock, people, [p for published in months.values() for p in published])
 
 
 def _nominate(clock: SimulatedClock, people: dict[str, Any], published: list[Postmortem]) -> None:
@@ -125,3 +128,103 @@ def _answer_surveys(clock: SimulatedClock) -> None:
                 change=change,
                 anonymous=number % 2 == 1,
             )
+
+
+# Public postmortems every SRE team reads sooner or later (title, address, why).
+CLASSICS = (
+    (
+        "Amazon S3 service disruption, US-EAST-1 (February 2017)",
+        "https://aws.amazon.com/message/41926/",
+        "A playbook command with a typo removed more capacity than intended; the restart "
+        "took hours because the subsystems had not been restarted at that scale in years.",
+    ),
+    (
+        "GitLab.com database outage (January 2017)",
+        "https://about.gitlab.com/blog/2017/02/10/postmortem-of-database-outage-of-january-31/",
+        "Five backup mechanisms, none of them working: read it for what was never tested.",
+    ),
+    (
+        "Cloudflare outage on July 2, 2019",
+        "https://blog.cloudflare.com/details-of-the-cloudflare-outage-on-july-2-2019/",
+        "One regular expression, deployed everywhere at once: a lesson in staged rollouts.",
+    ),
+)
+COMMENTS = (
+    ("lucas", "Before we meet: which of our own runbooks has a command this dangerous?"),
+    ("yuki", "S3 の件、再起動に時間がかかった理由が一番の学びでした。私たちの DB も同じでは？"),
+    ("daniel", "Our failover has not been exercised at full size either. Worth a drill."),
+)
+NOTES = """**What we took away**
+
+- Tools that remove capacity should refuse to go below a safe minimum (S3 added exactly that).
+- Restarting at full scale is a behaviour of its own: we have never timed ours.
+- One of our own postmortems had the same shape: a safe-looking change, applied everywhere at once.
+
+**Follow-ups**
+
+- Omar: a minimum-capacity guard on the scale-down script.
+- Daniel: propose a Wheel of Misfortune drill on a cold database restart.
+"""
+
+
+def _read_together(clock: SimulatedClock, people: dict[str, Any], published: list[Any]) -> None:
+    """Priya keeps the club's lists; Omar facilitated last month's session, Priya runs the
+    next one."""
+    real_now = clock.real_now
+    clock.set(real_now - timedelta(days=45))
+    classics = reading.create_list(
+        actor=people["priya"],
+        title="Outages everyone should know",
+        description="Public postmortems from other companies that changed how the industry works.",
+    )
+    outside = [
+        reading.add_reading(
+            actor=people["priya"], reading_list=classics, link=url, title=title, note=why
+        )
+        for title, url, why in CLASSICS
+    ]
+    ours = reading.create_list(
+        actor=people["priya"],
+        title="Our own, worth rereading",
+        description="Our postmortems with lessons beyond the team that wrote them.",
+    )
+    rereads = [
+        reading.add_reading(actor=people["omar"], reading_list=ours, link=str(p.pk))
+        for p in [p for p in published if not p.restricted][:2]
+    ]
+    held_at = (real_now - timedelta(days=30)).replace(hour=6, minute=0, second=0, microsecond=0)
+    clock.set(held_at - timedelta(days=7))
+    held = reading.schedule_session(
+        actor=people["omar"],
+        title="Restarting at scale: Amazon S3, 2017",
+        starts_at=held_at,
+        duration=60,
+        location="Room Hakone / https://meet.example.com/reading-club",
+        facilitator=people["omar"],
+        readings=[outside[0], *rereads[:1]],
+    )
+    for username in ("lucas", "yuki", "daniel", "priya", "emma"):
+        reading.set_going(actor=people[username], session=held, going=True)
+    for username, body in COMMENTS:
+        reading.add_comment(actor=people[username], session=held, body=body)
+    clock.set(held_at + timedelta(minutes=75))
+    reading.save_notes(actor=people["omar"], session=held, notes=NOTES)
+    there = [people[name] for name in ("omar", "lucas", "yuki", "daniel", "priya")]
+    reading.record_attendance(actor=people["omar"], session=held, people=there)
+    clock.set(real_now - timedelta(days=2))
+    upcoming = reading.schedule_session(
+        actor=people["priya"],
+        title="Backups nobody tested: GitLab 2017",
+        starts_at=(real_now + timedelta(days=5)).replace(hour=6, minute=0, second=0, microsecond=0),
+        duration=45,
+        location="Room Hakone / https://meet.example.com/reading-club",
+        facilitator=people["priya"],
+        readings=[outside[1], outside[2]],
+    )
+    for username in ("omar", "grace", "lucas"):
+        reading.set_going(actor=people[username], session=upcoming, going=True)
+    reading.add_comment(
+        actor=people["grace"],
+        session=upcoming,
+        body="When did we last restore a backup end to end? I will bring what I find.",
+    )

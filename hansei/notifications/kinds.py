@@ -122,6 +122,14 @@ SPECS: dict[str, KindSpec] = {
             INBOX,
         ),
         KindSpec(
+            NotificationKind.READING,
+            _(
+                "A reading club session is scheduled, moved, cancelled or about to start; "
+                "someone joins the discussion of one you are in."
+            ),
+            INBOX,
+        ),
+        KindSpec(
             NotificationKind.REVIEW_MEETING,
             _("You are invited to a review meeting, or it changes or is cancelled."),
             EVERYWHERE,
@@ -172,5 +180,12 @@ POSTMORTEM_DUE_SOON_TEXT = gettext_noop("“%(title)s” is due on %(due)s")
 POSTMORTEM_OVERDUE_TEXT = gettext_noop("“%(title)s” was due on %(due)s and is not published")
 NEEDS_POSTMORTEM_TEXT = gettext_noop("“%(title)s” needs a postmortem and has none yet")
 REVIEW_WAITING_TEXT = gettext_noop("Your review of “%(title)s” has waited since %(since)s")
+READING_SCHEDULED_TEXT = gettext_noop(
+    "%(who)s scheduled the reading club session “%(title)s”, %(when)s"
+)
+READING_MOVED_TEXT = gettext_noop("The reading club session “%(title)s” moved to %(when)s")
+READING_CANCELLED_TEXT = gettext_noop("%(who)s cancelled the reading club session “%(title)s”")
+READING_REMINDER_TEXT = gettext_noop("The reading club session “%(title)s” starts %(when)s")
+READING_COMMENT_TEXT = gettext_noop("%(who)s joined the discussion of “%(title)s”")
 READ_REQUESTED_TEXT = gettext_noop("%(who)s asks your team to read “%(title)s”")
 READ_REMINDER_TEXT = gettext_noop("Your team was asked to read “%(title)s”; you have not yet")

@@ -34,6 +34,7 @@ class NotificationKind(models.TextChoices):
     AWARD = "award", _("Postmortem of the month")
     KUDOS = "kudos", _("Kudos")
     SURVEY = "survey", _("Process feedback")
+    READING = "reading", _("Reading club")
 
 
 class Channel(models.TextChoices):

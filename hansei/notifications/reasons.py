@@ -27,6 +27,8 @@ TEXTS = {
     "everyone": gettext_noop("Everyone in the organisation hears of it."),
     "thanked": gettext_noop("You were thanked."),
     "took_part": gettext_noop("You took part in this postmortem."),
+    "coming": gettext_noop("You said you are coming."),
+    "facilitator": gettext_noop("You facilitate this session."),
 }
 
 
@@ -58,5 +60,7 @@ PARTICIPANT = Reason("participant")
 ITEM_OWNER = Reason("item_owner")
 INVITED = Reason("invited")
 EVERYONE = Reason("everyone")
+COMING = Reason("coming")
+FACILITATOR = Reason("facilitator")
 THANKED = Reason("thanked")
 TOOK_PART = Reason("took_part")

@@ -55,7 +55,7 @@ class ReviewForm(forms.Form):
         return [self[f"check_{key}"] for key, _label in CHECKLIST]
 
 
-def _is_id(value: Any) -> bool:
+def is_row_id(value: Any) -> bool:
     """A row id the database can hold: anything else is an invalid choice, never a query
     (SQLite raises OverflowError on integers over 64 bits)."""
     return bool(re.fullmatch(r"[0-9]{1,19}", str(value))) and 0 < int(value) <= MAX_ID
@@ -66,7 +66,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M}"
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not _is_id(value):
+        if value not in self.empty_values and not is_row_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -74,7 +74,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
 class PeopleField(forms.ModelMultipleChoiceField):
     def clean(self, value: Any) -> Any:
         for pk in value if isinstance(value, list | tuple) else ():
-            if not _is_id(pk):
+            if not is_row_id(pk):
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

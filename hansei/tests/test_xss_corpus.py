@@ -241,6 +241,14 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
     visits.open("charlie", "/people/alice/", (18, 19, 26, 69))
     visits.open("charlie", f"/culture/postmortems/{pk}/", (18, 19, 26, 69))
     visits.open("ada", "/culture/feedback/", (16, 18, 20, 70))
+    visits.open("charlie", "/culture/reading/", (71, 72, 75, 76))
+    visits.open("charlie", f"/culture/reading/lists/{data.ids['reading_list']}/", (71, 72, 73, 74))
+    visits.open(
+        "charlie",
+        f"/culture/reading/sessions/{data.ids['reading_session']}/",
+        (18, 73, 74, 75, 76, 77, 78),
+    )
+    visits.open("alice", f"/culture/reading/sessions/{data.ids['reading_session']}/", (75, 77, 78))
     # Query parameters pages may echo back.
     visits.open("alice", f"/incidents/?team={param}&severity={param}", ())
     visits.open("alice", f"/postmortems/?show={param}", ())

@@ -195,6 +195,13 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
     from hansei.culture.awards.models import AwardRound, Nomination, Vote
     from hansei.culture.feedback.models import Survey, SurveyAnswer
     from hansei.culture.kudos.models import Kudos
+    from hansei.culture.reading.models import (
+        Participation,
+        Reading,
+        ReadingList,
+        ReadingSession,
+        SessionComment,
+    )
     from hansei.postmortems.analysis.models import (
         ContributingFactor,
         ContributingFactorCategory,
@@ -276,6 +283,26 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
         survey=Survey.objects.order_by("pk").first(), respondent=None, helped=1, toil=5, tools=3,
         change=AWKWARD[:2000],
     )  # fmt: skip
+    reading_list = ReadingList.objects.create(
+        title=AWKWARD[:200], description=AWKWARD[:2000], created_by=emma
+    )
+    readings = [
+        Reading.objects.create(
+            reading_list=reading_list, postmortem=postmortem, note=AWKWARD[:1000]
+        ),
+        Reading.objects.create(
+            reading_list=reading_list, url="https://example.org/p?q=%E2%9C%93&x=" + "y" * 900,
+            title=AWKWARD[:300], added_by=None,
+        ),
+    ]  # fmt: skip
+    session = ReadingSession.objects.create(
+        title=AWKWARD[:200], starts_at=timezone.now() - timedelta(days=2), duration=480,
+        location=AWKWARD[:500], facilitator=emma, notes=AWKWARD, notes_by=emma,
+        notes_at=timezone.now(), reminded_at=timezone.now(), cancelled_at=None,
+    )  # fmt: skip
+    session.readings.set(readings)
+    Participation.objects.create(session=session, person=emma, going=True, attended=True)
+    SessionComment.objects.create(session=session, author=emma, body=AWKWARD[:5000])
 
 
 def every_table() -> dict[str, list[tuple[Any, ...]]]:

@@ -72,6 +72,12 @@ def took_part(role: str, state: str) -> bool:
     return role == "reviewer"
 
 
+def runs_the_session(role: str, state: str) -> bool:
+    """Runs the reading club's session (its facilitator, the writer, and admins); likewise
+    takes the writer's reading off its list and deletes the writer's comment."""
+    return role in TEAM
+
+
 Rule = Callable[[str, str], bool]
 
 

@@ -249,6 +249,30 @@ PAGES: dict[str, Page] = {
     "culture:survey": Page(
         rules.took_part, exists=rules.exists_when_published, args=("pk=survey_id",)
     ),
+    # The reading club: everyone's; each case's session (under way) is run by the writer.
+    "culture:reading": Page(rules.signed_in),
+    "culture:new_reading_list": Page(rules.signed_in),
+    "culture:reading_list": Page(rules.signed_in, args=("pk=reading_list_id",)),
+    "culture:remove_reading": Page(rules.runs_the_session, "POST", {}, args=("pk=reading_id",)),
+    "culture:new_session": Page(rules.signed_in),
+    "culture:session": Page(rules.signed_in, args=("pk=session_id",)),
+    "culture:session_calendar": Page(rules.signed_in, args=("pk=session_id",)),
+    "culture:edit_session": Page(rules.runs_the_session, args=("pk=session_id",)),
+    # Under way: refused by its state (409), past the rule.
+    "culture:cancel_session": Page(rules.runs_the_session, "POST", {}, args=("pk=session_id",)),
+    "culture:session_going": Page(rules.signed_in, "POST", {"going": "1"}, args=("pk=session_id",)),
+    "culture:session_comment": Page(
+        rules.signed_in, "POST", {"body": "Matrix."}, args=("pk=session_id",)
+    ),
+    "culture:session_notes": Page(
+        rules.runs_the_session, "POST", {"notes": "Matrix."}, args=("pk=session_id",)
+    ),
+    "culture:session_attendance": Page(
+        rules.runs_the_session, "POST", {"people": "$writer_id"}, args=("pk=session_id",)
+    ),
+    "culture:delete_session_comment": Page(
+        rules.runs_the_session, "POST", {}, args=("pk=session_comment_id",)
+    ),
 }
 # Addresses outside the session's rules: webhooks authenticate by their integration's secret
 # (integrations/tests), the admin site is Django's (admins only), the API has its own matrix.
@@ -294,6 +318,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.culture.awards.models import Nomination
     from hansei.culture.awards.services import round_for
     from hansei.culture.feedback.models import Survey
+    from hansei.culture.tests.reading_world import reading_club_ids
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.reasons import Reason
@@ -390,6 +415,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
         )
         for case in built.cases.values():
             case.ids["integration_id"] = integration.pk
+            case.ids.update(reading_club_ids(case.postmortem, built.users))
         yield built
         transaction.set_rollback(True)
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser
 
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.conftest import signed_in_page
+from hansei.culture.reading import services as reading
 from hansei.postmortems.timeline.services import add_timeline_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +25,22 @@ CULPRITS = """() => [...document.querySelectorAll("body *")]
   .map((e) => e.outerHTML.slice(0, 120))
   .join(" | ")"""
 UNBROKEN = "https://grafana.example.com/d/checkout?" + "panel=latency&" * 40 + "x"
+
+
+def reading_club(alice: Any, postmortem: Any) -> tuple[Any, Any]:
+    """A list with a long outside reading, and a session under way with long words."""
+    reading_list = reading.create_list(actor=alice, title="Classics " + "w" * 150)
+    reading.add_reading(
+        actor=alice, reading_list=reading_list, link=UNBROKEN[:990], title="S3 " + "t" * 250,
+        note=UNBROKEN,
+    )  # fmt: skip
+    session = reading.schedule_session(
+        actor=alice, title="Reading " + "r" * 180, location=UNBROKEN[:500],
+        starts_at=timezone.now() - timedelta(minutes=5), facilitator=alice,
+        readings=list(reading_list.readings.all()),
+    )  # fmt: skip
+    reading.add_comment(actor=alice, session=session, body=UNBROKEN)
+    return reading_list, session
 
 
 def test_every_page_fits_a_390_px_phone(
@@ -41,6 +58,7 @@ def test_every_page_fits_a_390_px_phone(
     item = add_action_item(actor=alice, postmortem=postmortem, data=ActionItemInput(
         title="Cap retries " + "z" * 200, owner=alice,
         due_date=timezone.localdate() + timedelta(days=3)))  # fmt: skip
+    reading_list, session = reading_club(alice, postmortem)
     pages = {
         "alice": [
             "/",
@@ -67,6 +85,10 @@ def test_every_page_fits_a_390_px_phone(
             f"/culture/postmortems/{postmortem.pk}/",
             f"/culture/postmortems/{postmortem.pk}/nominate/",
             "/people/alice/",
+            "/culture/reading/",
+            "/culture/reading/sessions/new/",
+            f"/culture/reading/lists/{reading_list.pk}/",
+            f"/culture/reading/sessions/{session.pk}/",
         ],
         "ada": [
             "/trackers/",

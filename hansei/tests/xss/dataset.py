@@ -36,6 +36,7 @@ from hansei.culture.awards.services import nominate_postmortem
 from hansei.culture.feedback.models import Survey, SurveyInvitation
 from hansei.culture.feedback.services import answer_survey
 from hansei.culture.kudos.services import give_kudos
+from hansei.culture.reading import services as reading
 from hansei.incidents.models import Incident, PostmortemPolicy, Service, Severity
 from hansei.incidents.services import (
     IncidentInput,
@@ -132,6 +133,14 @@ FIELDS = {
     68: "postmortem of the month nomination reason",
     69: "kudos message",
     70: "process survey: what would you change",
+    71: "reading list title",
+    72: "reading list description",
+    73: "outside reading's title and link",
+    74: "why read it (a reading's note)",
+    75: "reading club session title",
+    76: "reading club session place",
+    77: "reading club discussion comment (Markdown)",
+    78: "reading club session notes (Markdown)",
 }
 
 
@@ -215,6 +224,40 @@ def _culture(data: DataSet, alice: Any, bob: Any, rita: Any, postmortem: Any) ->
             change=data.text(70, 2000),
             anonymous=anonymous,
         )
+    _reading_club(data, alice, bob, postmortem)
+
+
+def _reading_club(data: DataSet, alice: Any, bob: Any, postmortem: Any) -> None:
+    """A list with the postmortem and outside readings, a session under way with a
+    discussion and notes."""
+    reading_list = reading.create_list(
+        actor=alice, title=data.line(71, 200), description=data.text(72, 2000)
+    )
+    data.ids["reading_list"] = reading_list.pk
+    reading.add_reading(
+        actor=alice, reading_list=reading_list, link=str(postmortem.pk), note=data.text(74, 1000)
+    )
+    for n, url in enumerate(data.urls(73)):
+        reading.add_reading(
+            actor=alice,
+            reading_list=reading_list,
+            link=url,
+            title=data.line(73, 300, skip=n),
+            note=data.text(74, 1000),
+        )
+    session = reading.schedule_session(
+        actor=alice,
+        title=data.line(75, 200),
+        location=data.line(76, 500),
+        starts_at=timezone.now() - timedelta(minutes=10),
+        duration=120,
+        facilitator=alice,
+        readings=list(reading_list.readings.all()),
+    )
+    data.ids["reading_session"] = session.pk
+    reading.set_going(actor=bob, session=session, going=True)
+    reading.add_comment(actor=bob, session=session, body=data.text(77, 5000))
+    reading.save_notes(actor=alice, session=session, notes=data.text(78, 20000))
 
 
 def _customer_version(data: DataSet, alice: Any, rita: Any, postmortem: Any) -> None:

@@ -1,0 +1,182 @@
+"""The reading club in the API: its lists and sessions (each reading through the rulebook,
+like the pages), saying you are coming, and the session's discussion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from hansei import access
+from hansei.accounts.auth import actor_of
+from hansei.accounts.models import User
+from hansei.culture.reading import queries
+from hansei.culture.reading.models import Reading, ReadingSession, SessionComment
+from hansei.culture.reading.services import MAX_COMMENT, add_comment, set_going
+
+router = Router(tags=["culture"])
+
+
+class ReadingOut(Schema):
+    id: int
+    list_id: int
+    postmortem_id: int | None = Field(description="One of ours; null for an outside one.")
+    url: str = Field(description="An outside postmortem's address; empty for ours.")
+    title: str
+    note: str
+
+
+class ReadingListOut(Schema):
+    id: int
+    title: str
+    description: str
+    readings: list[ReadingOut]
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    facilitator: str
+    cancelled: bool
+    coming: int
+    readings: list[ReadingOut]
+
+
+class CommentOut(Schema):
+    id: int
+    author: str
+    body: str = Field(description="Markdown.")
+    created_at: datetime
+
+
+class SessionDetailOut(SessionOut):
+    going: bool = Field(description="Whether you said you are coming.")
+    people_coming: list[str]
+    attended: list[str]
+    notes: str = Field(description="Markdown, kept once the session has started.")
+    comments: list[CommentOut]
+
+
+class GoingIn(Schema):
+    going: bool
+
+
+class CommentIn(Schema):
+    body: str = Field(max_length=MAX_COMMENT)
+
+
+def _reading_out(reading: Reading) -> dict[str, Any]:
+    return {
+        "id": reading.pk,
+        "list_id": reading.reading_list_id,
+        "postmortem_id": reading.postmortem_id,
+        "url": reading.url,
+        "title": reading.label,
+        "note": reading.note,
+    }
+
+
+def _session_out(user: User, session: ReadingSession, readings: list[Reading]) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "title": session.title,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "location": session.location,
+        "facilitator": session.facilitator.username,
+        "cancelled": session.is_cancelled,
+        "coming": session.participations.filter(going=True).count(),
+        "readings": [_reading_out(r) for r in readings],
+    }
+
+
+def _comment_out(comment: SessionComment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "author": comment.author.username,
+        "body": comment.body,
+        "created_at": comment.created_at,
+    }
+
+
+def _detail(user: User, session: ReadingSession) -> dict[str, Any]:
+    view = queries.session_view(user, session)
+    return {
+        **_session_out(user, session, view.readings),
+        "going": view.going,
+        "people_coming": [person.username for person in view.coming],
+        "attended": [person.username for person in view.attended],
+        "notes": session.notes,
+        "comments": [_comment_out(c) for c in view.comments],
+    }
+
+
+@router.get(
+    "/culture/reading/lists", response=list[ReadingListOut], summary="Reading club: the lists"
+)
+def list_reading_lists(request: HttpRequest) -> list[dict[str, Any]]:
+    user = actor_of(request)
+    readings: dict[int, list[dict[str, Any]]] = {}
+    for reading in queries.readings_for(user):
+        readings.setdefault(reading.reading_list_id, []).append(_reading_out(reading))
+    return [
+        {
+            "id": found.pk,
+            "title": found.title,
+            "description": found.description,
+            "readings": readings.get(found.pk, []),
+        }
+        for found in access.reading_lists_visible_to(user)
+    ]
+
+
+@router.get(
+    "/culture/reading/sessions",
+    response=list[SessionOut],
+    summary="Reading club: upcoming sessions, then the latest past ones",
+)
+def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
+    user = actor_of(request)
+    club = queries.club(user)
+    return [
+        _session_out(user, session, queries.session_readings(user, session))
+        for session in [*club.upcoming, *club.past]
+    ]
+
+
+@router.get(
+    "/culture/reading/sessions/{int:session_id}",
+    response=SessionDetailOut,
+    summary="One session: readings, who is coming, discussion, notes",
+)
+def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    user = actor_of(request)
+    return _detail(user, access.get_reading_session_for_user(user, session_id))
+
+
+@router.put(
+    "/culture/reading/sessions/{int:session_id}/going",
+    response=SessionDetailOut,
+    summary="Say whether you are coming",
+)
+def put_going(request: HttpRequest, session_id: int, payload: GoingIn) -> dict[str, Any]:
+    user = actor_of(request)
+    session = access.get_reading_session_for_user(user, session_id)
+    set_going(actor=user, session=session, going=payload.going)
+    return _detail(user, session)
+
+
+@router.post(
+    "/culture/reading/sessions/{int:session_id}/comments",
+    response={201: CommentOut},
+    summary="Join the session's discussion",
+)
+def post_comment(request: HttpRequest, session_id: int, payload: CommentIn) -> Any:
+    user = actor_of(request)
+    session = access.get_reading_session_for_user(user, session_id)
+    return 201, _comment_out(add_comment(actor=user, session=session, body=payload.body))
