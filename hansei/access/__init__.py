@@ -22,6 +22,8 @@ Rules, one per line in each function:
   and kudos are seen by the postmortem's readers; admins set the voting window; a
   postmortem's process survey asks those who took part, who answer once (anonymously if they
   choose); its figures are everyone's, what people would change its team's leads' and admins';
+  the monthly meeting pack is everyone's and holds only published, unrestricted postmortems
+  as last published; the leaders' view is for admins and team leads;
 * only admins read the audit log; nobody changes or deletes its entries;
 * a team's leads and admins set up where its action items become tracker issues; only admins
   choose the tracker's address and token, and read every team's sync log.
@@ -62,6 +64,8 @@ from hansei.access.comments import (
 from hansei.access.culture import (
     can_nominate,
     can_read_feedback_text,
+    can_read_leaders_view,
+    can_read_meeting_pack,
     can_set_voting_window,
     can_thank,
     can_vote,
@@ -69,6 +73,8 @@ from hansei.access.culture import (
     get_survey_for_user,
     is_invited_to_survey,
     kudos_visible_to,
+    meeting_pack_action_items,
+    meeting_pack_postmortems,
     nominations_visible_to,
     rounds_visible_to,
     survey_participants,
@@ -150,7 +156,9 @@ __all__ = [
     "can_publish_postmortem",
     "can_read_audit_log",
     "can_read_feedback_text",
+    "can_read_leaders_view",
     "can_read_live_content",
+    "can_read_meeting_pack",
     "can_record_incidents",
     "can_request_postmortem",
     "can_resolve_comment_thread",
@@ -186,6 +194,8 @@ __all__ = [
     "live_content_readers",
     "live_readers_q",
     "meeting_notes_visible_to",
+    "meeting_pack_action_items",
+    "meeting_pack_postmortems",
     "meetings_visible_to",
     "nominations_visible_to",
     "notifications_visible_to",

@@ -13,7 +13,13 @@
   its reviewers, its incidents' commanders and responders, and who wrote its timeline;
   only they answer it, once;
 * everyone signed in sees the feedback's figures (per team and quarter, never per answer);
-  what people would change is read by admins and the team's leads.
+  what people would change is read by admins and the team's leads;
+* everyone signed in reads the monthly meeting pack: only published postmortems that are not
+  restricted (it is shown in a room), as last published, and of their action items those
+  published (never what a draft amendment added);
+* admins and team leads read the leaders' view; each of its lists holds only what the
+  viewer may read, and its participation figures are counts (never who voted for what,
+  never an answer).
 """
 
 from __future__ import annotations
@@ -21,13 +27,18 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from hansei.access.base import can_administer, get_or_404, is_signed_in
-from hansei.access.postmortems import can_view_postmortem, postmortems_visible_to
+from hansei.access.postmortems import (
+    as_last_published,
+    can_view_postmortem,
+    postmortems_visible_to,
+)
 from hansei.accounts.models import Membership, User
+from hansei.action_items.models import ActionItem
 from hansei.culture.awards.models import AwardRound, Nomination
 from hansei.culture.feedback.models import Survey
 from hansei.culture.kudos.models import Kudos, KudosFor
 from hansei.incidents.models import Incident
-from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.document.models import Postmortem, PostmortemQuerySet
 from hansei.postmortems.timeline.models import TimelineEntry
 from hansei.reviews.models import Review
 
@@ -120,3 +131,28 @@ def can_read_feedback_text(user: User, team_id: int) -> bool:
 def kudos_visible_to(user: User) -> QuerySet[Kudos]:
     readable = postmortems_visible_to(user).values("pk")
     return Kudos.objects.filter(postmortem__in=readable)
+
+
+def can_read_meeting_pack(user: User) -> bool:
+    return is_signed_in(user)
+
+
+def meeting_pack_postmortems(user: User) -> PostmortemQuerySet:
+    """What a meeting pack may hold: published postmortems that are not restricted (the pack
+    is shown in a room, to whoever is in it), whoever asks for it."""
+    if not can_read_meeting_pack(user):
+        return Postmortem.objects.none()
+    return postmortems_visible_to(user).filter(published_at__isnull=False, restricted=False)
+
+
+def meeting_pack_action_items(user: User) -> QuerySet[ActionItem]:
+    """The action items of the pack's postmortems as published: an item a draft amendment
+    added is not in a published revision yet, so not in the pack either."""
+    pack = meeting_pack_postmortems(user).values("pk")
+    return ActionItem.objects.filter(as_last_published("created_at"), postmortem__in=pack)
+
+
+def can_read_leaders_view(user: User) -> bool:
+    return can_administer(user) or (
+        is_signed_in(user) and Membership.objects.filter(user=user, is_lead=True).exists()
+    )
