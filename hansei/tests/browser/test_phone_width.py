@@ -66,6 +66,9 @@ def test_every_page_fits_a_390_px_phone(
             "/culture/hall-of-fame/",
             f"/culture/postmortems/{postmortem.pk}/",
             f"/culture/postmortems/{postmortem.pk}/nominate/",
+            "/culture/pack/",
+            f"/culture/pack/{timezone.localdate():%Y/%m}/",
+            "/culture/leaders/",
             "/people/alice/",
         ],
         "ada": [
