@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from hansei.accounts.tests.test_api import ApiClient
 from hansei.action_items.models import ActionItem
 from hansei.action_items.services import ActionItemInput, add_action_item
 from hansei.culture.awards.months import month_of, previous_month
@@ -150,3 +151,19 @@ def test_it_is_for_people_signed_in(publish: Any) -> None:
     publish("Checkout outage", at=moment(2025, 3, 10))
     answer = Client().get(pack_url(MARCH))
     assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+
+
+def test_the_api_answers_the_pack_as_data(publish: Any, alice: Any, charlie: Any) -> None:
+    postmortem = publish("Checkout outage", at=moment(2025, 3, 10))
+    publish("Leaked keys", restricted=True, at=moment(2025, 3, 11))
+    item(alice, postmortem, "Add a canary", due_date=date(2025, 3, 5))
+    api = ApiClient(charlie)
+
+    answer = api.get("/culture/pack/2025-03").json()
+
+    assert answer["month"] == "2025-03" and answer["figures"]["published"] == 1
+    [found] = answer["postmortems"]
+    assert found["title"] == "Checkout outage" and found["revision"] == 1
+    assert [(i["title"], i["overdue"]) for i in found["action_items"]] == [("Add a canary", True)]
+    assert any(part["key"] == "summary" for part in found["summary"])
+    assert api.get("/culture/pack/2025-13").status_code == 404

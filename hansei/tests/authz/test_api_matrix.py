@@ -238,6 +238,8 @@ API: dict[str, Entry] = {
         rules.took_part, {"helped": 4, "toil": 2, "tools": 5}, exists=rules.exists_when_published
     ),
     "GET /api/v1/culture/feedback": Entry(rules.signed_in),
+    # The meeting pack: everyone's, with only published, unrestricted postmortems in it.
+    "GET /api/v1/culture/pack/{month}": Entry(rules.signed_in),
 }
 
 
