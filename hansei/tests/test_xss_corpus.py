@@ -242,7 +242,7 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
     visits.open("charlie", f"/culture/postmortems/{pk}/", (18, 19, 26, 69))
     visits.open("ada", "/culture/feedback/", (16, 18, 20, 70))
     # The meeting pack, shown in a room, and the leaders' view (what was learned, what waits).
-    visits.open("charlie", f"/culture/pack/{year}/{month}/", (16, 18, 26, 27, 30))
+    visits.open("charlie", f"/culture/pack/{year}/{month}/", (16, 26, 27, 30))
     visits.open("ada", "/culture/leaders/", (16, 26))
     # Query parameters pages may echo back.
     visits.open("alice", f"/incidents/?team={param}&severity={param}", ())
