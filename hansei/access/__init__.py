@@ -24,6 +24,8 @@ Rules, one per line in each function:
   choose); its figures are everyone's, what people would change its team's leads' and admins';
   everyone signed in keeps the reading club's lists and sessions, whose facilitator (or whoever
   scheduled it, or an admin) runs it; a postmortem on a list is shown to its readers only;
+  the monthly meeting pack is everyone's and holds only published, unrestricted postmortems
+  as last published; the leaders' view is for admins and team leads;
 * only admins read the audit log; nobody changes or deletes its entries;
 * a team's leads and admins set up where its action items become tracker issues; only admins
   choose the tracker's address and token, and read every team's sync log.
@@ -66,6 +68,8 @@ from hansei.access.culture import (
     can_join_reading_club,
     can_nominate,
     can_read_feedback_text,
+    can_read_leaders_view,
+    can_read_meeting_pack,
     can_read_together,
     can_remove_reading,
     can_run_session,
@@ -80,6 +84,8 @@ from hansei.access.culture import (
     get_survey_for_user,
     is_invited_to_survey,
     kudos_visible_to,
+    meeting_pack_action_items,
+    meeting_pack_postmortems,
     nominations_visible_to,
     reading_lists_visible_to,
     reading_sessions_visible_to,
@@ -166,7 +172,9 @@ __all__ = [
     "can_publish_postmortem",
     "can_read_audit_log",
     "can_read_feedback_text",
+    "can_read_leaders_view",
     "can_read_live_content",
+    "can_read_meeting_pack",
     "can_read_together",
     "can_record_incidents",
     "can_remove_reading",
@@ -209,6 +217,8 @@ __all__ = [
     "live_content_readers",
     "live_readers_q",
     "meeting_notes_visible_to",
+    "meeting_pack_action_items",
+    "meeting_pack_postmortems",
     "meetings_visible_to",
     "nominations_visible_to",
     "notifications_visible_to",

@@ -21,6 +21,12 @@
 * a reading taken off its list by whoever added it, the list's keeper or an admin; a session
   changed, cancelled, given its notes and attendance by its facilitator, whoever scheduled it
   or an admin; a comment deleted by its author or an admin.
+* everyone signed in reads the monthly meeting pack: only published postmortems that are not
+  restricted (it is shown in a room), as last published, and of their action items those
+  published (never what a draft amendment added);
+* admins and team leads read the leaders' view; each of its lists holds only what the
+  viewer may read, and its participation figures are counts (never who voted for what,
+  never an answer).
 """
 
 from __future__ import annotations
@@ -28,8 +34,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from hansei.access.base import can_administer, get_or_404, is_signed_in
-from hansei.access.postmortems import can_view_postmortem, postmortems_visible_to
+from hansei.access.postmortems import (
+    as_last_published,
+    can_view_postmortem,
+    postmortems_visible_to,
+)
 from hansei.accounts.models import Membership, User
+from hansei.action_items.models import ActionItem
 from hansei.culture.awards.models import AwardRound, Nomination
 from hansei.culture.feedback.models import Survey
 from hansei.culture.kudos.models import Kudos, KudosFor
@@ -40,7 +51,7 @@ from hansei.culture.reading.models import (
     SessionComment,
 )
 from hansei.incidents.models import Incident
-from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.document.models import Postmortem, PostmortemQuerySet
 from hansei.postmortems.timeline.models import TimelineEntry
 from hansei.reviews.models import Review
 
@@ -196,3 +207,28 @@ def get_reading_session_comment_for_user(user: User, pk: int | str) -> SessionCo
     comments = SessionComment.objects.all() if is_signed_in(user) else SessionComment.objects.none()
     found: SessionComment = get_or_404(comments.select_related("session"), pk)
     return found
+
+
+def can_read_meeting_pack(user: User) -> bool:
+    return is_signed_in(user)
+
+
+def meeting_pack_postmortems(user: User) -> PostmortemQuerySet:
+    """What a meeting pack may hold: published postmortems that are not restricted (the pack
+    is shown in a room, to whoever is in it), whoever asks for it."""
+    if not can_read_meeting_pack(user):
+        return Postmortem.objects.none()
+    return postmortems_visible_to(user).filter(published_at__isnull=False, restricted=False)
+
+
+def meeting_pack_action_items(user: User) -> QuerySet[ActionItem]:
+    """The action items of the pack's postmortems as published: an item a draft amendment
+    added is not in a published revision yet, so not in the pack either."""
+    pack = meeting_pack_postmortems(user).values("pk")
+    return ActionItem.objects.filter(as_last_published("created_at"), postmortem__in=pack)
+
+
+def can_read_leaders_view(user: User) -> bool:
+    return can_administer(user) or (
+        is_signed_in(user) and Membership.objects.filter(user=user, is_lead=True).exists()
+    )

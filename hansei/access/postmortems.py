@@ -118,13 +118,21 @@ def _latest_publication() -> Any:
     return Subquery(latest.values("published_at")[:1])
 
 
+def as_last_published(since: str) -> Q:
+    """Rows (with a ``postmortem`` and a time field ``since``) that already existed at their
+    postmortem's latest publication: what its published revision holds, never what a draft
+    amendment added since."""
+    return Q(**{f"{since}__lte": _latest_publication()})
+
+
 def of_readable_postmortems(user: User, *, since: str) -> Q:
     """Rows (with a ``postmortem`` and a time field ``since``) of the postmortems ``user``
     may read; of one whose amendment they may not read, only the rows that already existed
     at its latest publication."""
     visible = postmortems_visible_to(user).values("pk")
-    published = Q(**{f"{since}__lte": _latest_publication()})
-    return Q(postmortem__in=visible) & (live_readers_q(user, "postmortem__") | published)
+    return Q(postmortem__in=visible) & (
+        live_readers_q(user, "postmortem__") | as_last_published(since)
+    )
 
 
 def revision_shown_instead(user: User, postmortem: Postmortem) -> Revision | None:

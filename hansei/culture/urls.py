@@ -5,6 +5,8 @@ from django.urls import path
 from hansei.culture.awards import views as awards
 from hansei.culture.feedback import views as feedback
 from hansei.culture.kudos import views as kudos
+from hansei.culture.leaders import views as leaders
+from hansei.culture.meetings import views as meetings
 from hansei.culture.reading import views as reading
 
 app_name = "culture"
@@ -36,4 +38,8 @@ urlpatterns = [
     path(
         "reading/comments/<int:pk>/delete/", reading.delete_comment, name="delete_session_comment"
     ),
+    path("pack/", meetings.latest, name="pack_latest"),
+    path("pack/<int:year>/<int:month>/", meetings.pack, name="pack"),
+    path("pack/<int:year>/<int:month>/pdf/", meetings.pack_pdf, name="pack_pdf"),
+    path("leaders/", leaders.leaders, name="leaders"),
 ]

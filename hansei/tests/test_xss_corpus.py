@@ -249,6 +249,9 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
         (18, 73, 74, 75, 76, 77, 78),
     )
     visits.open("alice", f"/culture/reading/sessions/{data.ids['reading_session']}/", (75, 77, 78))
+    # The meeting pack, shown in a room, and the leaders' view (what was learned, what waits).
+    visits.open("charlie", f"/culture/pack/{year}/{month}/", (16, 26, 27, 30))
+    visits.open("ada", "/culture/leaders/", (16, 26))
     # Query parameters pages may echo back.
     visits.open("alice", f"/incidents/?team={param}&severity={param}", ())
     visits.open("alice", f"/postmortems/?show={param}", ())

@@ -21,3 +21,13 @@ def default_window(month: date) -> tuple[datetime, datetime]:
     """From the first day of the next month, for ``VOTING_DAYS`` days."""
     opens = timezone.make_aware(datetime.combine(next_month(month), time.min))
     return opens, opens + timedelta(days=VOTING_DAYS)
+
+
+def previous_month(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The month from its first moment to the next month's first (the server's time zone)."""
+    start = timezone.make_aware(datetime.combine(month.replace(day=1), time.min))
+    return start, timezone.make_aware(datetime.combine(next_month(month), time.min))

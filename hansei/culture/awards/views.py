@@ -45,6 +45,7 @@ def programs(request: AuthedRequest) -> HttpResponse:
         "rounds": queries.current_rounds(request.user),
         "winners": queries.hall_of_fame(request.user)[:3],
         "kudos": recent_kudos(request.user, limit=8),
+        "can_read_leaders_view": access.can_read_leaders_view(request.user),
     }
     return render(request, "culture/programs.html", context)
 

@@ -247,6 +247,8 @@ API: dict[str, Entry] = {
     "POST /api/v1/culture/reading/sessions/{session_id}/comments": Entry(
         rules.signed_in, {"body": "Matrix."}
     ),
+    # The meeting pack: everyone's, with only published, unrestricted postmortems in it.
+    "GET /api/v1/culture/pack/{month}": Entry(rules.signed_in),
 }
 
 

@@ -246,6 +246,13 @@ PAGES: dict[str, Page] = {
     ),
     "people:person": Page(rules.signed_in, args=("username",)),
     "culture:feedback": Page(rules.signed_in),
+    # The meeting pack is everyone's; it holds only published, unrestricted postmortems
+    # whoever asks (culture/tests/test_meetings.py).
+    "culture:pack_latest": Page(rules.signed_in),
+    "culture:pack": Page(rules.signed_in, args=("year", "month")),
+    "culture:pack_pdf": Page(rules.signed_in, args=("year", "month")),
+    # Admins and team leads (none of the matrix's roles leads a team: test_leaders.py).
+    "culture:leaders": Page(rules.admin),
     "culture:survey": Page(
         rules.took_part, exists=rules.exists_when_published, args=("pk=survey_id",)
     ),
