@@ -148,3 +148,25 @@ def test_operations_are_named_by_their_view_alone_and_uniquely(client: Client) -
     assert len(ids) == len(set(ids)) > 50
     assert "get_postmortem" in ids and "start_postmortem" in ids
     assert not [i for i in ids if i.startswith("hansei_")]
+
+
+def test_every_schema_of_the_api_has_its_own_name() -> None:
+    """Django Ninja files schemas under their class name: two classes of one name would share
+    one entry of the OpenAPI document, and clients would read one answer by the other's shape."""
+    from ninja import Schema
+
+    from hansei.api import api
+
+    api.get_openapi_schema()  # every router is loaded
+    seen: dict[str, str] = {}
+    clashes = []
+    pending = list(Schema.__subclasses__())
+    while pending:
+        schema = pending.pop()
+        pending.extend(schema.__subclasses__())
+        if not schema.__module__.startswith("hansei."):
+            continue
+        where = f"{schema.__module__}.{schema.__qualname__}"
+        if seen.setdefault(schema.__name__, where) != where:
+            clashes.append(f"{seen[schema.__name__]} and {where}")
+    assert clashes == []

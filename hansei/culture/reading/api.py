@@ -35,7 +35,7 @@ class ReadingListOut(Schema):
     readings: list[ReadingOut]
 
 
-class SessionOut(Schema):
+class ReadingSessionOut(Schema):
     id: int
     title: str
     starts_at: datetime
@@ -47,26 +47,26 @@ class SessionOut(Schema):
     readings: list[ReadingOut]
 
 
-class CommentOut(Schema):
+class ReadingCommentOut(Schema):
     id: int
     author: str
     body: str = Field(description="Markdown.")
     created_at: datetime
 
 
-class SessionDetailOut(SessionOut):
+class ReadingSessionDetailOut(ReadingSessionOut):
     going: bool = Field(description="Whether you said you are coming.")
     people_coming: list[str]
     attended: list[str]
     notes: str = Field(description="Markdown, kept once the session has started.")
-    comments: list[CommentOut]
+    comments: list[ReadingCommentOut]
 
 
-class GoingIn(Schema):
+class ReadingGoingIn(Schema):
     going: bool
 
 
-class CommentIn(Schema):
+class ReadingCommentIn(Schema):
     body: str = Field(max_length=MAX_COMMENT)
 
 
@@ -137,7 +137,7 @@ def list_reading_lists(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/culture/reading/sessions",
-    response=list[SessionOut],
+    response=list[ReadingSessionOut],
     summary="Reading club: upcoming sessions, then the latest past ones",
 )
 def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
@@ -151,7 +151,7 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/culture/reading/sessions/{int:session_id}",
-    response=SessionDetailOut,
+    response=ReadingSessionDetailOut,
     summary="One session: readings, who is coming, discussion, notes",
 )
 def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
@@ -161,10 +161,10 @@ def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 @router.put(
     "/culture/reading/sessions/{int:session_id}/going",
-    response=SessionDetailOut,
+    response=ReadingSessionDetailOut,
     summary="Say whether you are coming",
 )
-def put_going(request: HttpRequest, session_id: int, payload: GoingIn) -> dict[str, Any]:
+def put_going(request: HttpRequest, session_id: int, payload: ReadingGoingIn) -> dict[str, Any]:
     user = actor_of(request)
     session = access.get_reading_session_for_user(user, session_id)
     set_going(actor=user, session=session, going=payload.going)
@@ -173,10 +173,10 @@ def put_going(request: HttpRequest, session_id: int, payload: GoingIn) -> dict[s
 
 @router.post(
     "/culture/reading/sessions/{int:session_id}/comments",
-    response={201: CommentOut},
+    response={201: ReadingCommentOut},
     summary="Join the session's discussion",
 )
-def post_comment(request: HttpRequest, session_id: int, payload: CommentIn) -> Any:
+def post_comment(request: HttpRequest, session_id: int, payload: ReadingCommentIn) -> Any:
     user = actor_of(request)
     session = access.get_reading_session_for_user(user, session_id)
     return 201, _comment_out(add_comment(actor=user, session=session, body=payload.body))
