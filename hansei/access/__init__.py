@@ -25,7 +25,8 @@ Rules, one per line in each function:
   everyone signed in keeps the reading club's lists and sessions, whose facilitator (or whoever
   scheduled it, or an admin) runs it; a postmortem on a list is shown to its readers only;
   the monthly meeting pack is everyone's and holds only published, unrestricted postmortems
-  as last published; the leaders' view is for admins and team leads;
+  as last published; the leaders' view is for admins and team leads; a drill is read by its
+  postmortem's readers, and only its game master sees its answer key and hidden cards;
 * only admins read the audit log; nobody changes or deletes its entries;
 * a team's leads and admins set up where its action items become tracker issues; only admins
   choose the tracker's address and token, and read every team's sync log.
@@ -64,9 +65,11 @@ from hansei.access.comments import (
     people_to_mention,
 )
 from hansei.access.culture import (
+    can_create_drill,
     can_delete_session_comment,
     can_join_reading_club,
     can_nominate,
+    can_play,
     can_read_feedback_text,
     can_read_leaders_view,
     can_read_meeting_pack,
@@ -76,12 +79,16 @@ from hansei.access.culture import (
     can_set_voting_window,
     can_thank,
     can_vote,
+    drills_visible_to,
+    get_drill_card_for_user,
+    get_drill_for_user,
     get_nomination_for_user,
     get_reading_for_user,
     get_reading_list_for_user,
     get_reading_session_comment_for_user,
     get_reading_session_for_user,
     get_survey_for_user,
+    is_game_master,
     is_invited_to_survey,
     kudos_visible_to,
     meeting_pack_action_items,
@@ -159,6 +166,7 @@ __all__ = [
     "can_comment_on_text",
     "can_configure_tracker",
     "can_connect_tracker",
+    "can_create_drill",
     "can_decide_review",
     "can_delete_records",
     "can_delete_session_comment",
@@ -169,6 +177,7 @@ __all__ = [
     "can_manage_incident",
     "can_nominate",
     "can_own_postmortems_of",
+    "can_play",
     "can_publish_postmortem",
     "can_read_audit_log",
     "can_read_feedback_text",
@@ -193,9 +202,12 @@ __all__ = [
     "can_write_customer_report",
     "can_write_for_team",
     "comment_threads_visible_to",
+    "drills_visible_to",
     "get_action_item_for_user",
     "get_api_token_for_user",
     "get_comment_thread_for_user",
+    "get_drill_card_for_user",
+    "get_drill_for_user",
     "get_incident_for_user",
     "get_nomination_for_user",
     "get_notification_for_user",
@@ -209,6 +221,7 @@ __all__ = [
     "get_review_meeting_for_user",
     "get_survey_for_user",
     "incidents_visible_to",
+    "is_game_master",
     "is_invited_to_survey",
     "is_lead_of",
     "is_member",

@@ -42,6 +42,7 @@ from hansei.access.postmortems import (
 from hansei.accounts.models import Membership, User
 from hansei.action_items.models import ActionItem
 from hansei.culture.awards.models import AwardRound, Nomination
+from hansei.culture.drills.models import Drill, DrillCard
 from hansei.culture.feedback.models import Survey
 from hansei.culture.kudos.models import Kudos, KudosFor
 from hansei.culture.reading.models import (
@@ -231,4 +232,46 @@ def meeting_pack_action_items(user: User) -> QuerySet[ActionItem]:
 def can_read_leaders_view(user: User) -> bool:
     return can_administer(user) or (
         is_signed_in(user) and Membership.objects.filter(user=user, is_lead=True).exists()
+    )
+
+
+def can_create_drill(user: User, postmortem: Postmortem) -> bool:
+    """Writes a Wheel of Misfortune drill from it: anyone who may read it, once published."""
+    return (
+        is_signed_in(user)
+        and postmortem.published_at is not None
+        and can_view_postmortem(user, postmortem)
+    )
+
+
+def drills_visible_to(user: User) -> QuerySet[Drill]:
+    """A drill is read by those who may read its postmortem."""
+    readable = postmortems_visible_to(user).values("pk")
+    return Drill.objects.filter(postmortem__in=readable)
+
+
+def get_drill_for_user(user: User, pk: int | str) -> Drill:
+    found: Drill = get_or_404(drills_visible_to(user).select_related("game_master"), pk)
+    return found
+
+
+def get_drill_card_for_user(user: User, pk: int | str) -> DrillCard:
+    """A card of a drill ``user`` may read (whether they may see its text is
+    ``drills.queries.visible_cards``'s business; only the game master acts on a card)."""
+    cards = DrillCard.objects.filter(drill__in=drills_visible_to(user).values("pk"))
+    found: DrillCard = get_or_404(cards.select_related("drill"), pk)
+    return found
+
+
+def is_game_master(user: User, drill: Drill) -> bool:
+    """Holds the answer key and reveals the cards: the drill's game master alone (an admin
+    playing must not be shown the answers by their role)."""
+    return is_signed_in(user) and drill.game_master_id == user.pk
+
+
+def can_play(user: User, drill: Drill) -> bool:
+    return (
+        is_signed_in(user)
+        and not is_game_master(user, drill)
+        and drills_visible_to(user).filter(pk=drill.pk).exists()
     )

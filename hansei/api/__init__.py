@@ -19,6 +19,7 @@ from hansei.api_errors import document_errors, install_error_handlers
 from hansei.audit.api import router as audit_router
 from hansei.collab.comments.api import router as comments_router
 from hansei.culture.api import router as culture_router
+from hansei.culture.drills.api import router as drills_router
 from hansei.culture.meetings.api import router as meeting_pack_router
 from hansei.culture.reading.api import router as reading_router
 from hansei.incidents.api import router as incidents_router
@@ -79,4 +80,5 @@ api.add_router("", trackers_router)
 api.add_router("", insights_router)
 api.add_router("", culture_router)
 api.add_router("", reading_router)
+api.add_router("", drills_router)
 api.add_router("", meeting_pack_router)

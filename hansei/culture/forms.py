@@ -1,5 +1,5 @@
 """The culture programs' forms: nominate, set a voting window, thank someone, answer a
-survey, keep the reading club."""
+survey, keep the reading club, spin the wheel and run a drill."""
 
 from __future__ import annotations
 
@@ -7,18 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from hansei.accounts.models import User
+from hansei import access
+from hansei.accounts.models import Team, User
 from hansei.core.forms import DateTimeInput
 from hansei.culture.awards.services import MAX_REASON
+from hansei.culture.drills import services as drills
 from hansei.culture.kudos.models import KudosFor
 from hansei.culture.kudos.services import MAX_MESSAGE
 from hansei.culture.reading import services as reading
 from hansei.culture.reading.links import MAX_LINK
 from hansei.culture.reading.models import Reading
+from hansei.incidents.models import Incident, Service
+from hansei.postmortems.document.models import Postmortem
 from hansei.reviews.forms import PeopleField, is_row_id
 
 if TYPE_CHECKING:
@@ -101,13 +105,17 @@ class SurveyForm(forms.Form):
     )
 
 
-class PersonField(forms.ModelChoiceField):
-    """One active person; anything that is not a row id is an invalid choice, never a query."""
+class RowChoiceField(forms.ModelChoiceField):
+    """One row; anything that is not a row id is an invalid choice, never a query."""
 
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values and not is_row_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class PersonField(RowChoiceField):
+    """One person, by name."""
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
@@ -221,3 +229,56 @@ class AttendanceForm(forms.Form):
         if self.cleaned_data.get("also") is not None:
             chosen.append(self.cleaned_data["also"])
         return chosen
+
+
+class WheelForm(forms.Form):
+    team = RowChoiceField(
+        label=_("Team"), queryset=Team.objects.order_by("name"), required=False,
+        empty_label=_("Any team"),
+    )  # fmt: skip
+    service = RowChoiceField(
+        label=_("Service"), queryset=Service.objects.order_by("name"), required=False,
+        empty_label=_("Any service"),
+    )  # fmt: skip
+
+
+class DrillForm(forms.Form):
+    game_master = PersonField(
+        label=_("Game master"),
+        queryset=User.objects.none(),
+        help_text=_(
+            "Holds the answer key and reveals the cards. Those who responded to the incident "
+            "know the story best: they come first, and are asked to help."
+        ),
+    )
+    time_limit = forms.IntegerField(
+        label=_("Time limit (minutes)"),
+        min_value=drills.MIN_TIME,
+        max_value=drills.MAX_TIME,
+        initial=45,
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+
+    def __init__(self, *args: Any, postmortem: Postmortem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        incidents = Incident.objects.filter(postmortem=postmortem)
+        responded = Q(pk__in=incidents.values("commander")) | Q(
+            pk__in=incidents.values("responders")
+        )
+        readers = access.readers_of_postmortem(postmortem).filter(is_active=True)
+        self.fields["game_master"].queryset = readers.annotate(  # type: ignore[attr-defined]
+            responded=Case(When(responded, then=0), default=1)
+        ).order_by("responded", "display_name", "username")
+
+
+class DebriefForm(forms.Form):
+    debrief = forms.CharField(
+        label=_("Debrief notes"),
+        max_length=drills.MAX_DEBRIEF,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Markdown. What the players found and missed, what surprised them, what to "
+            "change in runbooks, alerts or training."
+        ),
+    )

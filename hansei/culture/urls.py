@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from hansei.culture.awards import views as awards
+from hansei.culture.drills import views as drills
 from hansei.culture.feedback import views as feedback
 from hansei.culture.kudos import views as kudos
 from hansei.culture.leaders import views as leaders
@@ -42,4 +43,16 @@ urlpatterns = [
     path("pack/<int:year>/<int:month>/", meetings.pack, name="pack"),
     path("pack/<int:year>/<int:month>/pdf/", meetings.pack_pdf, name="pack_pdf"),
     path("leaders/", leaders.leaders, name="leaders"),
+    path("drills/", drills.drills, name="drills"),
+    path("postmortems/<int:pk>/drill/", drills.new_drill, name="new_drill"),
+    path("drills/<int:pk>/", drills.drill, name="drill"),
+    path("drills/<int:pk>/board/", drills.board, name="drill_board"),
+    path("drills/<int:pk>/join/", drills.join, name="join_drill"),
+    path("drills/<int:pk>/master/", drills.master, name="drill_master"),
+    path("drills/<int:pk>/master/board/", drills.master_board, name="drill_master_board"),
+    path("drills/<int:pk>/start/", drills.start, name="start_drill"),
+    path("drills/<int:pk>/phase/", drills.phase, name="drill_phase"),
+    path("drills/<int:pk>/finish/", drills.finish, name="finish_drill"),
+    path("drills/<int:pk>/debrief/", drills.debrief, name="drill_debrief"),
+    path("drills/cards/<int:pk>/reveal/", drills.reveal, name="reveal_card"),
 ]

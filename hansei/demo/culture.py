@@ -2,17 +2,22 @@
 postmortems nominated in the days after publication, the votes of every month whose window
 has opened, the announcement of every month whose window has closed, kudos between writers
 and reviewers, answers to the process surveys the publications opened, and the reading club:
-two lists, a session held a month ago and one next week."""
+two lists, a session held a month ago and one next week; a Wheel of Misfortune drill played
+last week and one the wheel picked for next."""
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Count
+
 from hansei.culture.awards.models import AwardRound
 from hansei.culture.awards.months import default_window, month_of
 from hansei.culture.awards.services import announce_due_rounds, cast_vote, nominate_postmortem
+from hansei.culture.drills import services as drills
 from hansei.culture.feedback.models import Survey
 from hansei.culture.feedback.services import answer_survey
 from hansei.culture.kudos.models import KudosFor
@@ -50,6 +55,7 @@ def play_culture(*, clock: SimulatedClock, people: dict[str, Any]) -> None:
     _thank(clock, people, [p for published in months.values() for p in published])
     _answer_surveys(clock)
     _read_together(clock, people, [p for published in months.values() for p in published])
+    _drill(clock, people)
 
 
 def _nominate(clock: SimulatedClock, people: dict[str, Any], published: list[Postmortem]) -> None:
@@ -228,3 +234,49 @@ def _read_together(clock: SimulatedClock, people: dict[str, Any], published: lis
         session=upcoming,
         body="When did we last restore a backup end to end? I will bring what I find.",
     )
+
+
+DEBRIEF = """**What the players found quickly:** the error rate alert and the dashboards.
+
+**What took long:** nobody thought of the recent change until the third card; the deploy log
+is not linked from the alert.
+
+**To change:** link recent deploys from the checkout alert; add this scenario to on-call
+onboarding.
+"""
+
+
+def _drill(clock: SimulatedClock, people: dict[str, Any]) -> None:
+    """Daniel ran a drill of the demo's richest public postmortem last week for Lucas and
+    Yuki; the wheel picked the next one, which Priya will run."""
+    real_now = clock.real_now
+    clock.set(real_now - timedelta(days=8))
+    richest = (
+        Postmortem.objects.published()
+        .filter(restricted=False)
+        .annotate(entries=Count("timeline"))
+        .order_by("-entries", "pk")
+        .first()
+    )
+    if richest is None:
+        return
+    drill = drills.create_drill(
+        actor=people["omar"], postmortem=richest, game_master=people["daniel"]
+    )
+    for username in ("lucas", "yuki"):
+        drills.join_drill(actor=people[username], drill=drill)
+    clock.set(real_now - timedelta(days=7))
+    drills.start_drill(actor=people["daniel"], drill=drill)
+    cards = list(drill.cards.all())
+    for number, card in enumerate(cards[:-1]):
+        clock.set(real_now - timedelta(days=7) + timedelta(minutes=4 * (number + 1)))
+        if card.phase != drill.phase:
+            drill = drills.set_phase(actor=people["daniel"], drill=drill, phase=card.phase)
+        drills.reveal_card(actor=people["daniel"], card=card)
+    clock.set(real_now - timedelta(days=7) + timedelta(minutes=45))
+    drills.finish_drill(actor=people["daniel"], drill=drill)
+    drills.save_debrief(actor=people["daniel"], drill=drill, debrief=DEBRIEF)
+    clock.set(real_now - timedelta(days=1))
+    picked = drills.spin_the_wheel(actor=people["priya"], rng=random.Random(3))
+    if picked is not None and picked.pk != richest.pk:
+        drills.create_drill(actor=people["priya"], postmortem=picked, game_master=people["priya"])

@@ -130,6 +130,11 @@ SPECS: dict[str, KindSpec] = {
             INBOX,
         ),
         KindSpec(
+            NotificationKind.DRILL,
+            _("An incident you responded to becomes a Wheel of Misfortune drill."),
+            INBOX,
+        ),
+        KindSpec(
             NotificationKind.REVIEW_MEETING,
             _("You are invited to a review meeting, or it changes or is cancelled."),
             EVERYWHERE,
@@ -187,5 +192,6 @@ READING_MOVED_TEXT = gettext_noop("The reading club session “%(title)s” move
 READING_CANCELLED_TEXT = gettext_noop("%(who)s cancelled the reading club session “%(title)s”")
 READING_REMINDER_TEXT = gettext_noop("The reading club session “%(title)s” starts %(when)s")
 READING_COMMENT_TEXT = gettext_noop("%(who)s joined the discussion of “%(title)s”")
+DRILL_TEXT = gettext_noop("%(who)s made a drill of “%(title)s”: help run it, you know the story")
 READ_REQUESTED_TEXT = gettext_noop("%(who)s asks your team to read “%(title)s”")
 READ_REMINDER_TEXT = gettext_noop("Your team was asked to read “%(title)s”; you have not yet")

@@ -35,6 +35,7 @@ class NotificationKind(models.TextChoices):
     KUDOS = "kudos", _("Kudos")
     SURVEY = "survey", _("Process feedback")
     READING = "reading", _("Reading club")
+    DRILL = "drill", _("Wheel of Misfortune")
 
 
 class Channel(models.TextChoices):

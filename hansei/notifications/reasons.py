@@ -29,6 +29,7 @@ TEXTS = {
     "took_part": gettext_noop("You took part in this postmortem."),
     "coming": gettext_noop("You said you are coming."),
     "facilitator": gettext_noop("You facilitate this session."),
+    "responded": gettext_noop("You responded to the incident."),
 }
 
 
@@ -62,5 +63,6 @@ INVITED = Reason("invited")
 EVERYONE = Reason("everyone")
 COMING = Reason("coming")
 FACILITATOR = Reason("facilitator")
+RESPONDED = Reason("responded")
 THANKED = Reason("thanked")
 TOOK_PART = Reason("took_part")

@@ -193,6 +193,7 @@ def _fill_work(emma: Any, team: Any) -> None:
 def _fill_postmortem_parts(emma: Any, team: Any) -> None:
     from hansei.accounts.models import User
     from hansei.culture.awards.models import AwardRound, Nomination, Vote
+    from hansei.culture.drills.models import Drill, DrillCard, DrillPlayer, DrillQuestion
     from hansei.culture.feedback.models import Survey, SurveyAnswer
     from hansei.culture.kudos.models import Kudos
     from hansei.culture.reading.models import (
@@ -209,7 +210,7 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
         WhyChain,
     )
     from hansei.postmortems.customer.models import CustomerReport, CustomerRevision
-    from hansei.postmortems.document.models import Postmortem
+    from hansei.postmortems.document.models import Postmortem, Revision
     from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
     from hansei.search.models import SavedSearch, SearchTerm, Synonym
 
@@ -303,6 +304,22 @@ def _fill_postmortem_parts(emma: Any, team: Any) -> None:
     session.readings.set(readings)
     Participation.objects.create(session=session, person=emma, going=True, attended=True)
     SessionComment.objects.create(session=session, author=emma, body=AWKWARD[:5000])
+    revision = Revision.objects.select_related("postmortem__team").order_by("pk").first()
+    assert revision is not None  # the demo publishes
+    drill = Drill.objects.create(
+        postmortem=revision.postmortem, revision=revision, team=revision.postmortem.team,
+        title=AWKWARD[:200], game_master=emma, language="ja", opening=AWKWARD[:5000],
+        answer_key=[{"title": AWKWARD[:50], "body": AWKWARD}, {"nested": [None, 1.5]}],
+        status="finished", phase="mitigation", time_limit=240,
+        started_at=timezone.now() - timedelta(hours=2), finished_at=timezone.now(),
+        debrief=AWKWARD, debrief_by=emma, debrief_at=timezone.now(),
+    )  # fmt: skip
+    DrillCard.objects.create(
+        drill=drill, position=0, phase="detection", offset_minutes=-5, text=AWKWARD[:2000],
+        reveals=AWKWARD[:500], revealed_at=timezone.now(),
+    )  # fmt: skip
+    DrillQuestion.objects.create(drill=drill, phase="diagnosis", position=0, text=AWKWARD[:500])
+    DrillPlayer.objects.create(drill=drill, person=emma)
 
 
 def every_table() -> dict[str, list[tuple[Any, ...]]]:

@@ -46,6 +46,7 @@ def _context(
         "kudos": kudos_on(request.user, postmortem),
         "form": form or KudosForm(people=people),
         "can_thank": access.can_thank(request.user, postmortem) and people.exists(),
+        "can_drill": access.can_create_drill(request.user, postmortem),
         "panel_url": reverse("culture:postmortem_panel", args=[postmortem.pk]),
     }
 

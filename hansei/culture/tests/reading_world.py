@@ -1,6 +1,7 @@
-"""The reading club in the authorization matrices' world: per case, a list kept by the admin
-with a reading the writer added (the case's postmortem, when it is published), and a session
-under way that the writer facilitates, with the writer's comment."""
+"""The reading club and drills in the authorization matrices' world: per case, a list kept by
+the admin with a reading the writer added (the case's postmortem, when it is published), a
+session under way that the writer facilitates, with the writer's comment, and a drill of the
+published postmortem whose game master is the writer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from hansei.culture.drills.models import Drill, DrillCard
 from hansei.culture.reading.models import Reading, ReadingList, ReadingSession, SessionComment
 
 
@@ -44,3 +46,23 @@ def reading_club_ids(postmortem: Any, users: dict[str, Any]) -> dict[str, int]:
         "session_comment_id": comment.pk,
         "writer_id": writer.pk,
     }
+
+
+def drill_ids(postmortem: Any, users: dict[str, Any]) -> dict[str, int]:
+    """A drill of the case's postmortem, once published (written directly: its timeline is
+    not the point here), with the writer as its game master and one card."""
+    revision = postmortem.latest_revision()
+    if revision is None:
+        return {"drill_id": 0, "card_id": 0}
+    drill = Drill.objects.create(
+        postmortem=postmortem,
+        revision=revision,
+        team=postmortem.team,
+        title=f"Drill {postmortem.pk}",
+        game_master=users["writer"],
+        opening="Checkout errors.",
+    )
+    card = DrillCard.objects.create(
+        drill=drill, position=0, phase="detection", text="Pool at 0.", reveals="They look."
+    )
+    return {"drill_id": drill.pk, "card_id": card.pk}

@@ -78,6 +78,17 @@ def runs_the_session(role: str, state: str) -> bool:
     return role in TEAM
 
 
+def plays(role: str, state: str) -> bool:
+    """Joins its drill as a player: its readers but the game master (the writer)."""
+    return reads(role, state) and role != "writer"
+
+
+def masters(role: str, state: str) -> bool:
+    """Runs its drill and reads its answer key: the game master (the writer) alone, not
+    even admins."""
+    return role == "writer"
+
+
 Rule = Callable[[str, str], bool]
 
 

@@ -238,6 +238,16 @@ API: dict[str, Entry] = {
         rules.took_part, {"helped": 4, "toil": 2, "tools": 5}, exists=rules.exists_when_published
     ),
     "GET /api/v1/culture/feedback": Entry(rules.signed_in),
+    "GET /api/v1/culture/drills/{drill_id}": Entry(rules.reads, exists=rules.exists_when_published),
+    "POST /api/v1/culture/drills/{drill_id}/players": Entry(
+        rules.plays, {}, exists=rules.exists_when_published
+    ),
+    "POST /api/v1/culture/drills/{drill_id}/start": Entry(
+        rules.masters, {}, exists=rules.exists_when_published
+    ),
+    "PUT /api/v1/culture/drills/cards/{card_id}/revealed": Entry(
+        rules.masters, {"revealed": True}, exists=rules.exists_when_published
+    ),
     "GET /api/v1/culture/reading/lists": Entry(rules.signed_in),
     "GET /api/v1/culture/reading/sessions": Entry(rules.signed_in),
     "GET /api/v1/culture/reading/sessions/{session_id}": Entry(rules.signed_in),
@@ -276,7 +286,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.culture.awards.models import Nomination
     from hansei.culture.awards.services import round_for
     from hansei.culture.feedback.models import Survey
-    from hansei.culture.tests.reading_world import reading_club_ids
+    from hansei.culture.tests.reading_world import drill_ids, reading_club_ids
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.services import follow
@@ -337,6 +347,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
                 ).pk,
             )
             case.ids.update(reading_club_ids(case.postmortem, built.users))
+            case.ids.update(drill_ids(case.postmortem, built.users))
         yield built
         transaction.set_rollback(True)
 

@@ -277,6 +277,36 @@ PAGES: dict[str, Page] = {
     "culture:session_attendance": Page(
         rules.runs_the_session, "POST", {"people": "$writer_id"}, args=("pk=session_id",)
     ),
+    # Drills of the published postmortem; the writer is the game master.
+    "culture:drills": Page(rules.signed_in),
+    "culture:new_drill": Page(
+        lambda role, state: rules.reads(role, state) and state in rules.PUBLISHED, args=PK
+    ),
+    "culture:drill": Page(rules.reads, exists=rules.exists_when_published, args=("pk=drill_id",)),
+    "culture:drill_board": Page(
+        rules.reads, exists=rules.exists_when_published, args=("pk=drill_id",)
+    ),
+    "culture:join_drill": Page(
+        rules.plays, "POST", {}, exists=rules.exists_when_published, args=("pk=drill_id",)
+    ),
+    **{
+        name: Page(rules.masters, exists=rules.exists_when_published, args=("pk=drill_id",))
+        for name in ("culture:drill_master", "culture:drill_master_board")
+    },
+    **{
+        name: Page(
+            rules.masters, "POST", data, exists=rules.exists_when_published, args=("pk=drill_id",)
+        )
+        for name, data in (
+            ("culture:start_drill", {}),
+            ("culture:drill_phase", {"phase": "diagnosis"}),
+            ("culture:finish_drill", {}),
+            ("culture:drill_debrief", {"debrief": "Matrix."}),
+        )
+    },
+    "culture:reveal_card": Page(
+        rules.masters, "POST", {}, exists=rules.exists_when_published, args=("pk=card_id",)
+    ),
     "culture:delete_session_comment": Page(
         rules.runs_the_session, "POST", {}, args=("pk=session_comment_id",)
     ),
@@ -325,7 +355,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     from hansei.culture.awards.models import Nomination
     from hansei.culture.awards.services import round_for
     from hansei.culture.feedback.models import Survey
-    from hansei.culture.tests.reading_world import reading_club_ids
+    from hansei.culture.tests.reading_world import drill_ids, reading_club_ids
     from hansei.incidents.services import IncidentInput, create_incident
     from hansei.notifications.models import Notification
     from hansei.notifications.reasons import Reason
@@ -423,6 +453,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
         for case in built.cases.values():
             case.ids["integration_id"] = integration.pk
             case.ids.update(reading_club_ids(case.postmortem, built.users))
+            case.ids.update(drill_ids(case.postmortem, built.users))
         yield built
         transaction.set_rollback(True)
 

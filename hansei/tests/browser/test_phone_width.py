@@ -89,6 +89,7 @@ def test_every_page_fits_a_390_px_phone(
             "/culture/leaders/",
             "/people/alice/",
             "/culture/reading/",
+            "/culture/drills/",
             "/culture/reading/sessions/new/",
             f"/culture/reading/lists/{reading_list.pk}/",
             f"/culture/reading/sessions/{session.pk}/",

@@ -33,6 +33,7 @@ from hansei.collab.comments.services import reply_to_comment_thread, start_comme
 from hansei.conftest import FULL_CHECKLIST, fill_required_sections
 from hansei.core.jobs import enqueue
 from hansei.culture.awards.services import nominate_postmortem
+from hansei.culture.drills import services as drills
 from hansei.culture.feedback.models import Survey, SurveyInvitation
 from hansei.culture.feedback.services import answer_survey
 from hansei.culture.kudos.services import give_kudos
@@ -141,6 +142,7 @@ FIELDS = {
     76: "reading club session place",
     77: "reading club discussion comment (Markdown)",
     78: "reading club session notes (Markdown)",
+    79: "drill debrief notes (Markdown)",
 }
 
 
@@ -225,6 +227,19 @@ def _culture(data: DataSet, alice: Any, bob: Any, rita: Any, postmortem: Any) ->
             anonymous=anonymous,
         )
     _reading_club(data, alice, bob, postmortem)
+    _drill(data, alice, postmortem)
+
+
+def _drill(data: DataSet, alice: Any, postmortem: Any) -> None:
+    """A drill of the postmortem (its title, timeline and sections as cards and answer key),
+    every card revealed, finished with debrief notes."""
+    drill = drills.create_drill(actor=alice, postmortem=postmortem, game_master=alice)
+    drills.start_drill(actor=alice, drill=drill)
+    for card in drill.cards.all():
+        drills.reveal_card(actor=alice, card=card)
+    drills.finish_drill(actor=alice, drill=drill)
+    drills.save_debrief(actor=alice, drill=drill, debrief=data.text(79, 20000))
+    data.ids["drill"] = drill.pk
 
 
 def _reading_club(data: DataSet, alice: Any, bob: Any, postmortem: Any) -> None:

@@ -1,0 +1,123 @@
+"""Wheel of Misfortune drills in the API: a drill as its reader may see it (the game master
+gets the cards still hidden and the answer key; players never do), joining, and the game
+master's start and reveal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from hansei import access
+from hansei.accounts.auth import actor_of
+from hansei.accounts.models import User
+from hansei.culture.drills import queries
+from hansei.culture.drills.models import Drill
+from hansei.culture.drills.services import join_drill, reveal_card, start_drill
+
+router = Router(tags=["culture"])
+
+
+class DrillCardOut(Schema):
+    id: int
+    phase: str
+    offset_minutes: int | None
+    text: str
+    revealed: bool
+    reveals: str | None = Field(description="What reveals it: for the game master only.")
+
+
+class DrillAnswerOut(Schema):
+    title: str
+    body: str = Field(description="Markdown.")
+
+
+class DrillOut(Schema):
+    id: int
+    postmortem_id: int
+    title: str
+    status: str = Field(description="planned, running or finished")
+    phase: str = Field(description="detection, diagnosis or mitigation")
+    game_master: str
+    started_at: datetime | None
+    ends_at: datetime | None = Field(description="When the timer runs out.")
+    opening: str | None = Field(description="Null for players until the drill starts.")
+    cards: list[DrillCardOut] = Field(description="Players get the revealed cards only.")
+    hidden: int = Field(description="How many cards are still hidden.")
+    players: list[str]
+    answer_key: list[DrillAnswerOut] | None = Field(description="The game master's only.")
+    debrief: str
+
+
+class RevealIn(Schema):
+    revealed: bool = True
+
+
+def _drill_out(user: User, drill: Drill) -> dict[str, Any]:
+    board = queries.board(user, drill)
+    master = board.is_master
+    return {
+        "id": drill.pk,
+        "postmortem_id": drill.postmortem_id,
+        "title": drill.title,
+        "status": drill.status,
+        "phase": drill.phase,
+        "game_master": drill.game_master.username,
+        "started_at": drill.started_at,
+        "ends_at": drill.ends_at,
+        "opening": drill.opening if master or drill.started_at else None,
+        "cards": [
+            {
+                "id": card.pk,
+                "phase": card.phase,
+                "offset_minutes": card.offset_minutes,
+                "text": card.text,
+                "revealed": card.revealed_at is not None,
+                "reveals": card.reveals if master else None,
+            }
+            for card in board.cards
+        ],
+        "hidden": board.hidden,
+        "players": [person.username for person in board.players],
+        "answer_key": drill.answer_key if master else None,
+        "debrief": drill.debrief,
+    }
+
+
+@router.get("/culture/drills/{int:drill_id}", response=DrillOut, summary="A drill, as you see it")
+def get_drill(request: HttpRequest, drill_id: int) -> dict[str, Any]:
+    user = actor_of(request)
+    return _drill_out(user, access.get_drill_for_user(user, drill_id))
+
+
+@router.post(
+    "/culture/drills/{int:drill_id}/players", response={201: DrillOut}, summary="Join as a player"
+)
+def post_player(request: HttpRequest, drill_id: int) -> Any:
+    user = actor_of(request)
+    drill = access.get_drill_for_user(user, drill_id)
+    join_drill(actor=user, drill=drill)
+    return 201, _drill_out(user, drill)
+
+
+@router.post(
+    "/culture/drills/{int:drill_id}/start", response=DrillOut, summary="Start it (game master)"
+)
+def post_start(request: HttpRequest, drill_id: int) -> dict[str, Any]:
+    user = actor_of(request)
+    drill = start_drill(actor=user, drill=access.get_drill_for_user(user, drill_id))
+    return _drill_out(user, drill)
+
+
+@router.put(
+    "/culture/drills/cards/{int:card_id}/revealed",
+    response=DrillOut,
+    summary="Reveal a card, or hide it again (game master)",
+)
+def put_revealed(request: HttpRequest, card_id: int, payload: RevealIn) -> dict[str, Any]:
+    user = actor_of(request)
+    card = access.get_drill_card_for_user(user, card_id)
+    reveal_card(actor=user, card=card, revealed=payload.revealed)
+    return _drill_out(user, card.drill)

@@ -1,0 +1,241 @@
+"""Wheel of Misfortune drills. Rules, one per line:
+
+* a drill is written from a published postmortem its creator may read, for a game master
+  who may read it too; the incident's commander and responders are invited to run it;
+* only the game master starts it, moves it from phase to phase, reveals (or hides again) a
+  card, finishes it, and keeps the debrief notes (which anyone may read afterwards);
+* anyone who may read the postmortem joins as a player, but never the game master (who holds
+  the answer key);
+* every change is told to the drill's open pages, without content: they fetch it again
+  through the rulebook, so a player's page never receives an unrevealed card;
+* the wheel picks a published postmortem with a timeline at random, each team as likely as
+  any other, and within a team each service, so the busiest team does not fill every drill.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hansei import access
+from hansei.accounts.models import Team, User
+from hansei.core.errors import InvalidState
+from hansei.culture.drills.live import drill_changed_on_commit
+from hansei.culture.drills.models import (
+    Drill,
+    DrillCard,
+    DrillPlayer,
+    DrillQuestion,
+    DrillStatus,
+    Phase,
+)
+from hansei.culture.drills.scenario import write_scenario
+from hansei.incidents.models import Incident, Service
+from hansei.notifications import kinds
+from hansei.notifications.dispatch import Message, send
+from hansei.notifications.models import NotificationKind
+from hansei.notifications.reasons import RESPONDED
+from hansei.postmortems.document.models import Postmortem
+from hansei.postmortems.timeline.models import TimelineKind
+
+MIN_TIME, MAX_TIME = 10, 240
+MAX_DEBRIEF = 20000
+MIN_TIMELINE = 2  # a drill needs an opening and at least one card
+# Timeline entries people wrote (not the incident's milestones Hansei writes in).
+WRITTEN = ~Q(timeline__kind=TimelineKind.MILESTONE) | Q(timeline__source="")
+
+
+@transaction.atomic
+def create_drill(
+    *, actor: User, postmortem: Postmortem, game_master: User, time_limit: int = 45
+) -> Drill:
+    access.require(access.can_create_drill(actor, postmortem))
+    if not game_master.is_active or not access.can_view_postmortem(game_master, postmortem):
+        raise ValidationError({"game_master": _("Choose someone who may read the postmortem.")})
+    if not isinstance(time_limit, int) or not MIN_TIME <= time_limit <= MAX_TIME:
+        raise ValidationError(
+            {
+                "time_limit": _("Between %(low)s and %(high)s minutes.")
+                % {"low": MIN_TIME, "high": MAX_TIME}
+            }
+        )
+    revision = postmortem.latest_revision()
+    scenario = write_scenario(postmortem, revision) if revision is not None else None
+    if revision is None or scenario is None or not scenario.cards:
+        raise ValidationError(_("A drill needs a published timeline of two entries or more."))
+    drill = Drill.objects.create(
+        postmortem=postmortem,
+        revision=revision,
+        team=postmortem.team,
+        title=scenario.title[:200],
+        game_master=game_master,
+        language=postmortem.language or "en",
+        opening=scenario.opening[:5000],
+        answer_key=scenario.answer_key,
+        time_limit=time_limit,
+        created_by=actor,
+        created_at=timezone.now(),  # called here: the demo's clock is its own
+    )
+    DrillCard.objects.bulk_create(
+        DrillCard(
+            drill=drill,
+            position=number,
+            phase=card.phase,
+            offset_minutes=card.offset_minutes,
+            text=card.text[:2000],
+            reveals=card.reveals[:500],
+        )
+        for number, card in enumerate(scenario.cards)
+    )
+    DrillQuestion.objects.bulk_create(
+        DrillQuestion(drill=drill, phase=phase, position=number, text=text)
+        for number, (phase, text) in enumerate(scenario.questions)
+    )
+    _invite_responders(drill, actor)
+    return drill
+
+
+def _invite_responders(drill: Drill, actor: User) -> list[User]:
+    """Those who responded know the story best: they are asked to help run it."""
+    incidents = Incident.objects.filter(postmortem=drill.postmortem)
+    people = User.objects.filter(is_active=True).filter(
+        pk__in=[
+            *incidents.exclude(commander=None).values_list("commander", flat=True),
+            *incidents.values_list("responders", flat=True),
+        ]
+    )
+    message = Message(
+        kind=NotificationKind.DRILL,
+        postmortem=drill.postmortem,
+        actor=actor,
+        key=f"drill:{drill.pk}",
+        text=kinds.DRILL_TEXT,
+        url=reverse("culture:drill", args=[drill.pk]),
+    )
+    return send(message, [(person, RESPONDED) for person in people.order_by("pk")])
+
+
+def _locked(drill: Drill, actor: User) -> Drill:
+    found = Drill.objects.select_for_update().get(pk=drill.pk)
+    access.require(access.is_game_master(actor, found))
+    return found
+
+
+@transaction.atomic
+def start_drill(*, actor: User, drill: Drill) -> Drill:
+    drill = _locked(drill, actor)
+    if drill.status != DrillStatus.PLANNED:
+        raise InvalidState(_("This drill has started already."))
+    drill.status = DrillStatus.RUNNING
+    drill.started_at = timezone.now()
+    drill.save(update_fields=["status", "started_at"])
+    drill_changed_on_commit(drill.pk)
+    return drill
+
+
+@transaction.atomic
+def set_phase(*, actor: User, drill: Drill, phase: str) -> Drill:
+    drill = _locked(drill, actor)
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Detection, diagnosis or mitigation.")})
+    if drill.status != DrillStatus.RUNNING:
+        raise InvalidState(_("The drill is not running."))
+    drill.phase = phase
+    drill.save(update_fields=["phase"])
+    drill_changed_on_commit(drill.pk)
+    return drill
+
+
+@transaction.atomic
+def reveal_card(*, actor: User, card: DrillCard, revealed: bool = True) -> DrillCard:
+    drill = _locked(card.drill, actor)
+    if drill.status != DrillStatus.RUNNING:
+        raise InvalidState(_("The drill is not running."))
+    card = DrillCard.objects.select_for_update().get(pk=card.pk)
+    card.revealed_at = (card.revealed_at or timezone.now()) if revealed else None
+    card.save(update_fields=["revealed_at"])
+    drill_changed_on_commit(drill.pk)
+    return card
+
+
+@transaction.atomic
+def finish_drill(*, actor: User, drill: Drill) -> Drill:
+    drill = _locked(drill, actor)
+    if drill.status != DrillStatus.RUNNING:
+        raise InvalidState(_("The drill is not running."))
+    drill.status = DrillStatus.FINISHED
+    drill.finished_at = timezone.now()
+    drill.save(update_fields=["status", "finished_at"])
+    drill_changed_on_commit(drill.pk)
+    return drill
+
+
+@transaction.atomic
+def save_debrief(*, actor: User, drill: Drill, debrief: str) -> Drill:
+    drill = _locked(drill, actor)
+    if drill.status == DrillStatus.PLANNED:
+        raise InvalidState(_("The debrief follows the drill: start it first."))
+    text = (debrief or "").strip()
+    if len(text) > MAX_DEBRIEF:
+        raise ValidationError({"debrief": _("At most %(n)s characters.") % {"n": MAX_DEBRIEF}})
+    drill.debrief, drill.debrief_by, drill.debrief_at = text, actor, timezone.now()
+    drill.save(update_fields=["debrief", "debrief_by", "debrief_at"])
+    drill_changed_on_commit(drill.pk)
+    return drill
+
+
+@transaction.atomic
+def join_drill(*, actor: User, drill: Drill) -> DrillPlayer:
+    access.require(access.can_play(actor, drill))
+    if drill.status == DrillStatus.FINISHED:
+        raise InvalidState(_("This drill is over."))
+    try:
+        with transaction.atomic():
+            player = DrillPlayer.objects.create(drill=drill, person=actor, joined_at=timezone.now())
+    except IntegrityError:
+        return DrillPlayer.objects.get(drill=drill, person=actor)
+    drill_changed_on_commit(drill.pk)
+    return player
+
+
+def spin_the_wheel(
+    *,
+    actor: User,
+    team: Team | None = None,
+    service: Service | None = None,
+    rng: random.Random | None = None,
+) -> Postmortem | None:
+    """A published postmortem ``actor`` may read, with a timeline to play, at random: each
+    team equally likely, and within a team each service (``team`` or ``service`` narrow it
+    down). None when there is none."""
+    candidates = (
+        access.postmortems_visible_to(actor)
+        .filter(published_at__isnull=False)
+        .annotate(entries=Count("timeline", filter=WRITTEN, distinct=True))
+        .filter(entries__gte=MIN_TIMELINE)
+    )
+    if team is not None:
+        candidates = candidates.filter(team=team)
+    if service is not None:
+        candidates = candidates.filter(incidents__services=service)
+    by_team: dict[int, dict[int | None, list[int]]] = defaultdict(lambda: defaultdict(list))
+    rows = candidates.values_list("pk", "team_id", "incidents__services").order_by("pk")
+    seen: set[int] = set()
+    for pk, team_id, service_id in rows:
+        if pk in seen:
+            continue  # a postmortem of several services counts once, under its first
+        seen.add(pk)
+        by_team[team_id][service_id].append(pk)
+    if not by_team:
+        return None
+    pick = rng or random.SystemRandom()
+    services = by_team[pick.choice(sorted(by_team))]
+    chosen = pick.choice(services[pick.choice(sorted(services, key=lambda s: (s is None, s or 0)))])
+    return Postmortem.objects.get(pk=chosen)

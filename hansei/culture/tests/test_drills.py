@@ -1,0 +1,297 @@
+"""Wheel of Misfortune: a drill written from a published postmortem (names replaced by
+roles, an opening with symptoms only, the key events as cards), run by its game master
+alone, played without spoilers, kept out of incident figures."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+
+from hansei import access
+from hansei.core.errors import InvalidState
+from hansei.culture.drills import queries
+from hansei.culture.drills.models import DrillPlayer, DrillStatus
+from hansei.culture.drills.services import (
+    create_drill,
+    finish_drill,
+    join_drill,
+    reveal_card,
+    save_debrief,
+    set_phase,
+    spin_the_wheel,
+    start_drill,
+)
+from hansei.culture.tests.drill_story import ROOT, story_postmortem
+from hansei.incidents.models import Incident
+from hansei.notifications.models import Notification, NotificationKind
+from hansei.postmortems.timeline.services import add_timeline_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(
+    make_incident: Any, make_postmortem: Any, alice: Any, bob: Any, charlie: Any, rita: Any
+) -> Any:
+    return story_postmortem(make_incident, make_postmortem, alice, bob, charlie, rita)
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_scenario_replaces_names_by_roles_and_opens_with_symptoms(
+    story: Any, alice: Any, rita: Any
+) -> None:
+    drill = create_drill(actor=rita, postmortem=story, game_master=rita)
+
+    assert drill.title == "Drill: Checkout outage"
+    assert drill.opening == "PagerDuty alerted the incident commander: checkout error rate at 40%."
+    cards = list(drill.cards.values_list("phase", "offset_minutes", "text"))
+    assert cards == [
+        ("detection", 5, "The incident commander paged responder 2 from the database team."),
+        ("diagnosis", 20, "Responder 2 saw the connection pool at 0 on every node."),
+        ("diagnosis", 40, "Responder 1 rolled back the config push."),
+        ("mitigation", 70, "Error rate back to normal."),
+    ]
+    reveals = list(drill.cards.values_list("reveals", flat=True))
+    assert (
+        reveals[0].startswith("The players decide to page") and "propose this action" in reveals[2]
+    )
+    key = {part["title"]: part["body"] for part in drill.answer_key}
+    assert "A config push by the incident commander set the pool size to 0." in key.values()
+    assert ROOT in key.values()
+    assert {q.phase for q in drill.questions.all()} == {"detection", "diagnosis", "mitigation"}
+    for text in (drill.opening, *(c[2] for c in cards), *key.values()):
+        assert "Bob" not in text and "Charlie" not in text and "alice" not in text.lower()
+
+
+def test_the_responders_are_asked_to_help_run_it(
+    story: Any, alice: Any, bob: Any, charlie: Any, rita: Any
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+
+    told = Notification.objects.filter(kind=NotificationKind.DRILL)
+    assert {n.recipient.username for n in told} == {"bob", "charlie"}  # not Alice who made it
+    assert all(n.url == f"/culture/drills/{drill.pk}/" for n in told)
+    assert (
+        told.first().text
+        == "Alice made a drill of “Checkout outage”: help run it, you know the story"
+    )
+
+
+def test_only_a_published_postmortem_with_a_timeline_makes_a_drill(
+    make_postmortem: Any, publish: Any, alice: Any, rita: Any, charlie: Any
+) -> None:
+    draft = make_postmortem(title="Draft")
+    with pytest.raises(PermissionDenied):
+        create_drill(actor=alice, postmortem=draft, game_master=alice)
+    bare = publish("No timeline")
+    with pytest.raises(ValidationError, match="timeline of two entries"):
+        create_drill(actor=alice, postmortem=bare, game_master=alice)
+    restricted = publish("Restricted", restricted=True)
+    with pytest.raises(PermissionDenied):
+        create_drill(actor=charlie, postmortem=restricted, game_master=charlie)
+
+
+def test_the_game_master_must_read_the_postmortem_and_the_time_be_sensible(
+    story: Any, alice: Any, charlie: Any
+) -> None:
+    type(story).objects.filter(pk=story.pk).update(restricted=True)
+    story.refresh_from_db()
+    with pytest.raises(ValidationError, match="may read the postmortem"):
+        create_drill(actor=alice, postmortem=story, game_master=charlie)
+    for minutes in (5, 241, 10**12):
+        with pytest.raises(ValidationError, match="Between 10 and 240"):
+            create_drill(actor=alice, postmortem=story, game_master=alice, time_limit=minutes)
+
+
+def test_players_see_no_card_before_it_is_revealed(
+    story: Any, alice: Any, bob: Any, rita: Any
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    join_drill(actor=bob, drill=drill)
+    first, second = list(drill.cards.all())[:2]
+    bob_client, rita_client = signed_in(bob), signed_in(rita)
+    board = reverse("culture:drill_board", args=[drill.pk])
+    page = reverse("culture:drill", args=[drill.pk])
+
+    for url in (page, board):
+        html = bob_client.get(url).content.decode()
+        assert "PagerDuty alerted" not in html  # not even the opening before the start
+        assert first.text not in html and "pool size" not in html and "Reveal when" not in html
+    assert bob_client.get(reverse("culture:drill_master", args=[drill.pk])).status_code == 403
+    assert bob_client.get(reverse("culture:drill_master_board", args=[drill.pk])).status_code == 403
+    assert bob_client.post(reverse("culture:start_drill", args=[drill.pk])).status_code == 403
+    assert bob_client.post(reverse("culture:reveal_card", args=[first.pk])).status_code == 403
+    master = rita_client.get(reverse("culture:drill_master", args=[drill.pk])).content.decode()
+    assert first.text in master and "pool size to 0" in master
+
+    start_drill(actor=rita, drill=drill)
+    reveal_card(actor=rita, card=first)
+
+    html = bob_client.get(board).content.decode()
+    assert "PagerDuty alerted the incident commander" in html and first.text in html
+    assert second.text not in html and "pool size" not in html
+    assert "3 cards still hidden" in html
+    assert [c.pk for c in queries.visible_cards(bob, drill)] == [first.pk]
+    assert queries.visible_cards(rita, drill).count() == 4
+
+
+def test_only_the_game_master_runs_the_drill(
+    story: Any, alice: Any, bob: Any, rita: Any, ada: Any
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    card = drill.cards.first()
+
+    with pytest.raises(InvalidState, match="not running"):
+        reveal_card(actor=rita, card=card)
+    with pytest.raises(InvalidState, match="start it first"):
+        save_debrief(actor=rita, drill=drill, debrief="Early")
+    for actor in (alice, bob, ada):  # not the writer, not a player, not even an admin
+        with pytest.raises(PermissionDenied):
+            start_drill(actor=actor, drill=drill)
+    start_drill(actor=rita, drill=drill)
+    with pytest.raises(InvalidState, match="started already"):
+        start_drill(actor=rita, drill=drill)
+    set_phase(actor=rita, drill=drill, phase="diagnosis")
+    with pytest.raises(ValidationError, match="Detection, diagnosis or mitigation"):
+        set_phase(actor=rita, drill=drill, phase="panic")
+    reveal_card(actor=rita, card=card)
+    reveal_card(actor=rita, card=card, revealed=False)
+    card.refresh_from_db()
+    assert card.revealed_at is None
+    finish_drill(actor=rita, drill=drill)
+    save_debrief(actor=rita, drill=drill, debrief="  Nobody checked the **pool** metrics.  ")
+
+    drill.refresh_from_db()
+    assert (drill.status, drill.phase) == (DrillStatus.FINISHED, "diagnosis")
+    assert drill.debrief == "Nobody checked the **pool** metrics." and drill.debrief_by == rita
+    with pytest.raises(InvalidState, match="over"):
+        join_drill(actor=bob, drill=drill)
+    html = signed_in(bob).get(reverse("culture:drill", args=[drill.pk])).content.decode()
+    assert "<strong>pool</strong>" in html
+
+
+def test_who_plays(story: Any, alice: Any, bob: Any, charlie: Any, rita: Any) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+
+    with pytest.raises(PermissionDenied):
+        join_drill(actor=rita, drill=drill)  # the game master holds the answers
+    join_drill(actor=bob, drill=drill)
+    join_drill(actor=bob, drill=drill)
+    assert DrillPlayer.objects.filter(drill=drill).count() == 1
+    type(story).objects.filter(pk=story.pk).update(restricted=True)
+    with pytest.raises(Http404):
+        access.get_drill_for_user(charlie, drill.pk)  # outside the team: no longer a reader
+    assert signed_in(charlie).get(reverse("culture:drill", args=[drill.pk])).status_code == 404
+
+
+def _figures(client: Client) -> str:
+    """The insights page without what changes at every answer (nonces, CSRF tokens)."""
+    html = client.get(reverse("insights:dashboard")).content.decode()
+    return re.sub(r'nonce="[^"]*"|value="[^"]{20,}"|"X-CSRFToken": "[^"]*"', "", html)
+
+
+def test_a_drill_counts_in_no_incident_figure(story: Any, alice: Any, bob: Any, rita: Any) -> None:
+    incidents = list(Incident.objects.values_list("pk", "title", "started_at"))
+    dashboard = _figures(signed_in(alice))
+
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    start_drill(actor=rita, drill=drill)
+    for card in drill.cards.all():
+        reveal_card(actor=rita, card=card)
+    finish_drill(actor=rita, drill=drill)
+
+    assert list(Incident.objects.values_list("pk", "title", "started_at")) == incidents
+    assert _figures(signed_in(alice)) == dashboard
+
+
+def _with_timeline(postmortem: Any, actor: Any) -> None:
+    for minutes in (0, 10):
+        add_timeline_entry(
+            actor=actor, postmortem=postmortem, text=f"Step {minutes}",
+            occurred_at=postmortem.incidents.get().started_at + timedelta(minutes=minutes),
+        )  # fmt: skip
+
+
+def test_the_wheel_gives_every_team_the_same_chance(
+    publish: Any, search_team: Any, alice: Any, charlie: Any, rita: Any
+) -> None:
+    assert spin_the_wheel(actor=alice) is None
+    payments = [publish(f"Payments {n}", before=_with_timeline) for n in range(3)]
+    search = publish("Search 1", before=_with_timeline, team=search_team, writer=charlie)
+    publish("Payments without a timeline")
+    rng = random.Random(7)
+
+    picked = [spin_the_wheel(actor=alice, rng=rng) for _ in range(400)]
+
+    share = picked.count(search) / len(picked)
+    assert 0.4 < share < 0.6  # two teams: half the spins each, whatever their sizes
+    assert set(picked) == {search, *payments}
+    assert spin_the_wheel(actor=alice, team=search_team, rng=rng) == search
+
+
+def test_names_become_roles_as_whole_words(make_incident: Any, bob: Any, charlie: Any) -> None:
+    from hansei.accounts.models import User
+    from hansei.conftest import person
+    from hansei.culture.drills.scenario import Roles
+
+    tanaka, ann = person("tanaka", "member"), person("ann", "member")
+    User.objects.filter(pk=tanaka.pk).update(display_name="田中")
+    User.objects.filter(pk=ann.pk).update(display_name="Ann Lee")
+    incident = make_incident(commander=tanaka, responders=[charlie])
+    roles = Roles([incident], User.objects.all(), involved={bob.pk, ann.pk})
+
+    # Japanese names are not words apart: replaced wherever they stand.
+    assert (
+        roles.replace("田中さんがロールバックした。")
+        == "The incident commanderさんがロールバックした。"
+    )
+    assert roles.replace("Announce it. ann asked @charlie; Ann Lee agreed.") == (
+        "Announce it. An engineer asked responder 1; an engineer agreed."
+    )
+    assert roles.replace("bobby tables, Bob.") == "bobby tables, an engineer."
+
+
+def test_the_api_gives_players_no_spoilers(story: Any, alice: Any, bob: Any, rita: Any) -> None:
+    from hansei.accounts.tests.test_api import ApiClient, assert_error
+
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    bob_api, rita_api = ApiClient(bob), ApiClient(rita)
+
+    joined = bob_api.post(f"/culture/drills/{drill.pk}/players", {})
+    assert joined.status_code == 201, joined.content
+    seen = joined.json()
+    assert (seen["opening"], seen["cards"], seen["answer_key"], seen["hidden"]) == (
+        None,
+        [],
+        None,
+        4,
+    )
+    assert_error(bob_api.post(f"/culture/drills/{drill.pk}/start", {}), 403)
+    started = rita_api.post(f"/culture/drills/{drill.pk}/start", {}).json()
+    assert len(started["cards"]) == 4 and started["answer_key"][0]["title"] == "Trigger"
+    card = started["cards"][1]
+    assert_error(bob_api.put(f"/culture/drills/cards/{card['id']}/revealed", {}), 403)
+    assert_error(
+        rita_api.put(f"/culture/drills/cards/{card['id']}/revealed", {"revealed": "x"}), 422
+    )
+    assert rita_api.put(f"/culture/drills/cards/{card['id']}/revealed", {}).status_code == 200
+
+    seen = bob_api.get(f"/culture/drills/{drill.pk}").json()
+    assert [c["text"] for c in seen["cards"]] == [card["text"]]
+    assert seen["cards"][0]["reveals"] is None and seen["answer_key"] is None
+    assert "pool size" not in json.dumps(seen)
+    assert bob_api.get("/culture/drills/99999999999999999999").status_code == 404

@@ -1,0 +1,76 @@
+"""A Wheel of Misfortune drill in real Chromium: the game master spins the wheel and writes
+the drill, two players join in their own browsers and follow, without reloading, what the
+game master starts and reveals; they never see a card before it is revealed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from hansei.conftest import check_widths, signed_in_page
+from hansei.culture.drills.models import Drill, DrillPlayer
+from hansei.culture.tests.drill_story import story_postmortem
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_game_master_runs_a_drill_for_two_players(
+    browser: Browser, servers: Any, make_incident: Any, make_postmortem: Any,
+    alice: Any, bob: Any, charlie: Any, rita: Any,
+) -> None:  # fmt: skip
+    story_postmortem(make_incident, make_postmortem, alice, bob, charlie, rita)
+    server = servers()
+    base = server.url
+
+    master = signed_in_page(browser, base, "rita")
+    master.goto(f"{base}/culture/")
+    master.get_by_role("link", name="Wheel of Misfortune").click()
+    master.get_by_role("button", name="Spin").click()
+    expect(master.locator("#wheel-result")).to_contain_text("Checkout outage")
+    master.get_by_role("link", name="Write a drill from it").click()
+    master.get_by_label("Game master").select_option(label="Rita")
+    master.get_by_role("button", name="Write the drill").click()
+    expect(master.get_by_role("heading", name="Drill: Checkout outage")).to_be_visible()
+    drill = Drill.objects.get()
+    expect(master.get_by_role("region", name="Answer key")).to_contain_text("pool size to 0")
+    players_view = f"{base}/culture/drills/{drill.pk}/"
+
+    players = []
+    for username in ("bob", "charlie"):
+        page = signed_in_page(browser, base, username)
+        page.goto(players_view)
+        expect(page.locator("#drill-board")).to_contain_text("has not started yet")
+        page.get_by_role("button", name="Join as a player").click()
+        page.wait_for_selector("#drill-board[data-live='on']")
+        page.evaluate("() => { window.notReloaded = true; }")
+        players.append(page)
+    assert DrillPlayer.objects.filter(drill=drill).count() == 2
+    master.reload()
+    expect(master.get_by_role("region", name="Players")).to_contain_text("Charlie")
+    check_widths(master, "drill-master")
+
+    master.get_by_role("button", name="Start the drill").click()
+    for page in players:
+        expect(page.locator("#drill-board")).to_contain_text(
+            "PagerDuty alerted the incident commander"
+        )
+    master.get_by_role("button", name="Reveal card 1").click()
+    master.get_by_role("button", name="Diagnosis").click()
+    for page in players:
+        board = page.locator("#drill-board")
+        expect(board).to_contain_text("The incident commander paged responder 2")
+        expect(board).to_contain_text("Phase: Diagnosis")
+        expect(board).not_to_contain_text("connection pool at 0")
+        expect(board).not_to_contain_text("pool size to 0")
+        expect(board.locator(".drill-timer")).to_have_text(re.compile(r"^4\d:\d\d$"))
+    check_widths(players[0], "drill-player")
+
+    master.get_by_role("button", name="Finish the drill").click()
+    master.get_by_label("Debrief notes").fill("Nobody looked at the **pool** metrics first.")
+    master.get_by_role("button", name="Save the debrief").click()
+    for page in players:
+        expect(page.locator("#debrief-read strong")).to_have_text("pool")
+        assert page.evaluate("() => window.notReloaded") is True
