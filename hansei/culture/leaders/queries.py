@@ -25,6 +25,7 @@ from hansei.culture.awards.models import Vote
 from hansei.culture.awards.months import month_bounds, month_of, next_month, previous_month
 from hansei.culture.feedback.models import SurveyInvitation
 from hansei.culture.meetings.queries import FIRST_MONTH, LESSON_KEYS, latest_revisions, sections_of
+from hansei.culture.reading.models import ReadingSession
 from hansei.postmortems.document.models import Postmortem, Status
 
 MONTHS_SHOWN = 6
@@ -47,6 +48,10 @@ class Participation:
     kudos: int
     asked: int
     answered: int
+    sessions: int = 0  # reading club sessions held
+    attendees: int = 0  # people recorded there (one per session they attended)
+    drills: int = 0  # Wheel of Misfortune drills started
+    players: int = 0  # their players
 
     @property
     def response_rate(self) -> int | None:
@@ -171,7 +176,25 @@ def participation(user: User, month: date) -> list[Participation]:
         .values("month")
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
     )
-    empty = {"n": 0, "asked": 0, "answered": 0}
+    reading = _monthly(
+        ReadingSession.objects.filter(
+            cancelled_at=None, starts_at__gte=start, starts_at__lt=min(end, timezone.now())
+        )
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(
+            n=Count("pk", distinct=True),
+            people=Count("participations", filter=Q(participations__attended=True), distinct=True),
+        )
+    )
+    drills = _monthly(
+        access.drills_visible_to(user)
+        .filter(started_at__gte=start, started_at__lt=end)
+        .annotate(month=TruncMonth("started_at"))
+        .values("month")
+        .annotate(n=Count("pk", distinct=True), people=Count("players", distinct=True))
+    )
+    empty = {"n": 0, "asked": 0, "answered": 0, "people": 0}
     return [
         Participation(
             month=m,
@@ -180,6 +203,10 @@ def participation(user: User, month: date) -> list[Participation]:
             kudos=kudos.get(m, empty)["n"],
             asked=surveys.get(m, empty)["asked"],
             answered=surveys.get(m, empty)["answered"],
+            sessions=reading.get(m, empty)["n"],
+            attendees=reading.get(m, empty)["people"],
+            drills=drills.get(m, empty)["n"],
+            players=drills.get(m, empty)["people"],
         )
         for m in months
     ]

@@ -129,3 +129,38 @@ def test_it_shows_what_was_learned_and_what_waits(
 def test_it_refuses_a_month_that_is_not_one(ada: Any, month: str) -> None:
     answer = signed_in(ada).get(reverse("culture:leaders"), {"month": month})
     assert answer.status_code == 404
+
+
+def test_it_counts_reading_sessions_held_and_drills_run(
+    make_incident: Any, make_postmortem: Any, alice: Any, bob: Any, charlie: Any, rita: Any,
+    ada: Any,
+) -> None:  # fmt: skip
+    from datetime import timedelta
+
+    from hansei.culture.drills.services import create_drill, join_drill, start_drill
+    from hansei.culture.reading.services import cancel_session, record_attendance, schedule_session
+    from hansei.culture.tests.drill_story import story_postmortem
+
+    now = timezone.now()
+    held = schedule_session(
+        actor=alice, title="Held", starts_at=now - timedelta(minutes=30), facilitator=alice
+    )
+    record_attendance(actor=alice, session=held, people=[alice, bob, rita])
+    schedule_session(actor=alice, title="Next", starts_at=now + timedelta(days=3), facilitator=bob)
+    cancelled = schedule_session(
+        actor=alice, title="Off", starts_at=now + timedelta(hours=2), facilitator=bob
+    )
+    cancel_session(actor=alice, session=cancelled)
+    story = story_postmortem(make_incident, make_postmortem, alice, bob, charlie, rita)
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    join_drill(actor=bob, drill=drill)
+    join_drill(actor=charlie, drill=drill)
+    create_drill(actor=alice, postmortem=story, game_master=rita)  # planned: not run yet
+    start_drill(actor=rita, drill=drill)
+
+    rows = {r.month: r for r in leaders_view(ada, month_of(now)).participation}
+
+    # (Each in its own month: a test run just after midnight on the 1st splits them.)
+    session_row, drill_row = rows[month_of(held.starts_at)], rows[month_of(now)]
+    assert (session_row.sessions, session_row.attendees) == (1, 3)
+    assert (drill_row.drills, drill_row.players) == (1, 2)
