@@ -92,6 +92,14 @@ class DrillCard(models.Model):
     def __str__(self) -> str:
         return f"card {self.position} of drill {self.drill_id}"
 
+    @property
+    def offset_label(self) -> str:
+        """Its time from the opening: "T+20 min", or "T−4 min" for what happened before."""
+        if self.offset_minutes is None:
+            return ""
+        sign = "+" if self.offset_minutes >= 0 else "\u2212"
+        return f"T{sign}{abs(self.offset_minutes)} min"
+
 
 class DrillQuestion(models.Model):
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="questions")

@@ -26,7 +26,8 @@ def visible_cards(user: User, drill: Drill) -> QuerySet[DrillCard]:
 @dataclass
 class Board:
     drill: Drill
-    cards: list[DrillCard]
+    cards: list[DrillCard]  # what the viewer may see: all for the game master
+    revealed: list[DrillCard]  # what the players see
     questions: list[DrillQuestion]
     players: list[User]
     is_master: bool
@@ -41,10 +42,10 @@ def board(user: User, drill: Drill) -> Board:
     is_player = any(person.pk == user.pk for person in players)
     all_cards = drill.cards.count()
     cards = list(visible_cards(user, drill))
-    revealed = sum(1 for card in cards if card.revealed_at)
     return Board(
         drill=drill,
         cards=cards,
+        revealed=[card for card in cards if card.revealed_at],
         questions=list(drill.questions.all()),
         players=players,
         is_master=access.is_game_master(user, drill),
@@ -53,7 +54,7 @@ def board(user: User, drill: Drill) -> Board:
         and access.can_play(user, drill)
         and drill.status != DrillStatus.FINISHED,
         phases=list(Phase.choices),
-        hidden=all_cards - revealed,
+        hidden=all_cards - sum(1 for card in cards if card.revealed_at),
     )
 
 

@@ -295,3 +295,11 @@ def test_the_api_gives_players_no_spoilers(story: Any, alice: Any, bob: Any, rit
     assert seen["cards"][0]["reveals"] is None and seen["answer_key"] is None
     assert "pool size" not in json.dumps(seen)
     assert bob_api.get("/culture/drills/99999999999999999999").status_code == 404
+
+
+def test_a_card_says_its_time_from_the_opening() -> None:
+    from hansei.culture.drills.models import DrillCard
+
+    labels = [DrillCard(offset_minutes=m).offset_label for m in (20, 0, -4, None)]
+
+    assert labels == ["T+20 min", "T+0 min", "T\u22124 min", ""]
