@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -48,6 +49,7 @@ from hansei.postmortems.timeline.models import TimelineKind
 MIN_TIME, MAX_TIME = 10, 240
 MAX_DEBRIEF = 20000
 MIN_TIMELINE = 2  # a drill needs an opening and at least one card
+RECENT = 180  # days: the wheel passes over what was drilled since, while it has a choice
 # Timeline entries people wrote (not the incident's milestones Hansei writes in).
 WRITTEN = ~Q(timeline__kind=TimelineKind.MILESTONE) | Q(timeline__source="")
 
@@ -214,7 +216,8 @@ def spin_the_wheel(
 ) -> Postmortem | None:
     """A published postmortem ``actor`` may read, with a timeline to play, at random: each
     team equally likely, and within a team each service (``team`` or ``service`` narrow it
-    down). None when there is none."""
+    down); within a service, one not drilled in the last ``RECENT`` days when there is one.
+    None when there is none."""
     candidates = (
         access.postmortems_visible_to(actor)
         .filter(published_at__isnull=False)
@@ -237,5 +240,12 @@ def spin_the_wheel(
         return None
     pick = rng or random.SystemRandom()
     services = by_team[pick.choice(sorted(by_team))]
-    chosen = pick.choice(services[pick.choice(sorted(services, key=lambda s: (s is None, s or 0)))])
-    return Postmortem.objects.get(pk=chosen)
+    bucket = services[pick.choice(sorted(services, key=lambda s: (s is None, s or 0)))]
+    drilled = set(
+        Drill.objects.filter(
+            postmortem__in=bucket, created_at__gte=timezone.now() - timedelta(days=RECENT)
+        ).values_list("postmortem_id", flat=True)
+    )
+    return Postmortem.objects.get(
+        pk=pick.choice([pk for pk in bucket if pk not in drilled] or bucket)
+    )

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from hansei import access
 from hansei.core.errors import InvalidState
@@ -218,10 +219,11 @@ def test_a_drill_counts_in_no_incident_figure(story: Any, alice: Any, bob: Any, 
     assert _figures(signed_in(alice)) == dashboard
 
 
-def _with_timeline(postmortem: Any, actor: Any) -> None:
-    for minutes in (0, 10):
+def _story_timeline(postmortem: Any, actor: Any) -> None:
+    """Two entries, the second a key event: enough for a drill's opening and one card."""
+    for minutes, key in ((0, False), (10, True)):
         add_timeline_entry(
-            actor=actor, postmortem=postmortem, text=f"Step {minutes}",
+            actor=actor, postmortem=postmortem, text=f"Step {minutes}", is_key_event=key,
             occurred_at=postmortem.incidents.get().started_at + timedelta(minutes=minutes),
         )  # fmt: skip
 
@@ -230,8 +232,8 @@ def test_the_wheel_gives_every_team_the_same_chance(
     publish: Any, search_team: Any, alice: Any, charlie: Any, rita: Any
 ) -> None:
     assert spin_the_wheel(actor=alice) is None
-    payments = [publish(f"Payments {n}", before=_with_timeline) for n in range(3)]
-    search = publish("Search 1", before=_with_timeline, team=search_team, writer=charlie)
+    payments = [publish(f"Payments {n}", before=_story_timeline) for n in range(3)]
+    search = publish("Search 1", before=_story_timeline, team=search_team, writer=charlie)
     publish("Payments without a timeline")
     rng = random.Random(7)
 
@@ -241,6 +243,21 @@ def test_the_wheel_gives_every_team_the_same_chance(
     assert 0.4 < share < 0.6  # two teams: half the spins each, whatever their sizes
     assert set(picked) == {search, *payments}
     assert spin_the_wheel(actor=alice, team=search_team, rng=rng) == search
+
+
+def test_the_wheel_passes_over_what_was_drilled_lately(publish: Any, alice: Any, rita: Any) -> None:
+    from hansei.culture.drills.models import Drill
+
+    first, second = (publish(f"Payments {n}", before=_story_timeline) for n in range(2))
+    drill = create_drill(actor=alice, postmortem=first, game_master=rita)
+    rng = random.Random(11)
+
+    assert {spin_the_wheel(actor=alice, rng=rng) for _ in range(40)} == {second}
+    create_drill(actor=alice, postmortem=second, game_master=rita)
+    # Both drilled lately: the wheel still turns, over both.
+    assert {spin_the_wheel(actor=alice, rng=rng) for _ in range(40)} == {first, second}
+    Drill.objects.filter(pk=drill.pk).update(created_at=timezone.now() - timedelta(days=200))
+    assert {spin_the_wheel(actor=alice, rng=rng) for _ in range(40)} == {first}
 
 
 def test_names_become_roles_as_whole_words(make_incident: Any, bob: Any, charlie: Any) -> None:
