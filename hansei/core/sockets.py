@@ -47,7 +47,9 @@ class ListeningConsumer(AsyncJsonWebsocketConsumer):
     group = ""
 
     async def group_for(self, user: Any) -> str | None:
-        raise NotImplementedError
+        """The group ``user`` (signed in) may listen to; None closes the socket. Each
+        consumer names its own: by default, none."""
+        return None
 
     async def connect(self) -> None:
         user = self.scope.get("user")

@@ -81,7 +81,7 @@ def _reading_out(reading: Reading) -> dict[str, Any]:
     }
 
 
-def _session_out(user: User, session: ReadingSession, readings: list[Reading]) -> dict[str, Any]:
+def _session_out(session: ReadingSession, readings: list[Reading], coming: int) -> dict[str, Any]:
     return {
         "id": session.pk,
         "title": session.title,
@@ -90,7 +90,7 @@ def _session_out(user: User, session: ReadingSession, readings: list[Reading]) -
         "location": session.location,
         "facilitator": session.facilitator.username,
         "cancelled": session.is_cancelled,
-        "coming": session.participations.filter(going=True).count(),
+        "coming": coming,
         "readings": [_reading_out(r) for r in readings],
     }
 
@@ -107,7 +107,7 @@ def _comment_out(comment: SessionComment) -> dict[str, Any]:
 def _detail(user: User, session: ReadingSession) -> dict[str, Any]:
     view = queries.session_view(user, session)
     return {
-        **_session_out(user, session, view.readings),
+        **_session_out(session, view.readings, len(view.coming)),
         "going": view.going,
         "people_coming": [person.username for person in view.coming],
         "attended": [person.username for person in view.attended],
@@ -143,9 +143,11 @@ def list_reading_lists(request: HttpRequest) -> list[dict[str, Any]]:
 def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
     user = actor_of(request)
     club = queries.club(user)
+    sessions = [*club.upcoming, *club.past]  # each with its "coming" count (queries.sessions_for)
+    readings = queries.readings_of_sessions(user, sessions)
     return [
-        _session_out(user, session, queries.session_readings(user, session))
-        for session in [*club.upcoming, *club.past]
+        _session_out(session, readings.get(session.pk, []), session.coming)  # type: ignore[attr-defined]
+        for session in sessions
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from hansei import access
@@ -65,7 +65,21 @@ def readings_of_list(user: User, reading_list: ReadingList) -> list[Reading]:
 
 
 def session_readings(user: User, session: ReadingSession) -> list[Reading]:
-    return list(readings_for(user).filter(sessions=session).order_by("reading_list__title", "id"))
+    return readings_of_sessions(user, [session]).get(session.pk, [])
+
+
+def readings_of_sessions(user: User, sessions: list[ReadingSession]) -> dict[int, list[Reading]]:
+    """Each session's readings ``user`` may see, by session id, in one query."""
+    rows = (
+        readings_for(user)
+        .filter(sessions__in=[s.pk for s in sessions])
+        .annotate(session_id=F("sessions"))
+        .order_by("reading_list__title", "id")
+    )
+    found: dict[int, list[Reading]] = {}
+    for reading in rows:
+        found.setdefault(reading.session_id, []).append(reading)
+    return found
 
 
 @dataclass
