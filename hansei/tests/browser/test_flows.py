@@ -78,6 +78,9 @@ def test_an_owner_amends_a_published_postmortem_and_tracks_an_action_item(
     page.goto(f"{live_server.url}/postmortems/{published_postmortem.pk}/")
     page.get_by_role("button", name="Amend").click()
     expect(page.locator(".callout-info")).to_contain_text("Amendment in progress")
+    # htmx (a deferred script) takes the Save over only once the page has loaded; before that
+    # the form posts the whole page, which shows no per-section "Saved".
+    page.wait_for_load_state()
     summary = page.locator("#section-summary")
     summary.get_by_role("textbox").fill("Corrected: 50 minutes, not 40.")
     summary.get_by_role("button", name="Save").click()
