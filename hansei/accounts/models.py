@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -83,6 +84,15 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Their time zone: the server's if they chose none or one this machine does not
+        know."""
+        try:
+            return ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            return ZoneInfo(settings.TIME_ZONE)
 
     @property
     def is_admin(self) -> bool:

@@ -3,8 +3,6 @@ each person may read what a message is about, and on which channels they want it
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from django.urls import reverse
 
 from hansei.accounts.models import Membership, User
@@ -14,6 +12,7 @@ from hansei.culture.kudos.models import Kudos, KudosFor
 from hansei.culture.reading.models import ReadingSession, SessionComment
 from hansei.notifications import kinds
 from hansei.notifications.dispatch import Message, send
+from hansei.notifications.emails import READING_SESSION
 from hansei.notifications.models import NotificationKind
 from hansei.notifications.reasons import (
     COMING,
@@ -81,6 +80,8 @@ def announce_kudos(kudos: Kudos) -> list[User]:
         key=f"kudos:{kudos.pk}:teams",
         text=kinds.TEAM_KUDOS_WRITING_TEXT if writing else kinds.TEAM_KUDOS_REVIEW_TEXT,
         url=_page(kudos.postmortem_id) + "#kudos",
+        email="kudos_team",
+        ids={"kudos": kudos.pk},
         values={"name": kudos.receiver.name},
     )
     memberships = (
@@ -101,9 +102,21 @@ SESSION_TEXTS = {
 
 
 def _session_message(
-    session: ReadingSession, *, actor: User | None, key: str, text: str
+    session: ReadingSession,
+    *,
+    actor: User | None,
+    key: str,
+    text: str,
+    change: str,
+    comment: SessionComment | None = None,
 ) -> Message:
-    when = session.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    ids: dict[str, int | str] = {
+        "session": session.pk,
+        "change": change,
+        "starts_at": session.starts_at.isoformat(),
+    }
+    if comment is not None:
+        ids["comment"] = comment.pk
     return Message(
         kind=NotificationKind.READING,
         postmortem=None,
@@ -111,7 +124,10 @@ def _session_message(
         key=key,
         text=text,
         url=reverse("culture:session", args=[session.pk]),
-        values={"title": session.title, "when": when},
+        email=READING_SESSION,
+        ids=ids,
+        values={"title": session.title},
+        when=session.starts_at,
         audience=User.objects.filter(is_active=True),
     )
 
@@ -122,7 +138,9 @@ def announce_session(session: ReadingSession, *, actor: User | None, change: str
     key = f"reading:{session.pk}:{change}"
     if change == "moved":  # each move is news
         key += f":{session.starts_at.isoformat()}"
-    message = _session_message(session, actor=actor, key=key, text=SESSION_TEXTS[change])
+    message = _session_message(
+        session, actor=actor, key=key, text=SESSION_TEXTS[change], change=change
+    )
     if change == "scheduled":
         return send(message, [(user, EVERYONE) for user in User.objects.filter(is_active=True)])
     coming = User.objects.filter(
@@ -139,6 +157,8 @@ def session_comment_told(comment: SessionComment) -> list[User]:
         actor=comment.author,
         key=f"reading-comment:{comment.pk}",
         text=kinds.READING_COMMENT_TEXT,
+        change="comment",
+        comment=comment,
     )
     earlier = User.objects.filter(
         pk__in=session.comments.exclude(pk=comment.pk).values("author"), is_active=True

@@ -25,7 +25,7 @@ from hansei.incidents.models import Incident, PostmortemPolicy
 from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications.dispatch import DELIVERY_ATTEMPTS
 from hansei.notifications.models import DigestChoice, Frequency
-from hansei.notifications.reminders import in_working_hours, zone_of
+from hansei.notifications.reminders import in_working_hours
 from hansei.postmortems.document.models import Postmortem, Status, recalled_dates
 from hansei.reviews.models import Review
 
@@ -150,7 +150,7 @@ def _period(user: User, now: datetime, frequency: str) -> str:
     """The period a digest due at ``now`` covers ("" when none is due)."""
     if frequency == Frequency.OFF or not in_working_hours(user, now):
         return ""
-    local = now.astimezone(zone_of(user)).date()
+    local = now.astimezone(user.zone).date()
     if frequency == Frequency.DAILY:
         return local.isoformat()
     if local.weekday() != 0:  # weekly digests on Mondays

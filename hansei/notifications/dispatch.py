@@ -47,7 +47,8 @@ class Message:
     """What happened, once for everyone told of it.
 
     ``key`` names the occurrence (``revision:12``); ``text`` has ``%(who)s`` and
-    ``%(title)s`` (and the names in ``values``), filled in each recipient's language;
+    ``%(title)s`` (and the names in ``values``; ``%(when)s``, ``when`` in their time zone),
+    filled in each recipient's language;
     ``email`` names the e-mail template and ``ids`` the rows it is written from (read again
     when it is sent). A message about an action ``item`` reaches whoever may see the item
     (its owner, even outside the postmortem's readers); its text names the item, not the
@@ -61,10 +62,11 @@ class Message:
     text: str
     url: str
     email: str = ""
-    ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, int | str] = field(default_factory=dict)
     at: datetime | None = None
     item: ActionItem | None = None
     values: dict[str, str] = field(default_factory=dict)
+    when: datetime | None = None
     incident: Incident | None = None
     audience: QuerySet[User] | None = None
 
@@ -174,9 +176,16 @@ def _line(message: Message, user: User, reason: Reason, *, live: bool) -> tuple[
             title = postmortem.published_title or postmortem.title
         who = message.actor.name if message.actor else _("Someone")
         values = {"who": who, "title": Truncator(title).chars(120), **message.values}
+        if message.when is not None:
+            values["when"] = local_when(message.when, user)
         line = Truncator(_(message.text) % values).chars(300)
         why = Truncator(reason.text()).chars(200)
     return line, why
+
+
+def local_when(moment: datetime, user: User) -> str:
+    """``moment`` as ``user`` reads it: in their time zone, which is named."""
+    return moment.astimezone(user.zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _chat_payload(

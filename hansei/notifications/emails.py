@@ -30,6 +30,11 @@ from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
 from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError
+from hansei.culture.drills.models import Drill
+from hansei.culture.kudos.models import Kudos
+from hansei.culture.reading.calendar import session_calendar
+from hansei.culture.reading.models import ReadingSession, SessionComment
+from hansei.culture.reading.queries import session_readings
 from hansei.incidents.models import Incident
 from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications import digests, meetings, unsubscribe
@@ -90,6 +95,16 @@ def _item(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
     return {"item": _row(ActionItem.objects.select_related("owner"), ids, "item")}
 
 
+def _kudos(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    kudos = Kudos.objects.select_related("receiver").filter(postmortem=postmortem)
+    return {"kudos": _row(kudos, ids, "kudos")}
+
+
+def _drill(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
+    drills = Drill.objects.select_related("game_master").filter(postmortem=postmortem)
+    return {"drill": _row(drills, ids, "drill")}
+
+
 def _meeting(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
     try:
         return meetings.meeting_email_context(postmortem, ids)
@@ -108,8 +123,10 @@ CONTEXTS: dict[str, Builder] = {
     "published": _publication,
     "postmortem_assigned": _assignment,
     "mention": _comment,
+    "reply": _comment,
     "action_item_assigned": _item,
     "action_item_due": _item,
+    "action_item_closed": _item,
     "postmortem_due": _nothing,
     "review_waiting": _review,
     "review_meeting": _meeting,
@@ -117,8 +134,13 @@ CONTEXTS: dict[str, Builder] = {
     "read_reminder": _nothing,
     "award": _nothing,
     "kudos": _nothing,
+    "kudos_team": _kudos,
     "survey": _nothing,
+    "drill": _drill,
 }
+
+
+READING_SESSION = "reading_session"
 
 
 def send_notification_email(payload: dict[str, Any]) -> None:
@@ -133,6 +155,8 @@ def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     (what it was about is gone, or its recipient may no longer read it)."""
     if payload.get("postmortem") is None and isinstance(payload.get("incident"), int):
         return _about_incident(payload)
+    if payload.get("template") == READING_SESSION:
+        return _about_session(payload)
     try:
         build = CONTEXTS[payload["template"]]
         postmortem_id, _url = payload["postmortem"], payload["url"]
@@ -196,6 +220,68 @@ def _about_incident(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
         }
         return _write(
             str(payload.get("template") or "needs_postmortem"),
+            context,
+            to=recipient.email,
+            key=str(payload.get("key") or ""),
+            stop=stop,
+        )
+
+
+def _about_session(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
+    """A reading club session scheduled, moved, cancelled, about to start, or discussed: as
+    it is now (a later move or a cancellation, on its way too, wins), with the readings its
+    recipient may see and, but for a discussion, the session as a calendar file."""
+    recipient = User.objects.filter(pk=payload.get("recipient") or 0, is_active=True).first()
+    ids = payload.get("ids") or {}
+    change = str(ids.get("change") or "")
+    try:
+        session = _row(ReadingSession.objects.select_related("facilitator"), ids, "session")
+        comment = _row(SessionComment.objects, ids, "comment") if change == "comment" else None
+    except Gone as exc:
+        log.info("not sent: %s", exc)
+        return None
+    if recipient is None or (comment is not None and comment.session_id != session.pk):
+        return None
+    if session.is_cancelled != (change == "cancelled") and change != "comment":
+        log.info("not sent: reading session %s was cancelled since", session.pk)
+        return None
+    if change == "moved" and ids.get("starts_at") != session.starts_at.isoformat():
+        log.info("not sent: reading session %s moved again since", session.pk)
+        return None
+    reason = Reason.from_json(payload.get("reason") or {"code": "everyone"})
+    stop = unsubscribe.url_for(recipient, kind=str(payload.get("kind", "")), reason=reason)
+    url = absolute_url(str(payload.get("url") or ""))
+    with translation.override(recipient.language or "en"):
+        readings = session_readings(recipient, session)
+        context = {
+            "change": change,
+            "session": session,
+            "comment": comment,
+            "title": session.title,
+            "who": _actor_name(payload.get("actor")),
+            "readings": [
+                (
+                    reading.label,
+                    reading.url
+                    or absolute_url(reverse("postmortems:detail", args=[reading.postmortem_id])),
+                    reading.note,
+                )
+                for reading in readings
+            ],
+            "recipient": recipient,
+            "url": url,
+            "reason": reason.text(),
+            "unsubscribe_url": stop,
+            "settings_url": absolute_url(reverse("notifications:settings")),
+        }
+        if comment is None:
+            titles = [reading.label for reading in readings]
+            ics = session_calendar(session, url=url, readings=titles)
+            name = f"reading-session-{session.pk}.ics"
+            mimetype = "text/calendar; method=PUBLISH; charset=UTF-8"
+            context["attachments"] = lambda _context: [(name, ics, mimetype)]
+        return _write(
+            READING_SESSION,
             context,
             to=recipient.email,
             key=str(payload.get("key") or ""),

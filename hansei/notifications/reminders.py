@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -62,7 +61,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def in_working_hours(user: User, now: datetime) -> bool:
     """Monday to Friday, between the hours ``user`` chose (else the site's), their time."""
-    local = now.astimezone(zone_of(user))
+    local = now.astimezone(user.zone)
     start, end = hours_of(user)
     return local.weekday() < 5 and start <= local.hour < end
 
@@ -72,13 +71,6 @@ def hours_of(user: User) -> tuple[int, int]:
     if chosen is not None:
         return chosen.start_hour, chosen.end_hour
     return settings.HANSEI_WORKDAY_START_HOUR, settings.HANSEI_WORKDAY_END_HOUR
-
-
-def zone_of(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (ValueError, KeyError):  # a zone this machine does not know: the server's
-        return ZoneInfo(settings.TIME_ZONE)
 
 
 def _awake(now: datetime, people: Iterable[tuple[User, Reason]]) -> list[tuple[User, Reason]]:

@@ -175,7 +175,7 @@ def notify_comment(*, comment: Comment, mentioned: Iterable[User]) -> None:
     other participants. Never its author, never anyone who may not read the thread."""
     thread = comment.thread
 
-    def message(kind: NotificationKind, text: str, email: str = "") -> Message:
+    def message(kind: NotificationKind, text: str, email: str) -> Message:
         return Message(
             kind=kind,
             postmortem=thread.postmortem,
@@ -200,7 +200,7 @@ def notify_comment(*, comment: Comment, mentioned: Iterable[User]) -> None:
         if user.pk not in told_ids and access.can_view_comment_thread(user, thread)
     ]
     send(
-        message(NotificationKind.COMMENT, kinds.REPLY_TEXT),
+        message(NotificationKind.COMMENT, kinds.REPLY_TEXT, "reply"),
         [(user, reasons.PARTICIPANT) for user in participants],
     )
 
@@ -238,6 +238,8 @@ def notify_action_item_closed(*, item: ActionItem, actor: User | None) -> None:
         key=f"item:{item.pk}:closed:{item.completed_at.timestamp() if item.completed_at else 0}",
         text=kinds.ITEM_DONE_TEXT,
         url=_item_url(item),
+        email="action_item_closed",
+        ids={"item": item.pk},
         item=item,
         values={"item": Truncator(item.title).chars(120)},
     )

@@ -120,6 +120,8 @@ def _invite_responders(drill: Drill, actor: User) -> list[User]:
         key=f"drill:{drill.pk}",
         text=kinds.DRILL_TEXT,
         url=reverse("culture:drill", args=[drill.pk]),
+        email="drill",
+        ids={"drill": drill.pk},
     )
     return send(message, [(person, RESPONDED) for person in people.order_by("pk")])
 

@@ -5,6 +5,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from hansei.conftest import message_text
+from hansei.core.jobs import run_pending
+from hansei.core.models import Job
 from hansei.culture.kudos.models import Kudos, KudosFor
 from hansei.culture.kudos.queries import kudos_on, kudos_received
 from hansei.culture.kudos.services import give_kudos
@@ -88,6 +91,34 @@ def test_announced_kudos_reach_the_persons_teams(
     assert sorted(told.values_list("recipient__username", flat=True)) == ["alice", "bob"]
     assert told.get(recipient=bob).text == "Rita thanked Alice for writing “Checkout outage”"
     assert told.get(recipient=bob).reason == "You are a member of the Payments team."
+
+
+def test_announced_thanks_come_by_email_too(
+    publish: Any, alice: Any, bob: Any, rita: Any, smtp_server: Any
+) -> None:
+    postmortem = publish()
+    Job.objects.all().delete()
+
+    give_kudos(
+        actor=rita,
+        postmortem=postmortem,
+        receiver=alice,
+        kind="writing",
+        message="You named the <b>missing</b> alert.",
+        announce=True,
+    )
+    run_pending()
+
+    pairs = zip(smtp_server.envelopes, smtp_server.messages, strict=True)
+    mails = {envelope.rcpt_tos[0]: message for envelope, message in pairs}
+    assert set(mails) == {alice.email, bob.email}  # she is thanked; he, her teammate, hears
+    to_bob = mails[bob.email]
+    assert to_bob["Subject"] == "Kudos to Alice"
+    text = message_text(to_bob)
+    assert "Rita thanked Alice, your teammate, for writing the postmortem" in text
+    assert "You named the <b>missing</b> alert." in text
+    html = next(p for p in to_bob.walk() if p.get_content_type() == "text/html")
+    assert "&lt;b&gt;missing&lt;/b&gt;" in html.get_payload(decode=True).decode()
 
 
 def test_kudos_on_a_restricted_postmortem_stay_with_its_readers(

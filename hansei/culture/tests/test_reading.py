@@ -191,6 +191,24 @@ def test_scheduling_a_session_announces_it_to_everyone(
     assert row.url == f"/culture/reading/sessions/{session.pk}/"
 
 
+def test_each_person_reads_the_time_in_their_own_zone(
+    alice: Any, bob: Any, charlie: Any, rita: Any
+) -> None:
+    charlie.time_zone, charlie.language = "Asia/Tokyo", "ja"
+    rita.time_zone = "Not/AZone"  # saved before this machine lost it: the server's zone
+    charlie.save()
+    rita.save()
+    starts = timezone.now().replace(hour=10, minute=30, second=0, microsecond=0)
+    starts += timedelta(days=2)
+
+    _session(alice, bob, starts_at=starts)
+
+    tokyo = (starts + timedelta(hours=9)).strftime("%Y-%m-%d 19:30 JST")
+    assert tokyo in _texts(charlie)[0] and "Alice さん" in _texts(charlie)[0]
+    assert starts.strftime("%Y-%m-%d 10:30 UTC") in _texts(rita)[0]
+    assert starts.strftime("%Y-%m-%d 10:30 UTC") in _texts(bob)[0]
+
+
 def test_a_quiet_session_is_not_announced(alice: Any, bob: Any) -> None:
     _session(alice, bob, announce=False)
 

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from django import template
 
 from hansei.accounts.models import User
-from hansei.notifications.reminders import zone_of
 
 register = template.Library()
 
@@ -17,4 +16,4 @@ register = template.Library()
 def time_zone_of(user: User) -> ZoneInfo:
     """``user``'s time zone (the server's if they chose none or one this machine does not
     know), for ``{% timezone recipient|time_zone_of %}``."""
-    return zone_of(user)
+    return user.zone

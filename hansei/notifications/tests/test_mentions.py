@@ -16,7 +16,7 @@ from hansei.collab.comments.services import reply_to_comment_thread, start_comme
 from hansei.conftest import message_text
 from hansei.core.jobs import run_pending
 from hansei.core.models import Job
-from hansei.notifications.models import Notification, NotificationKind
+from hansei.notifications.models import Notification, NotificationKind, Preference
 from hansei.postmortems.document.services import start_amendment, update_section
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,28 @@ def test_replies_tell_the_threads_participants_but_never_the_author(
     kinds = {(n.recipient.username, n.kind) for n in Notification.objects.exclude(pk=told.pk)}
     # Alice is mentioned and took part: told once, as a mention. Bob wrote it: not told.
     assert kinds == {("alice", NotificationKind.MENTION), ("ada", NotificationKind.MENTION)}
+
+
+def test_a_reply_is_mailed_to_a_participant_who_chose_email(
+    alice: Any, bob: Any, make_postmortem: Any, smtp_server: Any
+) -> None:
+    postmortem = make_postmortem()
+    thread = start_comment_thread(actor=bob, postmortem=postmortem, body="Why 50 minutes?")
+    Job.objects.all().delete()
+    reply_to_comment_thread(actor=alice, thread=thread, body="The rollback was *slow*.")
+    assert run_pending() == 0  # replies stay in the inbox unless you ask for them by e-mail
+
+    Preference.objects.create(user=bob, kind="comment", channel="email", enabled=True)
+    reply_to_comment_thread(actor=alice, thread=thread, body="It took **twenty** minutes.")
+    assert run_pending() == 1
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Alice replied: Checkout API returned 500s"
+    body = message_text(message)
+    assert "Alice replied in a thread you took part in on the postmortem" in body
+    assert "It took **twenty** minutes." in body and "slow" not in body
+    html = next(p for p in message.walk() if p.get_content_type() == "text/html")
+    assert "<strong>twenty</strong>" in html.get_payload(decode=True).decode()
 
 
 def test_inactive_people_and_people_who_cannot_read_it_are_never_told(

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from hansei.action_items.services import ActionItemInput, add_action_item
+from hansei.conftest import message_text
+from hansei.core.jobs import run_pending
 from hansei.core.models import Job
-from hansei.notifications.models import Notification, NotificationKind
+from hansei.notifications.models import Notification, NotificationKind, Preference
 from hansei.notifications.reminders import send_reminders
 from hansei.postmortems.document.services import update_postmortem
 from hansei.reviews.models import Review
@@ -194,6 +196,33 @@ def test_action_item_owners_hear_of_an_assignment_and_postmortem_owners_of_a_clo
         "Bob closed the action item “Cap retries”"
     ]
     assert mine.pk
+
+
+def test_a_close_is_mailed_to_a_postmortem_owner_who_chose_email(
+    make_postmortem: Any, alice: Any, bob: Any, smtp_server: Any
+) -> None:
+    from hansei.action_items.services import update_action_item
+
+    postmortem = _not_due_for_long(make_postmortem, alice)
+    Preference.objects.create(user=alice, kind="action_item_closed", channel="email", enabled=True)
+    item = add_action_item(
+        actor=alice, postmortem=postmortem, data=ActionItemInput(title="Cap retries", owner=bob)
+    )
+    Job.objects.all().delete()
+    update_action_item(
+        actor=bob,
+        item=item,
+        data=ActionItemInput(
+            title="Cap retries", owner=bob, status="wont_do", wont_do_reason="Covered by #12."
+        ),
+    )
+    assert run_pending() == 1
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Dropped: Cap retries"
+    body = message_text(message)
+    assert 'Bob dropped the action item "Cap retries" of the postmortem' in body
+    assert "Status: Won't do · Owner: Bob" in body
 
 
 def _next_weekday_morning() -> datetime:
