@@ -16,6 +16,7 @@ from hansei.accounts.models import Team, User
 from hansei.core.forms import DateTimeInput
 from hansei.culture.awards.services import MAX_REASON
 from hansei.culture.drills import services as drills
+from hansei.culture.drills.models import Phase
 from hansei.culture.kudos.models import KudosFor
 from hansei.culture.kudos.services import MAX_MESSAGE
 from hansei.culture.reading import services as reading
@@ -269,6 +270,34 @@ class DrillForm(forms.Form):
         self.fields["game_master"].queryset = readers.annotate(  # type: ignore[attr-defined]
             responded=Case(When(responded, then=0), default=1)
         ).order_by("responded", "display_name", "username")
+
+
+class OpeningForm(forms.Form):
+    opening = forms.CharField(
+        label=_("The opening"),
+        max_length=drills.MAX_OPENING,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the players see first: symptoms, never the cause."),
+    )
+
+
+class CardForm(forms.Form):
+    """One card of a drill; each on the page has its own prefix (``card-12``, ``new``)."""
+
+    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    offset_minutes = forms.IntegerField(
+        label=_("Minutes from the opening"),
+        required=False,
+        min_value=-drills.MAX_OFFSET,
+        max_value=drills.MAX_OFFSET,
+        help_text=_("Negative for what happened before; empty when unknown."),
+    )
+    text = forms.CharField(
+        label=_("What the players learn"),
+        max_length=drills.MAX_CARD,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reveals = forms.CharField(label=_("Reveal it when"), max_length=drills.MAX_REVEALS)
 
 
 class DebriefForm(forms.Form):

@@ -55,4 +55,9 @@ urlpatterns = [
     path("drills/<int:pk>/finish/", drills.finish, name="finish_drill"),
     path("drills/<int:pk>/debrief/", drills.debrief, name="drill_debrief"),
     path("drills/cards/<int:pk>/reveal/", drills.reveal, name="reveal_card"),
+    path("drills/<int:pk>/edit/", drills.edit, name="edit_drill"),
+    path("drills/<int:pk>/opening/", drills.opening, name="drill_opening"),
+    path("drills/<int:pk>/cards/", drills.add_card, name="add_drill_card"),
+    path("drills/cards/<int:pk>/edit/", drills.edit_card, name="edit_drill_card"),
+    path("drills/cards/<int:pk>/remove/", drills.remove_card, name="remove_drill_card"),
 ]

@@ -1,6 +1,6 @@
 """Wheel of Misfortune drills in the API: a drill as its reader may see it (the game master
 gets the cards still hidden and the answer key; players never do), joining, and the game
-master's start and reveal."""
+master's start, reveal and corrections (the opening, the cards)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from hansei.accounts.auth import actor_of
 from hansei.accounts.models import User
 from hansei.culture.drills import queries
 from hansei.culture.drills.models import Drill
-from hansei.culture.drills.services import join_drill, reveal_card, start_drill
+from hansei.culture.drills.services import (
+    join_drill,
+    remove_card,
+    reveal_card,
+    save_card,
+    save_opening,
+    start_drill,
+)
 
 router = Router(tags=["culture"])
 
@@ -53,6 +60,19 @@ class DrillOut(Schema):
 
 class RevealIn(Schema):
     revealed: bool = True
+
+
+class DrillOpeningIn(Schema):
+    opening: str
+
+
+class DrillCardIn(Schema):
+    phase: str = Field(description="detection, diagnosis or mitigation")
+    offset_minutes: int | None = Field(
+        None, description="Minutes from the opening (negative before it); null when unknown."
+    )
+    text: str = Field(description="What the players learn.")
+    reveals: str = Field(description="What the players must do for it to be revealed.")
 
 
 def _drill_out(user: User, drill: Drill) -> dict[str, Any]:
@@ -121,3 +141,51 @@ def put_revealed(request: HttpRequest, card_id: int, payload: RevealIn) -> dict[
     card = access.get_drill_card_for_user(user, card_id)
     reveal_card(actor=user, card=card, revealed=payload.revealed)
     return _drill_out(user, card.drill)
+
+
+@router.put(
+    "/culture/drills/{int:drill_id}/opening",
+    response=DrillOut,
+    summary="Correct the opening (game master, until it is finished)",
+)
+def put_opening(request: HttpRequest, drill_id: int, payload: DrillOpeningIn) -> dict[str, Any]:
+    user = actor_of(request)
+    drill = save_opening(
+        actor=user, drill=access.get_drill_for_user(user, drill_id), opening=payload.opening
+    )
+    return _drill_out(user, drill)
+
+
+@router.post(
+    "/culture/drills/{int:drill_id}/cards",
+    response={201: DrillOut},
+    summary="Add a card (game master, until it is finished)",
+)
+def post_card(request: HttpRequest, drill_id: int, payload: DrillCardIn) -> Any:
+    user = actor_of(request)
+    drill = access.get_drill_for_user(user, drill_id)
+    save_card(actor=user, drill=drill, **payload.dict())
+    return 201, _drill_out(user, drill)
+
+
+@router.put(
+    "/culture/drills/cards/{int:card_id}",
+    response=DrillOut,
+    summary="Correct a card (game master, until it is finished)",
+)
+def put_card(request: HttpRequest, card_id: int, payload: DrillCardIn) -> dict[str, Any]:
+    user = actor_of(request)
+    card = access.get_drill_card_for_user(user, card_id)
+    save_card(actor=user, drill=card.drill, card=card, **payload.dict())
+    return _drill_out(user, card.drill)
+
+
+@router.delete(
+    "/culture/drills/cards/{int:card_id}",
+    response={204: None},
+    summary="Take a card off (game master; one stays)",
+)
+def delete_card(request: HttpRequest, card_id: int) -> Any:
+    user = actor_of(request)
+    remove_card(actor=user, card=access.get_drill_card_for_user(user, card_id))
+    return 204, None

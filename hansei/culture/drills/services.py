@@ -4,6 +4,9 @@
   who may read it too; the incident's commander and responders are invited to run it;
 * only the game master starts it, moves it from phase to phase, reveals (or hides again) a
   card, finishes it, and keeps the debrief notes (which anyone may read afterwards);
+* until it is finished the game master corrects the opening and the cards (a name the
+  writing missed, a clue too plain), adds cards and takes them off; cards stay in the order
+  of their phase, then their time;
 * anyone who may read the postmortem joins as a player, but never the game master (who holds
   the answer key);
 * every change is told to the drill's open pages, without content: they fetch it again
@@ -38,6 +41,7 @@ from hansei.culture.drills.models import (
     Phase,
 )
 from hansei.culture.drills.scenario import write_scenario
+from hansei.culture.text import required_text
 from hansei.incidents.models import Incident, Service
 from hansei.notifications import kinds
 from hansei.notifications.dispatch import Message, send
@@ -48,6 +52,8 @@ from hansei.postmortems.timeline.models import TimelineKind
 
 MIN_TIME, MAX_TIME = 10, 240
 MAX_DEBRIEF = 20000
+MAX_OPENING, MAX_CARD, MAX_REVEALS = 5000, 2000, 500
+MAX_OFFSET = 7 * 24 * 60  # minutes either side of the opening
 MIN_TIMELINE = 2  # a drill needs an opening and at least one card
 RECENT = 180  # days: the wheel passes over what was drilled since, while it has a choice
 # Timeline entries people wrote (not the incident's milestones Hansei writes in).
@@ -167,6 +173,109 @@ def reveal_card(*, actor: User, card: DrillCard, revealed: bool = True) -> Drill
     card.save(update_fields=["revealed_at"])
     drill_changed_on_commit(drill.pk)
     return card
+
+
+def _editable(drill: Drill, actor: User) -> Drill:
+    found = _locked(drill, actor)
+    if found.status == DrillStatus.FINISHED:
+        raise InvalidState(_("The drill is over: it stays as it was played."))
+    return found
+
+
+@transaction.atomic
+def save_opening(*, actor: User, drill: Drill, opening: str) -> Drill:
+    drill = _editable(drill, actor)
+    drill.opening = required_text(
+        opening,
+        field="opening",
+        limit=MAX_OPENING,
+        missing=_("Write what the players see first."),
+    )
+    drill.save(update_fields=["opening"])
+    drill_changed_on_commit(drill.pk)
+    return drill
+
+
+@transaction.atomic
+def save_card(
+    *,
+    actor: User,
+    drill: Drill,
+    card: DrillCard | None = None,
+    phase: str,
+    offset_minutes: int | None,
+    text: str,
+    reveals: str,
+) -> DrillCard:
+    """Change ``card`` of ``drill``, or add a card to it when ``card`` is None."""
+    drill = _editable(drill, actor)
+    if card is not None and card.drill_id != drill.pk:
+        raise ValidationError(_("That card belongs to another drill."))
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Choose the phase the card belongs to.")})
+    if offset_minutes is not None and (
+        type(offset_minutes) is not int or abs(offset_minutes) > MAX_OFFSET
+    ):
+        raise ValidationError(
+            {"offset_minutes": _("At most %(n)s minutes either way.") % {"n": MAX_OFFSET}}
+        )
+    fields = {
+        "phase": phase,
+        "offset_minutes": offset_minutes,
+        "text": required_text(
+            text, field="text", limit=MAX_CARD, missing=_("Write what the players learn.")
+        ),
+        "reveals": required_text(
+            reveals,
+            field="reveals",
+            limit=MAX_REVEALS,
+            missing=_("Say what the players must do to see it."),
+        ),
+    }
+    if card is None:
+        last = drill.cards.order_by("-position").values_list("position", flat=True).first()
+        card = DrillCard.objects.create(drill=drill, position=(last or 0) + 1, **fields)
+    else:
+        card = DrillCard.objects.select_for_update().get(pk=card.pk)
+        for name, value in fields.items():
+            setattr(card, name, value)
+        card.save(update_fields=list(fields))
+    _in_story_order(drill)
+    drill_changed_on_commit(drill.pk)
+    card.refresh_from_db(fields=["position"])
+    return card
+
+
+@transaction.atomic
+def remove_card(*, actor: User, card: DrillCard) -> None:
+    drill = _editable(card.drill, actor)
+    if drill.cards.count() <= 1:
+        raise InvalidState(_("A drill keeps at least one card."))
+    DrillCard.objects.filter(pk=card.pk).delete()
+    _in_story_order(drill)
+    drill_changed_on_commit(drill.pk)
+
+
+def _in_story_order(drill: Drill) -> None:
+    """Number the cards by phase, then time (cards without one last in their phase)."""
+    phases = list(Phase.values)
+    cards = sorted(
+        drill.cards.all(),
+        key=lambda c: (
+            phases.index(c.phase),
+            c.offset_minutes is None,
+            c.offset_minutes or 0,
+            c.position,
+        ),
+    )
+    if [c.position for c in cards] == list(range(1, len(cards) + 1)):
+        return
+    # Out of the way first: each position is unique within the drill.
+    top = max(c.position for c in cards) + 1
+    for number, card in enumerate(cards, start=1):
+        DrillCard.objects.filter(pk=card.pk).update(position=top + number)
+    for number, card in enumerate(cards, start=1):
+        DrillCard.objects.filter(pk=card.pk).update(position=number)
 
 
 @transaction.atomic

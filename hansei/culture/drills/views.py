@@ -17,8 +17,8 @@ from hansei import access
 from hansei.core import htmx
 from hansei.core.http import AuthedRequest
 from hansei.culture.drills import queries, services
-from hansei.culture.drills.models import Drill
-from hansei.culture.forms import DebriefForm, DrillForm, WheelForm
+from hansei.culture.drills.models import Drill, DrillCard, DrillStatus
+from hansei.culture.forms import CardForm, DebriefForm, DrillForm, OpeningForm, WheelForm
 
 
 def _drill_url(drill: Drill) -> str:
@@ -179,6 +179,8 @@ def finish(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def debrief(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_drill_for_user(request.user, pk)
+    # Before the form: refused input shows the game master's page, answer key and all.
+    access.require(access.is_game_master(request.user, found))
     form = DebriefForm(request.POST)
     outcome = htmx.attempt(
         lambda: services.save_debrief(actor=request.user, drill=found, **form.cleaned_data),
@@ -194,4 +196,127 @@ def debrief(request: AuthedRequest, pk: int) -> HttpResponse:
             request, "culture/drills/master.html", context, status=status
         ),
         done=_("The debrief notes are kept with the drill."),
+    )
+
+
+# --- correcting the drill (the game master, until it is finished) ---------------------------
+
+EDIT_TEMPLATE = "culture/drills/edit.html"
+
+
+def _card_form(card: DrillCard, data: Any = None) -> CardForm:
+    initial = {
+        "phase": card.phase,
+        "offset_minutes": card.offset_minutes,
+        "text": card.text,
+        "reveals": card.reveals,
+    }
+    return CardForm(data, prefix=f"card-{card.pk}", initial=initial)
+
+
+def _edit_context(drill: Drill, *, bound: CardForm | OpeningForm | None = None) -> dict[str, Any]:
+    """Every form of the page, ``bound`` (the one just sent back with errors) in its place."""
+    cards = list(drill.cards.all())
+    forms = {f"card-{card.pk}": _card_form(card) for card in cards}
+    opening = OpeningForm(initial={"opening": drill.opening})
+    new = CardForm(prefix="new", initial={"phase": drill.phase})
+    if isinstance(bound, OpeningForm):
+        opening = bound
+    elif bound is not None and bound.prefix == "new":
+        new = bound
+    elif bound is not None:
+        forms[str(bound.prefix)] = bound
+    return {
+        "drill": drill,
+        "opening_form": opening,
+        "cards": [(card, forms[f"card-{card.pk}"]) for card in cards],
+        "new_form": new,
+        "editable": drill.status != DrillStatus.FINISHED,
+    }
+
+
+def _edited(
+    request: AuthedRequest,
+    drill: Drill,
+    outcome: htmx.Outcome,
+    form: CardForm | OpeningForm,
+    *,
+    anchor: str,
+    done: str,
+) -> HttpResponse:
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=EDIT_TEMPLATE,
+        context=lambda: _edit_context(drill, bound=form),
+        back=reverse("culture:edit_drill", args=[drill.pk]) + anchor,
+        page=lambda context, status: render(request, EDIT_TEMPLATE, context, status=status),
+        done=done,
+    )
+
+
+@login_required
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_drill_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, found))
+    return render(request, EDIT_TEMPLATE, _edit_context(found))
+
+
+@login_required
+@require_POST
+def opening(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_drill_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, found))
+    form = OpeningForm(request.POST)
+    outcome = htmx.attempt(
+        lambda: services.save_opening(actor=request.user, drill=found, **form.cleaned_data),
+        form=form,
+    )
+    done = _("The opening is saved.")
+    return _edited(request, found, outcome, form, anchor="#opening", done=done)
+
+
+@login_required
+@require_POST
+def add_card(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_drill_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, found))
+    form = CardForm(request.POST, prefix="new")
+    outcome = htmx.attempt(
+        lambda: services.save_card(actor=request.user, drill=found, **form.cleaned_data),
+        form=form,
+    )
+    anchor = f"#card-{outcome.result.pk}" if outcome.ok else "#new-card"
+    return _edited(request, found, outcome, form, anchor=anchor, done=_("The card is added."))
+
+
+@login_required
+@require_POST
+def edit_card(request: AuthedRequest, pk: int) -> HttpResponse:
+    card = access.get_drill_card_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, card.drill))
+    form = _card_form(card, request.POST)
+    outcome = htmx.attempt(
+        lambda: services.save_card(
+            actor=request.user, drill=card.drill, card=card, **form.cleaned_data
+        ),
+        form=form,
+    )
+    anchor = f"#card-{card.pk}"
+    return _edited(request, card.drill, outcome, form, anchor=anchor, done=_("The card is saved."))
+
+
+@login_required
+@require_POST
+def remove_card(request: AuthedRequest, pk: int) -> HttpResponse:
+    card = access.get_drill_card_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, card.drill))
+    outcome = htmx.attempt(lambda: services.remove_card(actor=request.user, card=card))
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=EDIT_TEMPLATE,
+        context=lambda: _edit_context(card.drill),
+        back=reverse("culture:edit_drill", args=[card.drill_id]) + "#cards",
+        done=_("The card is taken off."),
     )

@@ -20,13 +20,16 @@ from django.utils import timezone
 from hansei import access
 from hansei.core.errors import InvalidState
 from hansei.culture.drills import queries
-from hansei.culture.drills.models import DrillPlayer, DrillStatus
+from hansei.culture.drills.models import DrillCard, DrillPlayer, DrillStatus
 from hansei.culture.drills.services import (
     create_drill,
     finish_drill,
     join_drill,
+    remove_card,
     reveal_card,
+    save_card,
     save_debrief,
+    save_opening,
     set_phase,
     spin_the_wheel,
     start_drill,
@@ -185,6 +188,143 @@ def test_only_the_game_master_runs_the_drill(
     assert "<strong>pool</strong>" in html
 
 
+def test_the_game_master_corrects_the_opening_and_the_cards(
+    story: Any, alice: Any, bob: Any, rita: Any, ada: Any
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    join_drill(actor=bob, drill=drill)
+    first = drill.cards.first()
+
+    save_opening(actor=rita, drill=drill, opening="  Checkout errors climb to 40%.  ")
+    moved = save_card(
+        actor=rita,
+        drill=drill,
+        card=first,
+        phase="mitigation",
+        offset_minutes=90,
+        text="The on-call asks the database team for help.",
+        reveals="The players page the database team.",
+    )
+    added = save_card(
+        actor=rita,
+        drill=drill,
+        phase="detection",
+        offset_minutes=-3,
+        text="A deploy finished three minutes before the first alert.",
+        reveals="The players look at recent deploys.",
+    )
+
+    drill.refresh_from_db()
+    assert drill.opening == "Checkout errors climb to 40%."
+    cards = list(drill.cards.values_list("pk", "phase", "offset_minutes"))
+    # By phase, then time: the new card first, the moved one last.
+    assert cards[0] == (added.pk, "detection", -3) and cards[-1] == (moved.pk, "mitigation", 90)
+    assert [c.position for c in drill.cards.all()] == [1, 2, 3, 4, 5]
+    moved.refresh_from_db()
+    assert (added.position, moved.position) == (1, 5)
+    assert added.pk not in [c.pk for c in queries.visible_cards(bob, drill)]  # still hidden
+
+    remove_card(actor=rita, card=moved)
+    assert drill.cards.count() == 4 and not DrillCard.objects.filter(pk=moved.pk).exists()
+    for actor in (alice, bob, ada):  # the writer, a player, an admin: not theirs
+        with pytest.raises(PermissionDenied):
+            save_opening(actor=actor, drill=drill, opening="Spoiled")
+        with pytest.raises(PermissionDenied):
+            remove_card(actor=actor, card=added)
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"text": "  "}, "Write what the players learn"),
+        ({"text": "x" * 2001}, "At most 2000"),
+        ({"reveals": ""}, "Say what the players must do"),
+        ({"reveals": "x" * 501}, "At most 500"),
+        ({"phase": "panic"}, "Choose the phase"),
+        ({"offset_minutes": 10**9}, "At most 10080 minutes"),
+        ({"offset_minutes": "ten"}, "At most 10080 minutes"),
+    ],
+)
+def test_a_card_needs_a_text_a_clue_a_phase_and_a_sensible_time(
+    story: Any, alice: Any, rita: Any, change: dict[str, Any], error: str
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    card = drill.cards.first()
+    fields = {"phase": "detection", "offset_minutes": 5, "text": "Seen.", "reveals": "Look."}
+
+    with pytest.raises(ValidationError, match=error):
+        save_card(actor=rita, drill=drill, card=card, **{**fields, **change})
+    card.refresh_from_db()
+    assert card.text != "Seen."  # nothing half-written
+
+
+def test_a_finished_drill_stays_as_it_was_played(story: Any, alice: Any, rita: Any) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    cards = list(drill.cards.all())
+    for card in cards[1:]:
+        remove_card(actor=rita, card=card)
+    with pytest.raises(InvalidState, match="at least one card"):
+        remove_card(actor=rita, card=cards[0])
+    with pytest.raises(ValidationError, match="what the players see first"):
+        save_opening(actor=rita, drill=drill, opening="\n ")
+    start_drill(actor=rita, drill=drill)
+    save_opening(actor=rita, drill=drill, opening="Fixed while running.")
+    finish_drill(actor=rita, drill=drill)
+
+    with pytest.raises(InvalidState, match="stays as it was played"):
+        save_opening(actor=rita, drill=drill, opening="Rewritten")
+    with pytest.raises(InvalidState, match="stays as it was played"):
+        save_card(
+            actor=rita, drill=drill, phase="detection", offset_minutes=None, text="x", reveals="y"
+        )
+
+
+def test_the_correction_pages_are_the_game_masters_alone(
+    story: Any, alice: Any, bob: Any, rita: Any
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    join_drill(actor=bob, drill=drill)
+    card = drill.cards.first()
+    rita_client, bob_client = signed_in(rita), signed_in(bob)
+    edit = reverse("culture:edit_drill", args=[drill.pk])
+
+    page = rita_client.get(edit).content.decode()
+    assert card.text in page and "PagerDuty alerted" in page
+    # A player sending anything, even refused input, gets no page with the cards.
+    for url, data in (
+        (edit, None),
+        (reverse("culture:drill_opening", args=[drill.pk]), {"opening": ""}),
+        (reverse("culture:add_drill_card", args=[drill.pk]), {"new-text": ""}),
+        (reverse("culture:edit_drill_card", args=[card.pk]), {}),
+        (reverse("culture:remove_drill_card", args=[card.pk]), {}),
+        (reverse("culture:drill_debrief", args=[drill.pk]), {"debrief": "x" * 20001}),
+    ):
+        answer = bob_client.get(url) if data is None else bob_client.post(url, data)
+        assert answer.status_code == 403, url
+        assert card.text not in answer.content.decode()
+
+    prefix = f"card-{card.pk}"
+    refused = rita_client.post(
+        reverse("culture:edit_drill_card", args=[card.pk]),
+        {
+            f"{prefix}-phase": "diagnosis",
+            f"{prefix}-text": "Kept as typed",
+            f"{prefix}-reveals": "",
+        },
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Kept as typed" in html and "This field is required." in html
+    saved = rita_client.post(
+        reverse("culture:add_drill_card", args=[drill.pk]),
+        {"new-phase": "diagnosis", "new-offset_minutes": "25", "new-text": "Added card",
+         "new-reveals": "They ask."},
+    )  # fmt: skip
+    added = drill.cards.get(text="Added card")
+    assert saved.status_code == 302 and saved["Location"] == f"{edit}#card-{added.pk}"
+    assert (added.phase, added.offset_minutes) == ("diagnosis", 25)
+
+
 def test_who_plays(story: Any, alice: Any, bob: Any, charlie: Any, rita: Any) -> None:
     drill = create_drill(actor=alice, postmortem=story, game_master=rita)
 
@@ -312,6 +452,41 @@ def test_the_api_gives_players_no_spoilers(story: Any, alice: Any, bob: Any, rit
     assert seen["cards"][0]["reveals"] is None and seen["answer_key"] is None
     assert "pool size" not in json.dumps(seen)
     assert bob_api.get("/culture/drills/99999999999999999999").status_code == 404
+
+
+def test_the_game_master_corrects_a_drill_through_the_api(
+    story: Any, alice: Any, bob: Any, rita: Any
+) -> None:
+    from hansei.accounts.tests.test_api import ApiClient, assert_error
+
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    bob_api, rita_api = ApiClient(bob), ApiClient(rita)
+    card = {"phase": "detection", "offset_minutes": -3, "text": "A deploy.", "reveals": "Ask."}
+
+    added = rita_api.post(f"/culture/drills/{drill.pk}/cards", card)
+    assert added.status_code == 201, added.content
+    first = added.json()["cards"][0]
+    assert (first["text"], first["offset_minutes"], first["reveals"]) == ("A deploy.", -3, "Ask.")
+    changed = rita_api.put(f"/culture/drills/cards/{first['id']}", {**card, "text": "Two."})
+    assert changed.json()["cards"][0]["text"] == "Two."
+    opening = rita_api.put(f"/culture/drills/{drill.pk}/opening", {"opening": "Errors."})
+    assert opening.json()["opening"] == "Errors."
+    assert rita_api.delete(f"/culture/drills/cards/{first['id']}").status_code == 204
+    assert drill.cards.count() == 4
+
+    for refused, status in (
+        ({**card, "text": ""}, 400),
+        ({**card, "offset_minutes": 10**6}, 400),
+        ({**card, "phase": None}, 422),
+        ({**card, "text": {"nested": ["json"]}}, 422),
+        ({**card, "offset_minutes": "soon"}, 422),
+    ):
+        assert_error(rita_api.post(f"/culture/drills/{drill.pk}/cards", refused), status)
+    assert drill.cards.count() == 4
+    assert_error(bob_api.post(f"/culture/drills/{drill.pk}/cards", card), 403)
+    assert_error(bob_api.put(f"/culture/drills/{drill.pk}/opening", {"opening": "x"}), 403)
+    some = drill.cards.first()
+    assert_error(bob_api.delete(f"/culture/drills/cards/{some.pk}"), 403)
 
 
 def test_a_card_says_its_time_from_the_opening() -> None:

@@ -1,6 +1,6 @@
 """A Wheel of Misfortune drill in real Chromium: the game master spins the wheel and writes
 the drill, two players join in their own browsers and follow, without reloading, what the
-game master starts and reveals; they never see a card before it is revealed."""
+game master starts, reveals and corrects; they never see a card before it is revealed."""
 
 from __future__ import annotations
 
@@ -67,6 +67,37 @@ def test_a_game_master_runs_a_drill_for_two_players(
         expect(board).not_to_contain_text("pool size to 0")
         expect(board.locator(".drill-timer")).to_have_text(re.compile(r"^4\d:\d\d$"))
     check_widths(players[0], "drill-player")
+
+    # The game master corrects a revealed card and adds one: the players see the correction
+    # at once, never the new card.
+    master.get_by_role("link", name="Correct the opening and cards").click()
+    first = master.get_by_role("form", name="Card 1")
+    first.get_by_label("What the players learn").fill(
+        "The incident commander paged responder 2 from the database team, twice."
+    )
+    first.get_by_role("button", name="Save card 1").click()
+    expect(master.locator(".flash")).to_contain_text("The card is saved.")
+    added = master.locator("#new-card")
+    added.get_by_label("Phase").select_option("mitigation")
+    added.get_by_label("Minutes from the opening").fill("200")
+    added.get_by_label("What the players learn").fill("The status page says all clear.")
+    added.get_by_label("Reveal it when").fill("The players update the status page.")
+    added.get_by_role("button", name="Add the card").click()
+    expect(master.locator(".flash")).to_contain_text("The card is added.")
+    last = master.get_by_role("form", name="Card 5")
+    expect(last.get_by_label("What the players learn")).to_have_value(
+        "The status page says all clear."
+    )
+    check_widths(master, "drill-edit")
+    for page in players:
+        board = page.locator("#drill-board")
+        expect(board).to_contain_text("from the database team, twice.")
+        expect(board).not_to_contain_text("status page says")
+    master.once("dialog", lambda dialog: dialog.accept())
+    master.get_by_role("button", name="Take card 5 off").click()
+    expect(master.locator(".flash")).to_contain_text("The card is taken off.")
+    expect(master.get_by_role("form", name="Card 5")).to_have_count(0)
+    master.get_by_role("link", name="Back to the game").click()
 
     master.get_by_role("button", name="Finish the drill").click()
     master.get_by_label("Debrief notes").fill("Nobody looked at the **pool** metrics first.")

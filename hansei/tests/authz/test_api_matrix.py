@@ -248,6 +248,23 @@ API: dict[str, Entry] = {
     "PUT /api/v1/culture/drills/cards/{card_id}/revealed": Entry(
         rules.masters, {"revealed": True}, exists=rules.exists_when_published
     ),
+    "PUT /api/v1/culture/drills/{drill_id}/opening": Entry(
+        rules.masters, {"opening": "Matrix."}, exists=rules.exists_when_published
+    ),
+    **{
+        route: Entry(
+            rules.masters,
+            {"phase": "diagnosis", "offset_minutes": 5, "text": "Matrix.", "reveals": "Matrix."},
+            exists=rules.exists_when_published,
+        )
+        for route in (
+            "POST /api/v1/culture/drills/{drill_id}/cards",
+            "PUT /api/v1/culture/drills/cards/{card_id}",
+        )
+    },
+    "DELETE /api/v1/culture/drills/cards/{card_id}": Entry(
+        rules.masters, exists=rules.exists_when_published
+    ),
     "GET /api/v1/culture/reading/lists": Entry(rules.signed_in),
     "GET /api/v1/culture/reading/sessions": Entry(rules.signed_in),
     "GET /api/v1/culture/reading/sessions/{session_id}": Entry(rules.signed_in),

@@ -291,7 +291,7 @@ PAGES: dict[str, Page] = {
     ),
     **{
         name: Page(rules.masters, exists=rules.exists_when_published, args=("pk=drill_id",))
-        for name in ("culture:drill_master", "culture:drill_master_board")
+        for name in ("culture:drill_master", "culture:drill_master_board", "culture:edit_drill")
     },
     **{
         name: Page(
@@ -302,11 +302,24 @@ PAGES: dict[str, Page] = {
             ("culture:drill_phase", {"phase": "diagnosis"}),
             ("culture:finish_drill", {}),
             ("culture:drill_debrief", {"debrief": "Matrix."}),
+            ("culture:drill_opening", {"opening": "Matrix."}),
+            (
+                "culture:add_drill_card",
+                {"new-phase": "detection", "new-text": "Matrix.", "new-reveals": "Matrix."},
+            ),
         )
     },
-    "culture:reveal_card": Page(
-        rules.masters, "POST", {}, exists=rules.exists_when_published, args=("pk=card_id",)
-    ),
+    **{
+        name: Page(
+            rules.masters, "POST", {}, exists=rules.exists_when_published, args=("pk=card_id",)
+        )
+        for name in (
+            "culture:reveal_card",
+            # Refused input (no fields): still 403/404 for whoever is not the game master.
+            "culture:edit_drill_card",
+            "culture:remove_drill_card",
+        )
+    },
     "culture:delete_session_comment": Page(
         rules.runs_the_session, "POST", {}, args=("pk=session_comment_id",)
     ),

@@ -143,6 +143,9 @@ FIELDS = {
     77: "reading club discussion comment (Markdown)",
     78: "reading club session notes (Markdown)",
     79: "drill debrief notes (Markdown)",
+    80: "drill opening, as its game master corrected it",
+    81: "drill card written by its game master",
+    82: "drill card's clue (reveal it when)",
 }
 
 
@@ -231,9 +234,22 @@ def _culture(data: DataSet, alice: Any, bob: Any, rita: Any, postmortem: Any) ->
 
 
 def _drill(data: DataSet, alice: Any, postmortem: Any) -> None:
-    """A drill of the postmortem (its title, timeline and sections as cards and answer key),
-    every card revealed, finished with debrief notes."""
+    """Drills of the postmortem (its title, timeline and sections as cards and answer key),
+    corrected by their game master: one still planned; one with every card revealed,
+    finished with debrief notes."""
+    planned = drills.create_drill(actor=alice, postmortem=postmortem, game_master=alice)
     drill = drills.create_drill(actor=alice, postmortem=postmortem, game_master=alice)
+    for each in (planned, drill):
+        drills.save_opening(actor=alice, drill=each, opening=data.text(80, drills.MAX_OPENING))
+        drills.save_card(
+            actor=alice,
+            drill=each,
+            phase="diagnosis",
+            offset_minutes=7,
+            text=data.text(81, drills.MAX_CARD),
+            reveals=data.line(82, drills.MAX_REVEALS),
+        )
+    data.ids["planned_drill"] = planned.pk
     drills.start_drill(actor=alice, drill=drill)
     for card in drill.cards.all():
         drills.reveal_card(actor=alice, card=card)
