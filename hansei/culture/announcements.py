@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from hansei.accounts.models import Membership, User
 from hansei.culture.awards.models import Nomination
+from hansei.culture.emails import READING_SESSION
 from hansei.culture.feedback.models import Survey
 from hansei.culture.kudos.models import Kudos, KudosFor
 from hansei.culture.reading.models import ReadingSession, SessionComment
 from hansei.notifications import kinds
 from hansei.notifications.dispatch import Message, send
-from hansei.notifications.emails import READING_SESSION
 from hansei.notifications.models import NotificationKind
 from hansei.notifications.reasons import (
     COMING,

@@ -11,6 +11,8 @@ class CultureConfig(AppConfig):
     def ready(self) -> None:
         # A first publication opens its process survey.
         # (Imported here: listeners read models, which exist once every app is loaded.)
-        from hansei.culture import listeners
+        from hansei.culture import emails, listeners
 
         listeners.register()
+        # Its e-mails (a drill, kudos to teammates, a reading club session), for the worker.
+        emails.register()

@@ -30,11 +30,6 @@ from hansei.action_items.models import ActionItem
 from hansei.collab.comments.models import Comment
 from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError
-from hansei.culture.drills.models import Drill
-from hansei.culture.kudos.models import Kudos
-from hansei.culture.reading.calendar import session_calendar
-from hansei.culture.reading.models import ReadingSession, SessionComment
-from hansei.culture.reading.queries import session_readings
 from hansei.incidents.models import Incident
 from hansei.incidents.policy import postmortem_requirement
 from hansei.notifications import digests, meetings, unsubscribe
@@ -53,7 +48,7 @@ class Gone(Exception):
     """What the message was about no longer exists: nothing to send."""
 
 
-def _row(rows: Any, ids: dict[str, Any], name: str) -> Any:
+def row(rows: Any, ids: dict[str, Any], name: str) -> Any:
     row = rows.filter(pk=ids.get(name)).first() if isinstance(ids.get(name), int) else None
     if row is None:
         raise Gone(f"{name} {ids.get(name)} no longer exists")
@@ -61,12 +56,12 @@ def _row(rows: Any, ids: dict[str, Any], name: str) -> Any:
 
 
 def _review(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
-    review = _row(Review.objects.select_related("reviewer", "requested_by"), ids, "review")
+    review = row(Review.objects.select_related("reviewer", "requested_by"), ids, "review")
     return {"review": review}
 
 
 def _publication(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
-    revision = _row(Revision.objects, ids, "revision")
+    revision = row(Revision.objects, ids, "revision")
     summary = postmortem.sections.filter(key__in=["summary", "gaiyou"]).first()
     return {
         "revision": revision,
@@ -83,7 +78,7 @@ def _assignment(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
 
 
 def _comment(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
-    comment = _row(Comment.objects.select_related("thread", "author"), ids, "comment")
+    comment = row(Comment.objects.select_related("thread", "author"), ids, "comment")
     return {"comment": comment, "thread": comment.thread}
 
 
@@ -92,17 +87,7 @@ def _nothing(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
 
 
 def _item(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
-    return {"item": _row(ActionItem.objects.select_related("owner"), ids, "item")}
-
-
-def _kudos(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
-    kudos = Kudos.objects.select_related("receiver").filter(postmortem=postmortem)
-    return {"kudos": _row(kudos, ids, "kudos")}
-
-
-def _drill(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
-    drills = Drill.objects.select_related("game_master").filter(postmortem=postmortem)
-    return {"drill": _row(drills, ids, "drill")}
+    return {"item": row(ActionItem.objects.select_related("owner"), ids, "item")}
 
 
 def _meeting(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +99,8 @@ def _meeting(postmortem: Postmortem, ids: dict[str, Any]) -> dict[str, Any]:
 
 # Template name -> the rows it is written from, besides the postmortem. A builder may add
 # ``attachments``: a function of the whole context (its recipient, the title they may read)
-# giving (filename, content, mimetype) triples.
+# giving (filename, content, mimetype) triples. Higher layers add theirs when their app is
+# ready (``hansei.culture.emails``).
 CONTEXTS: dict[str, Builder] = {
     "review_requested": _review,
     "changes_requested": _review,
@@ -134,13 +120,13 @@ CONTEXTS: dict[str, Builder] = {
     "read_reminder": _nothing,
     "award": _nothing,
     "kudos": _nothing,
-    "kudos_team": _kudos,
     "survey": _nothing,
-    "drill": _drill,
 }
 
 
-READING_SESSION = "reading_session"
+# Template name -> the writer of an e-mail about no postmortem (its whole payload in, the
+# message or None out). Higher layers add theirs when their app is ready.
+WITHOUT_POSTMORTEM: dict[str, Callable[[dict[str, Any]], EmailMultiAlternatives | None]] = {}
 
 
 def send_notification_email(payload: dict[str, Any]) -> None:
@@ -155,8 +141,9 @@ def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     (what it was about is gone, or its recipient may no longer read it)."""
     if payload.get("postmortem") is None and isinstance(payload.get("incident"), int):
         return _about_incident(payload)
-    if payload.get("template") == READING_SESSION:
-        return _about_session(payload)
+    writer = WITHOUT_POSTMORTEM.get(str(payload.get("template")))
+    if payload.get("postmortem") is None and writer is not None:
+        return writer(payload)
     try:
         build = CONTEXTS[payload["template"]]
         postmortem_id, _url = payload["postmortem"], payload["url"]
@@ -218,70 +205,8 @@ def _about_incident(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
             "unsubscribe_url": stop,
             "settings_url": absolute_url(reverse("notifications:settings")),
         }
-        return _write(
+        return write(
             str(payload.get("template") or "needs_postmortem"),
-            context,
-            to=recipient.email,
-            key=str(payload.get("key") or ""),
-            stop=stop,
-        )
-
-
-def _about_session(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
-    """A reading club session scheduled, moved, cancelled, about to start, or discussed: as
-    it is now (a later move or a cancellation, on its way too, wins), with the readings its
-    recipient may see and, but for a discussion, the session as a calendar file."""
-    recipient = User.objects.filter(pk=payload.get("recipient") or 0, is_active=True).first()
-    ids = payload.get("ids") or {}
-    change = str(ids.get("change") or "")
-    try:
-        session = _row(ReadingSession.objects.select_related("facilitator"), ids, "session")
-        comment = _row(SessionComment.objects, ids, "comment") if change == "comment" else None
-    except Gone as exc:
-        log.info("not sent: %s", exc)
-        return None
-    if recipient is None or (comment is not None and comment.session_id != session.pk):
-        return None
-    if session.is_cancelled != (change == "cancelled") and change != "comment":
-        log.info("not sent: reading session %s was cancelled since", session.pk)
-        return None
-    if change == "moved" and ids.get("starts_at") != session.starts_at.isoformat():
-        log.info("not sent: reading session %s moved again since", session.pk)
-        return None
-    reason = Reason.from_json(payload.get("reason") or {"code": "everyone"})
-    stop = unsubscribe.url_for(recipient, kind=str(payload.get("kind", "")), reason=reason)
-    url = absolute_url(str(payload.get("url") or ""))
-    with translation.override(recipient.language or "en"):
-        readings = session_readings(recipient, session)
-        context = {
-            "change": change,
-            "session": session,
-            "comment": comment,
-            "title": session.title,
-            "who": _actor_name(payload.get("actor")),
-            "readings": [
-                (
-                    reading.label,
-                    reading.url
-                    or absolute_url(reverse("postmortems:detail", args=[reading.postmortem_id])),
-                    reading.note,
-                )
-                for reading in readings
-            ],
-            "recipient": recipient,
-            "url": url,
-            "reason": reason.text(),
-            "unsubscribe_url": stop,
-            "settings_url": absolute_url(reverse("notifications:settings")),
-        }
-        if comment is None:
-            titles = [reading.label for reading in readings]
-            ics = session_calendar(session, url=url, readings=titles)
-            name = f"reading-session-{session.pk}.ics"
-            mimetype = "text/calendar; method=PUBLISH; charset=UTF-8"
-            context["attachments"] = lambda _context: [(name, ics, mimetype)]
-        return _write(
-            READING_SESSION,
             context,
             to=recipient.email,
             key=str(payload.get("key") or ""),
@@ -335,10 +260,10 @@ def _written(
         every = {
             "overdue": bool((payload.get("ids") or {}).get("overdue")),
             "postmortem": postmortem,
-            "who": _actor_name(payload.get("actor")),
+            "who": actor_name(payload.get("actor")),
             "url": absolute_url(payload["url"]),
         }
-        return _write(
+        return write(
             payload["template"],
             every | found | context(),
             to=to,
@@ -347,12 +272,12 @@ def _written(
         )
 
 
-def _actor_name(pk: Any) -> str:
+def actor_name(pk: Any) -> str:
     actor = User.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     return actor.name if actor else _("Someone")
 
 
-def _write(
+def write(
     template: str, context: dict[str, Any], *, to: str, key: str, stop: str
 ) -> EmailMultiAlternatives:
     base = f"notifications/email/{template}"
@@ -416,7 +341,7 @@ def compose_digest(payload: dict[str, Any], now: datetime | None = None) -> Any:
                 "url": absolute_url(reverse("search:archive")),
                 "base": settings.BASE_URL,
             }
-            return _write("list_digest", context, to=address, key=key, stop="")
+            return write("list_digest", context, to=address, key=key, stop="")
     recipient_id = payload.get("recipient")
     if not isinstance(recipient_id, int):
         raise PermanentJobError("not a digest: no recipient")
@@ -443,4 +368,4 @@ def compose_digest(payload: dict[str, Any], now: datetime | None = None) -> Any:
             "unsubscribe_url": stop,
             "settings_url": absolute_url(reverse("notifications:settings")),
         }
-        return _write("digest", context, to=recipient.email, key=key, stop=stop)
+        return write("digest", context, to=recipient.email, key=key, stop=stop)
