@@ -42,7 +42,7 @@ from hansei.access.postmortems import (
 from hansei.accounts.models import Membership, User
 from hansei.action_items.models import ActionItem
 from hansei.culture.awards.models import AwardRound, Nomination
-from hansei.culture.drills.models import Drill, DrillCard
+from hansei.culture.drills.models import Drill, DrillCard, DrillQuestion
 from hansei.culture.feedback.models import Survey
 from hansei.culture.kudos.models import Kudos, KudosFor
 from hansei.culture.reading.models import (
@@ -252,6 +252,13 @@ def drills_visible_to(user: User) -> QuerySet[Drill]:
 
 def get_drill_for_user(user: User, pk: int | str) -> Drill:
     found: Drill = get_or_404(drills_visible_to(user).select_related("game_master"), pk)
+    return found
+
+
+def get_drill_question_for_user(user: User, pk: int | str) -> DrillQuestion:
+    """A question of a drill ``user`` may read (only the game master changes one)."""
+    questions = DrillQuestion.objects.filter(drill__in=drills_visible_to(user).values("pk"))
+    found: DrillQuestion = get_or_404(questions.select_related("drill"), pk)
     return found
 
 

@@ -300,6 +300,13 @@ class CardForm(forms.Form):
     reveals = forms.CharField(label=_("Reveal it when"), max_length=drills.MAX_REVEALS)
 
 
+class QuestionForm(forms.Form):
+    """One question of a drill; each on the page has its own prefix (``question-3``, ``ask``)."""
+
+    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    text = forms.CharField(label=_("Question"), max_length=drills.MAX_QUESTION)
+
+
 class DebriefForm(forms.Form):
     debrief = forms.CharField(
         label=_("Debrief notes"),

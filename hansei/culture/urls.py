@@ -60,4 +60,7 @@ urlpatterns = [
     path("drills/<int:pk>/cards/", drills.add_card, name="add_drill_card"),
     path("drills/cards/<int:pk>/edit/", drills.edit_card, name="edit_drill_card"),
     path("drills/cards/<int:pk>/remove/", drills.remove_card, name="remove_drill_card"),
+    path("drills/<int:pk>/questions/", drills.add_question, name="add_drill_question"),
+    path("drills/questions/<int:pk>/edit/", drills.edit_question, name="edit_drill_question"),
+    path("drills/questions/<int:pk>/remove/", drills.remove_question, name="remove_drill_question"),
 ]

@@ -249,12 +249,12 @@ def _reader_pages(visits: Visits, data: DataSet) -> None:
         (18, 73, 74, 75, 76, 77, 78),
     )
     visits.open("alice", f"/culture/reading/sessions/{data.ids['reading_session']}/", (75, 77, 78))
-    visits.open("charlie", f"/culture/drills/{data.ids['drill']}/", (26, 28, 79, 80, 81))
+    visits.open("charlie", f"/culture/drills/{data.ids['drill']}/", (26, 28, 79, 80, 81, 83))
     visits.open(
         "alice", f"/culture/drills/{data.ids['drill']}/master/", (26, 27, 28, 79, 80, 81, 82)
     )
-    visits.open("alice", f"/culture/drills/{data.ids['drill']}/edit/", (28, 80, 81, 82))
-    visits.open("alice", f"/culture/drills/{data.ids['planned_drill']}/edit/", (28, 80, 81, 82))
+    visits.open("alice", f"/culture/drills/{data.ids['drill']}/edit/", (28, 80, 81, 82, 83))
+    visits.open("alice", f"/culture/drills/{data.ids['planned_drill']}/edit/", (28, 80, 81, 82, 83))
     visits.open("charlie", "/culture/drills/", (16, 18, 26))
     # The meeting pack, shown in a room, and the leaders' view (what was learned, what waits).
     visits.open("charlie", f"/culture/pack/{year}/{month}/", (16, 26, 27, 30))

@@ -36,6 +36,12 @@ class DrillCardOut(Schema):
     reveals: str | None = Field(description="What reveals it: for the game master only.")
 
 
+class DrillQuestionOut(Schema):
+    id: int
+    phase: str
+    text: str
+
+
 class DrillAnswerOut(Schema):
     title: str
     body: str = Field(description="Markdown.")
@@ -53,6 +59,7 @@ class DrillOut(Schema):
     opening: str | None = Field(description="Null for players until the drill starts.")
     cards: list[DrillCardOut] = Field(description="Players get the revealed cards only.")
     hidden: int = Field(description="How many cards are still hidden.")
+    questions: list[DrillQuestionOut] = Field(description="The questions per phase.")
     players: list[str]
     answer_key: list[DrillAnswerOut] | None = Field(description="The game master's only.")
     debrief: str
@@ -100,6 +107,7 @@ def _drill_out(user: User, drill: Drill) -> dict[str, Any]:
             for card in board.cards
         ],
         "hidden": board.hidden,
+        "questions": [{"id": q.pk, "phase": q.phase, "text": q.text} for q in board.questions],
         "players": [person.username for person in board.players],
         "answer_key": drill.answer_key if master else None,
         "debrief": drill.debrief,

@@ -4,9 +4,9 @@
   who may read it too; the incident's commander and responders are invited to run it;
 * only the game master starts it, moves it from phase to phase, reveals (or hides again) a
   card, finishes it, and keeps the debrief notes (which anyone may read afterwards);
-* until it is finished the game master corrects the opening and the cards (a name the
-  writing missed, a clue too plain), adds cards and takes them off; cards stay in the order
-  of their phase, then their time;
+* until it is finished the game master corrects the opening, the cards (a name the writing
+  missed, a clue too plain) and the questions, adds them and takes them off; cards stay in
+  the order of their phase, then their time, questions in the order of their phase;
 * anyone who may read the postmortem joins as a player, but never the game master (who holds
   the answer key);
 * every change is told to the drill's open pages, without content: they fetch it again
@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +54,7 @@ from hansei.postmortems.timeline.models import TimelineKind
 
 MIN_TIME, MAX_TIME = 10, 240
 MAX_DEBRIEF = 20000
-MAX_OPENING, MAX_CARD, MAX_REVEALS = 5000, 2000, 500
+MAX_OPENING, MAX_CARD, MAX_REVEALS, MAX_QUESTION = 5000, 2000, 500, 500
 MAX_OFFSET = 7 * 24 * 60  # minutes either side of the opening
 MIN_TIMELINE = 2  # a drill needs an opening and at least one card
 RECENT = 180  # days: the wheel passes over what was drilled since, while it has a choice
@@ -211,8 +213,7 @@ def save_card(
     drill = _editable(drill, actor)
     if card is not None and card.drill_id != drill.pk:
         raise ValidationError(_("That card belongs to another drill."))
-    if phase not in Phase.values:
-        raise ValidationError({"phase": _("Choose the phase the card belongs to.")})
+    _phase_of(phase)
     if offset_minutes is not None and (
         type(offset_minutes) is not int or abs(offset_minutes) > MAX_OFFSET
     ):
@@ -256,26 +257,69 @@ def remove_card(*, actor: User, card: DrillCard) -> None:
     drill_changed_on_commit(drill.pk)
 
 
+def _phase_of(value: str) -> str:
+    if value not in Phase.values:
+        raise ValidationError({"phase": _("Choose the phase it belongs to.")})
+    return value
+
+
+@transaction.atomic
+def save_question(
+    *, actor: User, drill: Drill, question: DrillQuestion | None = None, phase: str, text: str
+) -> DrillQuestion:
+    """Change ``question`` of ``drill``, or add one when ``question`` is None."""
+    drill = _editable(drill, actor)
+    if question is not None and question.drill_id != drill.pk:
+        raise ValidationError(_("That question belongs to another drill."))
+    fields = {
+        "phase": _phase_of(phase),
+        "text": required_text(
+            text, field="text", limit=MAX_QUESTION, missing=_("Write the question.")
+        ),
+    }
+    if question is None:
+        last = drill.questions.order_by("-position").values_list("position", flat=True).first()
+        question = DrillQuestion.objects.create(drill=drill, position=(last or 0) + 1, **fields)
+    else:
+        DrillQuestion.objects.filter(pk=question.pk).update(**fields)
+    _in_order(drill.questions.all(), lambda q: (Phase.values.index(q.phase), q.position))
+    drill_changed_on_commit(drill.pk)
+    question.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def remove_question(*, actor: User, question: DrillQuestion) -> None:
+    drill = _editable(question.drill, actor)
+    DrillQuestion.objects.filter(pk=question.pk).delete()
+    drill_changed_on_commit(drill.pk)
+
+
 def _in_story_order(drill: Drill) -> None:
     """Number the cards by phase, then time (cards without one last in their phase)."""
-    phases = list(Phase.values)
-    cards = sorted(
+    _in_order(
         drill.cards.all(),
-        key=lambda c: (
-            phases.index(c.phase),
+        lambda c: (
+            Phase.values.index(c.phase),
             c.offset_minutes is None,
             c.offset_minutes or 0,
             c.position,
         ),
     )
-    if [c.position for c in cards] == list(range(1, len(cards) + 1)):
+
+
+def _in_order(rows: QuerySet[Any], key: Callable[[Any], Any]) -> None:
+    """Number ``rows`` 1, 2, 3… in the order of ``key``."""
+    ordered = sorted(rows, key=key)
+    if [row.position for row in ordered] == list(range(1, len(ordered) + 1)):
         return
-    # Out of the way first: each position is unique within the drill.
-    top = max(c.position for c in cards) + 1
-    for number, card in enumerate(cards, start=1):
-        DrillCard.objects.filter(pk=card.pk).update(position=top + number)
-    for number, card in enumerate(cards, start=1):
-        DrillCard.objects.filter(pk=card.pk).update(position=number)
+    model = rows.model
+    # Out of the way first: a card's position is unique within its drill.
+    top = max(row.position for row in ordered) + 1
+    for number, row in enumerate(ordered, start=1):
+        model.objects.filter(pk=row.pk).update(position=top + number)
+    for number, row in enumerate(ordered, start=1):
+        model.objects.filter(pk=row.pk).update(position=number)
 
 
 @transaction.atomic

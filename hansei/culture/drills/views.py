@@ -17,8 +17,15 @@ from hansei import access
 from hansei.core import htmx
 from hansei.core.http import AuthedRequest
 from hansei.culture.drills import queries, services
-from hansei.culture.drills.models import Drill, DrillCard, DrillStatus
-from hansei.culture.forms import CardForm, DebriefForm, DrillForm, OpeningForm, WheelForm
+from hansei.culture.drills.models import Drill, DrillCard, DrillQuestion, DrillStatus
+from hansei.culture.forms import (
+    CardForm,
+    DebriefForm,
+    DrillForm,
+    OpeningForm,
+    QuestionForm,
+    WheelForm,
+)
 
 
 def _drill_url(drill: Drill) -> str:
@@ -214,23 +221,34 @@ def _card_form(card: DrillCard, data: Any = None) -> CardForm:
     return CardForm(data, prefix=f"card-{card.pk}", initial=initial)
 
 
-def _edit_context(drill: Drill, *, bound: CardForm | OpeningForm | None = None) -> dict[str, Any]:
+def _question_form(question: DrillQuestion, data: Any = None) -> QuestionForm:
+    initial = {"phase": question.phase, "text": question.text}
+    return QuestionForm(data, prefix=f"question-{question.pk}", initial=initial)
+
+
+EditForm = CardForm | OpeningForm | QuestionForm
+
+
+def _edit_context(drill: Drill, *, bound: EditForm | None = None) -> dict[str, Any]:
     """Every form of the page, ``bound`` (the one just sent back with errors) in its place."""
     cards = list(drill.cards.all())
-    forms = {f"card-{card.pk}": _card_form(card) for card in cards}
-    opening = OpeningForm(initial={"opening": drill.opening})
-    new = CardForm(prefix="new", initial={"phase": drill.phase})
-    if isinstance(bound, OpeningForm):
-        opening = bound
-    elif bound is not None and bound.prefix == "new":
-        new = bound
-    elif bound is not None:
+    questions = list(drill.questions.all())
+    forms: dict[str, EditForm] = {
+        "opening": OpeningForm(prefix="opening", initial={"opening": drill.opening}),
+        "new": CardForm(prefix="new", initial={"phase": drill.phase}),
+        "ask": QuestionForm(prefix="ask", initial={"phase": drill.phase}),
+        **{f"card-{card.pk}": _card_form(card) for card in cards},
+        **{f"question-{question.pk}": _question_form(question) for question in questions},
+    }
+    if bound is not None:
         forms[str(bound.prefix)] = bound
     return {
         "drill": drill,
-        "opening_form": opening,
+        "opening_form": forms["opening"],
         "cards": [(card, forms[f"card-{card.pk}"]) for card in cards],
-        "new_form": new,
+        "new_form": forms["new"],
+        "questions": [(q, forms[f"question-{q.pk}"]) for q in questions],
+        "ask_form": forms["ask"],
         "editable": drill.status != DrillStatus.FINISHED,
     }
 
@@ -239,7 +257,7 @@ def _edited(
     request: AuthedRequest,
     drill: Drill,
     outcome: htmx.Outcome,
-    form: CardForm | OpeningForm,
+    form: EditForm,
     *,
     anchor: str,
     done: str,
@@ -267,7 +285,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def opening(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_drill_for_user(request.user, pk)
     access.require(access.is_game_master(request.user, found))
-    form = OpeningForm(request.POST)
+    form = OpeningForm(request.POST, prefix="opening")
     outcome = htmx.attempt(
         lambda: services.save_opening(actor=request.user, drill=found, **form.cleaned_data),
         form=form,
@@ -319,4 +337,52 @@ def remove_card(request: AuthedRequest, pk: int) -> HttpResponse:
         context=lambda: _edit_context(card.drill),
         back=reverse("culture:edit_drill", args=[card.drill_id]) + "#cards",
         done=_("The card is taken off."),
+    )
+
+
+@login_required
+@require_POST
+def add_question(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_drill_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, found))
+    form = QuestionForm(request.POST, prefix="ask")
+    outcome = htmx.attempt(
+        lambda: services.save_question(actor=request.user, drill=found, **form.cleaned_data),
+        form=form,
+    )
+    anchor = f"#question-{outcome.result.pk}" if outcome.ok else "#new-question"
+    return _edited(request, found, outcome, form, anchor=anchor, done=_("The question is added."))
+
+
+@login_required
+@require_POST
+def edit_question(request: AuthedRequest, pk: int) -> HttpResponse:
+    question = access.get_drill_question_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, question.drill))
+    form = _question_form(question, request.POST)
+    outcome = htmx.attempt(
+        lambda: services.save_question(
+            actor=request.user, drill=question.drill, question=question, **form.cleaned_data
+        ),
+        form=form,
+    )
+    done = _("The question is saved.")
+    return _edited(
+        request, question.drill, outcome, form, anchor=f"#question-{question.pk}", done=done
+    )
+
+
+@login_required
+@require_POST
+def remove_question(request: AuthedRequest, pk: int) -> HttpResponse:
+    question = access.get_drill_question_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, question.drill))
+    outcome = htmx.attempt(lambda: services.remove_question(actor=request.user, question=question))
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=EDIT_TEMPLATE,
+        context=lambda: _edit_context(question.drill),
+        back=reverse("culture:edit_drill", args=[question.drill_id]) + "#questions",
+        done=_("The question is taken off."),
     )

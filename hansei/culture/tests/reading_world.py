@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from hansei.culture.drills.models import Drill, DrillCard
+from hansei.culture.drills.models import Drill, DrillCard, DrillQuestion
 from hansei.culture.reading.models import Reading, ReadingList, ReadingSession, SessionComment
 
 
@@ -53,7 +53,7 @@ def drill_ids(postmortem: Any, users: dict[str, Any]) -> dict[str, int]:
     not the point here), with the writer as its game master and one card."""
     revision = postmortem.latest_revision()
     if revision is None:
-        return {"drill_id": 0, "card_id": 0}
+        return {"drill_id": 0, "card_id": 0, "question_id": 0}
     drill = Drill.objects.create(
         postmortem=postmortem,
         revision=revision,
@@ -65,4 +65,7 @@ def drill_ids(postmortem: Any, users: dict[str, Any]) -> dict[str, int]:
     card = DrillCard.objects.create(
         drill=drill, position=0, phase="detection", text="Pool at 0.", reveals="They look."
     )
-    return {"drill_id": drill.pk, "card_id": card.pk}
+    question = DrillQuestion.objects.create(
+        drill=drill, position=0, phase="detection", text="What do you check first?"
+    )
+    return {"drill_id": drill.pk, "card_id": card.pk, "question_id": question.pk}

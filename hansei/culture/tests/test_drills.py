@@ -26,10 +26,12 @@ from hansei.culture.drills.services import (
     finish_drill,
     join_drill,
     remove_card,
+    remove_question,
     reveal_card,
     save_card,
     save_debrief,
     save_opening,
+    save_question,
     set_phase,
     spin_the_wheel,
     start_drill,
@@ -258,6 +260,44 @@ def test_a_card_needs_a_text_a_clue_a_phase_and_a_sensible_time(
     assert card.text != "Seen."  # nothing half-written
 
 
+def test_the_game_master_asks_the_questions_of_their_choice(
+    story: Any, alice: Any, bob: Any, rita: Any
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    join_drill(actor=bob, drill=drill)
+    first = drill.questions.first()
+
+    asked = save_question(
+        actor=rita, drill=drill, phase="detection", text="  Which dashboard do you open?  "
+    )
+    save_question(actor=rita, drill=drill, question=first, phase="mitigation", text="Rolled?")
+
+    phases = [q.phase for q in drill.questions.all()]
+    assert phases == sorted(phases, key=["detection", "diagnosis", "mitigation"].index)
+    asked.refresh_from_db()
+    assert asked.text == "Which dashboard do you open?"
+    assert [q.pk for q in drill.questions.filter(phase="detection")][-1] == asked.pk
+    assert drill.questions.filter(phase="mitigation").first().text == "Rolled?"
+    html = signed_in(bob).get(reverse("culture:drill_board", args=[drill.pk])).content.decode()
+    assert "Which dashboard do you open?" in html
+    for bad, error in (
+        ({"text": " "}, "Write the question"),
+        ({"text": "x" * 501}, "At most 500"),
+        ({"phase": "panic"}, "Choose the phase"),
+    ):
+        with pytest.raises(ValidationError, match=error):
+            save_question(actor=rita, drill=drill, **{"phase": "detection", "text": "Q?", **bad})
+    with pytest.raises(PermissionDenied):
+        save_question(actor=bob, drill=drill, phase="detection", text="Spoiler?")
+    with pytest.raises(PermissionDenied):
+        remove_question(actor=alice, question=asked)
+
+    for question in list(drill.questions.all()):
+        remove_question(actor=rita, question=question)
+    html = signed_in(bob).get(reverse("culture:drill_board", args=[drill.pk])).content.decode()
+    assert "Questions" not in html  # none left: no empty box
+
+
 def test_a_finished_drill_stays_as_it_was_played(story: Any, alice: Any, rita: Any) -> None:
     drill = create_drill(actor=alice, postmortem=story, game_master=rita)
     cards = list(drill.cards.all())
@@ -277,6 +317,10 @@ def test_a_finished_drill_stays_as_it_was_played(story: Any, alice: Any, rita: A
         save_card(
             actor=rita, drill=drill, phase="detection", offset_minutes=None, text="x", reveals="y"
         )
+    with pytest.raises(InvalidState, match="stays as it was played"):
+        save_question(actor=rita, drill=drill, phase="detection", text="Late?")
+    with pytest.raises(InvalidState, match="stays as it was played"):
+        remove_question(actor=rita, question=drill.questions.first())
 
 
 def test_the_correction_pages_are_the_game_masters_alone(
@@ -297,6 +341,9 @@ def test_the_correction_pages_are_the_game_masters_alone(
         (reverse("culture:add_drill_card", args=[drill.pk]), {"new-text": ""}),
         (reverse("culture:edit_drill_card", args=[card.pk]), {}),
         (reverse("culture:remove_drill_card", args=[card.pk]), {}),
+        (reverse("culture:add_drill_question", args=[drill.pk]), {"ask-text": ""}),
+        (reverse("culture:edit_drill_question", args=[drill.questions.first().pk]), {}),
+        (reverse("culture:remove_drill_question", args=[drill.questions.first().pk]), {}),
         (reverse("culture:drill_debrief", args=[drill.pk]), {"debrief": "x" * 20001}),
     ):
         answer = bob_client.get(url) if data is None else bob_client.post(url, data)
@@ -450,6 +497,7 @@ def test_the_api_gives_players_no_spoilers(story: Any, alice: Any, bob: Any, rit
     seen = bob_api.get(f"/culture/drills/{drill.pk}").json()
     assert [c["text"] for c in seen["cards"]] == [card["text"]]
     assert seen["cards"][0]["reveals"] is None and seen["answer_key"] is None
+    assert {q["phase"] for q in seen["questions"]} == {"detection", "diagnosis", "mitigation"}
     assert "pool size" not in json.dumps(seen)
     assert bob_api.get("/culture/drills/99999999999999999999").status_code == 404
 

@@ -97,6 +97,13 @@ def test_a_game_master_runs_a_drill_for_two_players(
     master.get_by_role("button", name="Take card 5 off").click()
     expect(master.locator(".flash")).to_contain_text("The card is taken off.")
     expect(master.get_by_role("form", name="Card 5")).to_have_count(0)
+    asking = master.locator("#new-question")
+    asking.get_by_label("Phase").select_option("diagnosis")
+    asking.get_by_label("Question").fill("Which dashboard shows the pool?")
+    asking.get_by_role("button", name="Add the question").click()
+    expect(master.locator(".flash")).to_contain_text("The question is added.")
+    for page in players:
+        expect(page.locator("#drill-board")).to_contain_text("Which dashboard shows the pool?")
     master.get_by_role("link", name="Back to the game").click()
 
     master.get_by_role("button", name="Finish the drill").click()

@@ -302,12 +302,23 @@ PAGES: dict[str, Page] = {
             ("culture:drill_phase", {"phase": "diagnosis"}),
             ("culture:finish_drill", {}),
             ("culture:drill_debrief", {"debrief": "Matrix."}),
-            ("culture:drill_opening", {"opening": "Matrix."}),
+            ("culture:drill_opening", {"opening-opening": "Matrix."}),
             (
                 "culture:add_drill_card",
                 {"new-phase": "detection", "new-text": "Matrix.", "new-reveals": "Matrix."},
             ),
+            ("culture:add_drill_question", {"ask-phase": "detection", "ask-text": "Matrix?"}),
         )
+    },
+    **{
+        name: Page(
+            rules.masters,
+            "POST",
+            {},
+            exists=rules.exists_when_published,
+            args=("pk=question_id",),
+        )
+        for name in ("culture:edit_drill_question", "culture:remove_drill_question")
     },
     **{
         name: Page(

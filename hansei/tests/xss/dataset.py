@@ -146,6 +146,7 @@ FIELDS = {
     80: "drill opening, as its game master corrected it",
     81: "drill card written by its game master",
     82: "drill card's clue (reveal it when)",
+    83: "drill question written by its game master",
 }
 
 
@@ -248,6 +249,9 @@ def _drill(data: DataSet, alice: Any, postmortem: Any) -> None:
             offset_minutes=7,
             text=data.text(81, drills.MAX_CARD),
             reveals=data.line(82, drills.MAX_REVEALS),
+        )
+        drills.save_question(
+            actor=alice, drill=each, phase="diagnosis", text=data.line(83, drills.MAX_QUESTION)
         )
     data.ids["planned_drill"] = planned.pk
     drills.start_drill(actor=alice, drill=drill)
