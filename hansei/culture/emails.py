@@ -19,8 +19,7 @@ from hansei.culture.kudos.models import Kudos
 from hansei.culture.reading.calendar import session_calendar
 from hansei.culture.reading.models import ReadingSession, SessionComment
 from hansei.culture.reading.queries import session_readings
-from hansei.notifications import emails, unsubscribe
-from hansei.notifications.reasons import Reason
+from hansei.notifications import emails
 from hansei.postmortems.document.models import Postmortem
 
 log = logging.getLogger(__name__)
@@ -61,8 +60,7 @@ def about_session(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     if change == "moved" and ids.get("starts_at") != session.starts_at.isoformat():
         log.info("not sent: reading session %s moved again since", session.pk)
         return None
-    reason = Reason.from_json(payload.get("reason") or {"code": "everyone"})
-    stop = unsubscribe.url_for(recipient, kind=str(payload.get("kind", "")), reason=reason)
+    footer = emails.Footer.of(recipient, payload, default="everyone")
     url = absolute_url(str(payload.get("url") or ""))
     with translation.override(recipient.language or "en"):
         readings = session_readings(recipient, session)
@@ -81,11 +79,8 @@ def about_session(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
                 )
                 for reading in readings
             ],
-            "recipient": recipient,
             "url": url,
-            "reason": reason.text(),
-            "unsubscribe_url": stop,
-            "settings_url": absolute_url(reverse("notifications:settings")),
+            **footer.context(),
         }
         if comment is None:
             titles = [reading.label for reading in readings]
@@ -98,7 +93,7 @@ def about_session(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
             context,
             to=recipient.email,
             key=str(payload.get("key") or ""),
-            stop=stop,
+            stop=footer.stop,
         )
 
 

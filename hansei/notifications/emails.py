@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from email import encoders
 from email.mime.base import MIMEBase
@@ -46,6 +47,31 @@ Builder = Callable[[Postmortem, dict[str, Any]], dict[str, Any]]
 
 class Gone(Exception):
     """What the message was about no longer exists: nothing to send."""
+
+
+@dataclass(frozen=True)
+class Footer:
+    """Why a person got an e-mail, and the link that stops that kind of it for them."""
+
+    recipient: User
+    reason: Reason
+    stop: str
+
+    @classmethod
+    def of(cls, recipient: User, payload: dict[str, Any], *, default: str) -> Footer:
+        """From the job's payload (``default``: the reason's code when it names none)."""
+        reason = Reason.from_json(payload.get("reason") or {"code": default})
+        stop = unsubscribe.url_for(recipient, kind=str(payload.get("kind", "")), reason=reason)
+        return cls(recipient, reason, stop)
+
+    def context(self) -> dict[str, Any]:
+        """What the footer templates show (in the language active when called)."""
+        return {
+            "recipient": self.recipient,
+            "reason": self.reason.text(),
+            "unsubscribe_url": self.stop,
+            "settings_url": absolute_url(reverse("notifications:settings")),
+        }
 
 
 def row(rows: Any, ids: dict[str, Any], name: str) -> Any:
@@ -162,20 +188,15 @@ def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     if recipient is None or not _may_read(recipient, postmortem, payload.get("item")):
         log.info("not sent: the recipient may no longer read postmortem %s", postmortem.pk)
         return None
-    reason = Reason.from_json(payload.get("reason") or {"code": "owner"})
-    stop = unsubscribe.url_for(recipient, kind=payload.get("kind", ""), reason=reason)
+    footer = Footer.of(recipient, payload, default="owner")
 
     def personal() -> dict[str, Any]:
-        return {
-            "title": access.title_shown_to(recipient, postmortem),
-            "recipient": recipient,
-            "reason": reason.text(),
-            "unsubscribe_url": stop,
-            "settings_url": absolute_url(reverse("notifications:settings")),
-        }
+        return {"title": access.title_shown_to(recipient, postmortem), **footer.context()}
 
     language = recipient.language or "en"
-    return _written(payload, postmortem, build, personal, language, to=recipient.email, stop=stop)
+    return _written(
+        payload, postmortem, build, personal, language, to=recipient.email, stop=footer.stop
+    )
 
 
 def _about_incident(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
@@ -192,25 +213,21 @@ def _about_incident(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     if Postmortem.objects.filter(incidents=incident).exists():
         log.info("not sent: incident %s has its postmortem now", incident.pk)
         return None
-    reason = Reason.from_json(payload.get("reason") or {"code": "member"})
-    stop = unsubscribe.url_for(recipient, kind=str(payload.get("kind", "")), reason=reason)
+    footer = Footer.of(recipient, payload, default="member")
     with translation.override(recipient.language or "en"):
         context = {
             "incident": incident,
             "title": incident.title,
             "reasons": [r.text for r in postmortem_requirement(incident).reasons],
-            "recipient": recipient,
             "url": absolute_url(str(payload.get("url") or "")),
-            "reason": reason.text(),
-            "unsubscribe_url": stop,
-            "settings_url": absolute_url(reverse("notifications:settings")),
+            **footer.context(),
         }
         return write(
             str(payload.get("template") or "needs_postmortem"),
             context,
             to=recipient.email,
             key=str(payload.get("key") or ""),
-            stop=stop,
+            stop=footer.stop,
         )
 
 
