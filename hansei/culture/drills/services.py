@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,18 +233,7 @@ def save_card(
             missing=_("Say what the players must do to see it."),
         ),
     }
-    if card is None:
-        last = drill.cards.order_by("-position").values_list("position", flat=True).first()
-        card = DrillCard.objects.create(drill=drill, position=(last or 0) + 1, **fields)
-    else:
-        card = DrillCard.objects.select_for_update().get(pk=card.pk)
-        for name, value in fields.items():
-            setattr(card, name, value)
-        card.save(update_fields=list(fields))
-    _in_story_order(drill)
-    drill_changed_on_commit(drill.pk)
-    card.refresh_from_db(fields=["position"])
-    return card
+    return _put(drill, drill.cards, card, fields, _story_order)
 
 
 @transaction.atomic
@@ -252,8 +241,7 @@ def remove_card(*, actor: User, card: DrillCard) -> None:
     drill = _editable(card.drill, actor)
     if drill.cards.count() <= 1:
         raise InvalidState(_("A drill keeps at least one card."))
-    DrillCard.objects.filter(pk=card.pk).delete()
-    _in_story_order(drill)
+    DrillCard.objects.filter(pk=card.pk).delete()  # a gap in the numbers orders the same
     drill_changed_on_commit(drill.pk)
 
 
@@ -277,15 +265,7 @@ def save_question(
             text, field="text", limit=MAX_QUESTION, missing=_("Write the question.")
         ),
     }
-    if question is None:
-        last = drill.questions.order_by("-position").values_list("position", flat=True).first()
-        question = DrillQuestion.objects.create(drill=drill, position=(last or 0) + 1, **fields)
-    else:
-        DrillQuestion.objects.filter(pk=question.pk).update(**fields)
-    _in_order(drill.questions.all(), lambda q: (Phase.values.index(q.phase), q.position))
-    drill_changed_on_commit(drill.pk)
-    question.refresh_from_db()
-    return question
+    return _put(drill, drill.questions, question, fields, _phase_order)
 
 
 @transaction.atomic
@@ -295,31 +275,37 @@ def remove_question(*, actor: User, question: DrillQuestion) -> None:
     drill_changed_on_commit(drill.pk)
 
 
-def _in_story_order(drill: Drill) -> None:
-    """Number the cards by phase, then time (cards without one last in their phase)."""
-    _in_order(
-        drill.cards.all(),
-        lambda c: (
-            Phase.values.index(c.phase),
-            c.offset_minutes is None,
-            c.offset_minutes or 0,
-            c.position,
-        ),
-    )
+def _story_order(card: DrillCard) -> tuple[int, bool, int, int]:
+    """By phase, then time (cards without one last in their phase)."""
+    at = card.offset_minutes
+    return (Phase.values.index(card.phase), at is None, at or 0, card.position)
 
 
-def _in_order(rows: QuerySet[Any], key: Callable[[Any], Any]) -> None:
-    """Number ``rows`` 1, 2, 3… in the order of ``key``."""
-    ordered = sorted(rows, key=key)
-    if [row.position for row in ordered] == list(range(1, len(ordered) + 1)):
-        return
-    model = rows.model
-    # Out of the way first: a card's position is unique within its drill.
-    top = max(row.position for row in ordered) + 1
-    for number, row in enumerate(ordered, start=1):
-        model.objects.filter(pk=row.pk).update(position=top + number)
-    for number, row in enumerate(ordered, start=1):
-        model.objects.filter(pk=row.pk).update(position=number)
+def _phase_order(question: DrillQuestion) -> tuple[int, int]:
+    return (Phase.values.index(question.phase), question.position)
+
+
+def _put(
+    drill: Drill, rows: Any, row: Any | None, fields: dict[str, Any], order: Callable[[Any], Any]
+) -> Any:
+    """``row`` of ``rows`` (a drill's cards or questions) given ``fields``, or a new one last
+    when it is None; then all of them numbered 1, 2, 3… in ``order``; the pages told."""
+    if row is None:
+        last = rows.order_by("-position").values_list("position", flat=True).first()
+        row = rows.create(position=(last or 0) + 1, **fields)
+    else:
+        rows.filter(pk=row.pk).update(**fields)
+    ordered = sorted(rows.all(), key=order)
+    if [each.position for each in ordered] != list(range(1, len(ordered) + 1)):
+        # Out of the way first: a card's position is unique within its drill.
+        top = max(each.position for each in ordered) + 1
+        for shift in (top, 0):
+            for number, each in enumerate(ordered, start=1):
+                each.position = shift + number
+            rows.model.objects.bulk_update(ordered, ["position"])
+    drill_changed_on_commit(drill.pk)
+    row.refresh_from_db()
+    return row
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ Both boards are fetched again whenever the drill changes (``drills.js``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -256,19 +258,37 @@ def _edit_context(drill: Drill, *, bound: EditForm | None = None) -> dict[str, A
 def _edited(
     request: AuthedRequest,
     drill: Drill,
-    outcome: htmx.Outcome,
     form: EditForm,
+    save: Callable[..., Any],
     *,
     anchor: str,
     done: str,
 ) -> HttpResponse:
+    """``save(**form.cleaned_data)``: back to the saved part of the page (``anchor``, with
+    ``{pk}`` for the row saved), or the page with the form's errors in place."""
+    outcome = htmx.attempt(lambda: save(**form.cleaned_data), form=form)
+    at = anchor.format(pk=outcome.result.pk) if outcome.ok else ""
     return htmx.answer(
         request,
         outcome,
         fragment=EDIT_TEMPLATE,
         context=lambda: _edit_context(drill, bound=form),
-        back=reverse("culture:edit_drill", args=[drill.pk]) + anchor,
+        back=reverse("culture:edit_drill", args=[drill.pk]) + at,
         page=lambda context, status: render(request, EDIT_TEMPLATE, context, status=status),
+        done=done,
+    )
+
+
+def _removed(
+    request: AuthedRequest, drill: Drill, remove: Callable[[], None], *, anchor: str, done: str
+) -> HttpResponse:
+    outcome = htmx.attempt(remove)
+    return htmx.answer(
+        request,
+        outcome,
+        fragment=EDIT_TEMPLATE,
+        context=lambda: _edit_context(drill),
+        back=reverse("culture:edit_drill", args=[drill.pk]) + anchor,
         done=done,
     )
 
@@ -286,12 +306,8 @@ def opening(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_drill_for_user(request.user, pk)
     access.require(access.is_game_master(request.user, found))
     form = OpeningForm(request.POST, prefix="opening")
-    outcome = htmx.attempt(
-        lambda: services.save_opening(actor=request.user, drill=found, **form.cleaned_data),
-        form=form,
-    )
-    done = _("The opening is saved.")
-    return _edited(request, found, outcome, form, anchor="#opening", done=done)
+    save = partial(services.save_opening, actor=request.user, drill=found)
+    return _edited(request, found, form, save, anchor="#opening", done=_("The opening is saved."))
 
 
 @login_required
@@ -300,12 +316,8 @@ def add_card(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_drill_for_user(request.user, pk)
     access.require(access.is_game_master(request.user, found))
     form = CardForm(request.POST, prefix="new")
-    outcome = htmx.attempt(
-        lambda: services.save_card(actor=request.user, drill=found, **form.cleaned_data),
-        form=form,
-    )
-    anchor = f"#card-{outcome.result.pk}" if outcome.ok else "#new-card"
-    return _edited(request, found, outcome, form, anchor=anchor, done=_("The card is added."))
+    save = partial(services.save_card, actor=request.user, drill=found)
+    return _edited(request, found, form, save, anchor="#card-{pk}", done=_("The card is added."))
 
 
 @login_required
@@ -314,14 +326,9 @@ def edit_card(request: AuthedRequest, pk: int) -> HttpResponse:
     card = access.get_drill_card_for_user(request.user, pk)
     access.require(access.is_game_master(request.user, card.drill))
     form = _card_form(card, request.POST)
-    outcome = htmx.attempt(
-        lambda: services.save_card(
-            actor=request.user, drill=card.drill, card=card, **form.cleaned_data
-        ),
-        form=form,
-    )
-    anchor = f"#card-{card.pk}"
-    return _edited(request, card.drill, outcome, form, anchor=anchor, done=_("The card is saved."))
+    save = partial(services.save_card, actor=request.user, drill=card.drill, card=card)
+    done = _("The card is saved.")
+    return _edited(request, card.drill, form, save, anchor="#card-{pk}", done=done)
 
 
 @login_required
@@ -329,15 +336,9 @@ def edit_card(request: AuthedRequest, pk: int) -> HttpResponse:
 def remove_card(request: AuthedRequest, pk: int) -> HttpResponse:
     card = access.get_drill_card_for_user(request.user, pk)
     access.require(access.is_game_master(request.user, card.drill))
-    outcome = htmx.attempt(lambda: services.remove_card(actor=request.user, card=card))
-    return htmx.answer(
-        request,
-        outcome,
-        fragment=EDIT_TEMPLATE,
-        context=lambda: _edit_context(card.drill),
-        back=reverse("culture:edit_drill", args=[card.drill_id]) + "#cards",
-        done=_("The card is taken off."),
-    )
+    remove = partial(services.remove_card, actor=request.user, card=card)
+    done = _("The card is taken off.")
+    return _removed(request, card.drill, remove, anchor="#cards", done=done)
 
 
 @login_required
@@ -346,30 +347,21 @@ def add_question(request: AuthedRequest, pk: int) -> HttpResponse:
     found = access.get_drill_for_user(request.user, pk)
     access.require(access.is_game_master(request.user, found))
     form = QuestionForm(request.POST, prefix="ask")
-    outcome = htmx.attempt(
-        lambda: services.save_question(actor=request.user, drill=found, **form.cleaned_data),
-        form=form,
-    )
-    anchor = f"#question-{outcome.result.pk}" if outcome.ok else "#new-question"
-    return _edited(request, found, outcome, form, anchor=anchor, done=_("The question is added."))
+    save = partial(services.save_question, actor=request.user, drill=found)
+    done = _("The question is added.")
+    return _edited(request, found, form, save, anchor="#question-{pk}", done=done)
 
 
 @login_required
 @require_POST
 def edit_question(request: AuthedRequest, pk: int) -> HttpResponse:
     question = access.get_drill_question_for_user(request.user, pk)
-    access.require(access.is_game_master(request.user, question.drill))
+    drill = question.drill
+    access.require(access.is_game_master(request.user, drill))
     form = _question_form(question, request.POST)
-    outcome = htmx.attempt(
-        lambda: services.save_question(
-            actor=request.user, drill=question.drill, question=question, **form.cleaned_data
-        ),
-        form=form,
-    )
+    save = partial(services.save_question, actor=request.user, drill=drill, question=question)
     done = _("The question is saved.")
-    return _edited(
-        request, question.drill, outcome, form, anchor=f"#question-{question.pk}", done=done
-    )
+    return _edited(request, drill, form, save, anchor="#question-{pk}", done=done)
 
 
 @login_required
@@ -377,12 +369,6 @@ def edit_question(request: AuthedRequest, pk: int) -> HttpResponse:
 def remove_question(request: AuthedRequest, pk: int) -> HttpResponse:
     question = access.get_drill_question_for_user(request.user, pk)
     access.require(access.is_game_master(request.user, question.drill))
-    outcome = htmx.attempt(lambda: services.remove_question(actor=request.user, question=question))
-    return htmx.answer(
-        request,
-        outcome,
-        fragment=EDIT_TEMPLATE,
-        context=lambda: _edit_context(question.drill),
-        back=reverse("culture:edit_drill", args=[question.drill_id]) + "#questions",
-        done=_("The question is taken off."),
-    )
+    remove = partial(services.remove_question, actor=request.user, question=question)
+    done = _("The question is taken off.")
+    return _removed(request, question.drill, remove, anchor="#questions", done=done)
