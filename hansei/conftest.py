@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 # pytest-playwright runs an event loop in the test thread; the ORM calls made by browser tests
 # are still synchronous and thread-confined, so Django's async guard would only get in the way.
@@ -456,6 +457,26 @@ CULPRITS = """(width) => [...document.querySelectorAll("body *")]
   .join(" | ")"""
 
 
+def _scroll_width(page: Any) -> int:
+    """The page's width once it has loaded. A check made just after a click can land while the
+    next page is being committed (no document element yet, or the old one torn down): it waits
+    for that page to load and measures again."""
+    for _ in range(20):
+        page.wait_for_load_state("load")
+        try:
+            scroll = page.evaluate(
+                "document.documentElement && document.documentElement.scrollWidth"
+            )
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) and "null" not in str(error):
+                raise
+            scroll = None
+        if scroll:
+            return int(scroll)
+        page.wait_for_timeout(100)
+    pytest.fail("the page never finished loading")
+
+
 def check_widths(page: Any, name: str) -> None:
     """No page is wider than the screen, at 1440 px and on a 390 px phone (screenshots of both
     when HANSEI_SCREENSHOTS names a folder)."""
@@ -465,7 +486,7 @@ def check_widths(page: Any, name: str) -> None:
         if screenshots:
             page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar stays on top
             page.screenshot(path=f"{screenshots}/{name}-{width}.png", full_page=True)
-        scroll = page.evaluate("document.documentElement.scrollWidth")
+        scroll = _scroll_width(page)
         if scroll > width:
             culprits = page.evaluate(CULPRITS, width)
             pytest.fail(f"{name} is {scroll}px wide at {width}px: {culprits}")

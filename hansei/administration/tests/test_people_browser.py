@@ -22,6 +22,7 @@ def test_an_admin_invites_a_person_who_joins_and_becomes_a_team_lead(
 ) -> None:
     admin = signed_in_page(browser, live_server.url, "ada")
     admin.get_by_role("link", name="Administration").click()
+    expect(admin.locator(".admin-tabs")).to_be_visible()
     check_widths(admin, "admin-index")
     admin.locator(".admin-tabs").get_by_role("link", name="People").click()
     admin.get_by_label("E-mail address").fill("zoe@example.com")
@@ -44,6 +45,7 @@ def test_an_admin_invites_a_person_who_joins_and_becomes_a_team_lead(
     expect(newcomer.locator(".nav-user")).to_have_text("Zoë Kim")
 
     admin.locator(".admin-tabs").get_by_role("link", name="Teams").click()
+    expect(admin.get_by_role("link", name="Payments")).to_be_visible()
     check_widths(admin, "admin-teams")
     admin.get_by_role("link", name="Payments").click()
     admin.get_by_role("checkbox", name="Lead: Zoë Kim").check()
