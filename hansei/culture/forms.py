@@ -272,6 +272,24 @@ class DrillForm(forms.Form):
         ).order_by("responded", "display_name", "username")
 
 
+class ClockForm(forms.Form):
+    """The game master's clock buttons: pause ("1") or resume ("0"), and the time limit."""
+
+    paused = forms.TypedChoiceField(
+        choices=(("1", _("Pause")), ("0", _("Resume"))),
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=None,
+    )
+    time_limit = forms.IntegerField(
+        label=_("Time limit (minutes)"),
+        required=False,
+        min_value=drills.MIN_TIME,
+        max_value=drills.MAX_TIME,
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+
+
 class OpeningForm(forms.Form):
     opening = forms.CharField(
         label=_("The opening"),

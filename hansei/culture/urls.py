@@ -52,6 +52,7 @@ urlpatterns = [
     path("drills/<int:pk>/master/board/", drills.master_board, name="drill_master_board"),
     path("drills/<int:pk>/start/", drills.start, name="start_drill"),
     path("drills/<int:pk>/phase/", drills.phase, name="drill_phase"),
+    path("drills/<int:pk>/clock/", drills.clock, name="drill_clock"),
     path("drills/<int:pk>/finish/", drills.finish, name="finish_drill"),
     path("drills/<int:pk>/debrief/", drills.debrief, name="drill_debrief"),
     path("drills/cards/<int:pk>/reveal/", drills.reveal, name="reveal_card"),

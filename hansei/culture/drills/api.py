@@ -1,6 +1,7 @@
 """Wheel of Misfortune drills in the API: a drill as its reader may see it (the game master
 gets the cards still hidden and the answer key; players never do), joining, and the game
-master's start, reveal and corrections (the opening, the cards)."""
+master's part: start, clock, phase, reveal, finish, debrief, and corrections (the opening,
+the cards, the questions)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,17 @@ from hansei.accounts.models import User
 from hansei.culture.drills import queries
 from hansei.culture.drills.models import Drill
 from hansei.culture.drills.services import (
+    finish_drill,
     join_drill,
     remove_card,
+    remove_question,
     reveal_card,
     save_card,
+    save_debrief,
     save_opening,
+    save_question,
+    set_clock,
+    set_phase,
     start_drill,
 )
 
@@ -55,7 +62,14 @@ class DrillOut(Schema):
     phase: str = Field(description="detection, diagnosis or mitigation")
     game_master: str
     started_at: datetime | None
-    ends_at: datetime | None = Field(description="When the timer runs out.")
+    time_limit: int = Field(description="Minutes.")
+    paused: bool = Field(description="Whether the game master has paused the clock.")
+    seconds_left: int | None = Field(
+        description="What the timer shows: negative once over; it stands still while paused."
+    )
+    ends_at: datetime | None = Field(
+        description="When the timer runs out; while paused, when it would if resumed now."
+    )
     opening: str | None = Field(description="Null for players until the drill starts.")
     cards: list[DrillCardOut] = Field(description="Players get the revealed cards only.")
     hidden: int = Field(description="How many cards are still hidden.")
@@ -82,6 +96,26 @@ class DrillCardIn(Schema):
     reveals: str = Field(description="What the players must do for it to be revealed.")
 
 
+class DrillClockIn(Schema):
+    paused: bool | None = Field(
+        None, description="true pauses the clock, false starts it again (running drills)."
+    )
+    time_limit: int | None = Field(None, description="Minutes, 10 to 240 (until finished).")
+
+
+class DrillPhaseIn(Schema):
+    phase: str = Field(description="detection, diagnosis or mitigation")
+
+
+class DrillDebriefIn(Schema):
+    debrief: str = Field(description="Markdown; anyone who may read the drill reads it.")
+
+
+class DrillQuestionIn(Schema):
+    phase: str = Field(description="detection, diagnosis or mitigation")
+    text: str
+
+
 def _drill_out(user: User, drill: Drill) -> dict[str, Any]:
     board = queries.board(user, drill)
     master = board.is_master
@@ -93,6 +127,9 @@ def _drill_out(user: User, drill: Drill) -> dict[str, Any]:
         "phase": drill.phase,
         "game_master": drill.game_master.username,
         "started_at": drill.started_at,
+        "time_limit": drill.time_limit,
+        "paused": drill.paused_at is not None,
+        "seconds_left": drill.seconds_left,
         "ends_at": drill.ends_at,
         "opening": drill.opening if master or drill.started_at else None,
         "cards": [
@@ -137,6 +174,48 @@ def post_start(request: HttpRequest, drill_id: int) -> dict[str, Any]:
     user = actor_of(request)
     drill = start_drill(actor=user, drill=access.get_drill_for_user(user, drill_id))
     return _drill_out(user, drill)
+
+
+@router.put(
+    "/culture/drills/{int:drill_id}/clock",
+    response=DrillOut,
+    summary="Pause or resume the clock, change the time limit (game master)",
+)
+def put_clock(request: HttpRequest, drill_id: int, payload: DrillClockIn) -> dict[str, Any]:
+    user = actor_of(request)
+    drill = access.get_drill_for_user(user, drill_id)
+    return _drill_out(user, set_clock(actor=user, drill=drill, **payload.dict()))
+
+
+@router.put(
+    "/culture/drills/{int:drill_id}/phase",
+    response=DrillOut,
+    summary="Move to another phase (game master, while it runs)",
+)
+def put_phase(request: HttpRequest, drill_id: int, payload: DrillPhaseIn) -> dict[str, Any]:
+    user = actor_of(request)
+    drill = access.get_drill_for_user(user, drill_id)
+    return _drill_out(user, set_phase(actor=user, drill=drill, phase=payload.phase))
+
+
+@router.post(
+    "/culture/drills/{int:drill_id}/finish", response=DrillOut, summary="Finish it (game master)"
+)
+def post_finish(request: HttpRequest, drill_id: int) -> dict[str, Any]:
+    user = actor_of(request)
+    drill = finish_drill(actor=user, drill=access.get_drill_for_user(user, drill_id))
+    return _drill_out(user, drill)
+
+
+@router.put(
+    "/culture/drills/{int:drill_id}/debrief",
+    response=DrillOut,
+    summary="Keep the debrief notes (game master, once started)",
+)
+def put_debrief(request: HttpRequest, drill_id: int, payload: DrillDebriefIn) -> dict[str, Any]:
+    user = actor_of(request)
+    drill = access.get_drill_for_user(user, drill_id)
+    return _drill_out(user, save_debrief(actor=user, drill=drill, debrief=payload.debrief))
 
 
 @router.put(
@@ -196,4 +275,39 @@ def put_card(request: HttpRequest, card_id: int, payload: DrillCardIn) -> dict[s
 def delete_card(request: HttpRequest, card_id: int) -> Any:
     user = actor_of(request)
     remove_card(actor=user, card=access.get_drill_card_for_user(user, card_id))
+    return 204, None
+
+
+@router.post(
+    "/culture/drills/{int:drill_id}/questions",
+    response={201: DrillOut},
+    summary="Add a question (game master, until it is finished)",
+)
+def post_question(request: HttpRequest, drill_id: int, payload: DrillQuestionIn) -> Any:
+    user = actor_of(request)
+    drill = access.get_drill_for_user(user, drill_id)
+    save_question(actor=user, drill=drill, **payload.dict())
+    return 201, _drill_out(user, drill)
+
+
+@router.put(
+    "/culture/drills/questions/{int:question_id}",
+    response=DrillOut,
+    summary="Change a question (game master, until it is finished)",
+)
+def put_question(request: HttpRequest, question_id: int, payload: DrillQuestionIn) -> Any:
+    user = actor_of(request)
+    question = access.get_drill_question_for_user(user, question_id)
+    save_question(actor=user, drill=question.drill, question=question, **payload.dict())
+    return _drill_out(user, question.drill)
+
+
+@router.delete(
+    "/culture/drills/questions/{int:question_id}",
+    response={204: None},
+    summary="Take a question off (game master, until it is finished)",
+)
+def delete_question(request: HttpRequest, question_id: int) -> Any:
+    user = actor_of(request)
+    remove_question(actor=user, question=access.get_drill_question_for_user(user, question_id))
     return 204, None

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from hansei.accounts.models import Team
 from hansei.postmortems.document.models import Postmortem, Revision
 
+MIN_TIME, MAX_TIME = 10, 240  # a drill's time limit, minutes
+EXTRA_TIME = 5  # what the game master's "+5 min" adds
+
 
 class Phase(models.TextChoices):
     DETECTION = "detection", _("Detection")
@@ -48,6 +51,10 @@ class Drill(models.Model):
     phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.DETECTION)
     time_limit = models.PositiveIntegerField(_("time limit (minutes)"), default=45)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The clock stops while the game master pauses it: since when, and for how long in all
+    # before (seconds). The timer runs out that much later.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     debrief = models.TextField(_("debrief notes"), max_length=20000, blank=True)
     debrief_by = models.ForeignKey(
@@ -67,8 +74,23 @@ class Drill(models.Model):
 
     @property
     def ends_at(self) -> datetime | None:
-        """When the timer runs out (once started)."""
-        return self.started_at + timedelta(minutes=self.time_limit) if self.started_at else None
+        """When the timer runs out (once started); while it is paused, when it would if it
+        went on now."""
+        if self.started_at is None:
+            return None
+        paused = self.paused_seconds + (
+            (timezone.now() - self.paused_at).total_seconds() if self.paused_at else 0
+        )
+        return self.started_at + timedelta(minutes=self.time_limit, seconds=paused)
+
+    @property
+    def seconds_left(self) -> int | None:
+        """What the timer shows: seconds left (negative once over), frozen while paused."""
+        if self.started_at is None:
+            return None
+        stopped = self.paused_at or self.finished_at or timezone.now()
+        limit = timedelta(minutes=self.time_limit, seconds=self.paused_seconds)
+        return int((self.started_at + limit - stopped).total_seconds())
 
 
 class DrillCard(models.Model):

@@ -11,7 +11,16 @@ from django.db.models import QuerySet
 
 from hansei import access
 from hansei.accounts.models import User
-from hansei.culture.drills.models import Drill, DrillCard, DrillQuestion, DrillStatus, Phase
+from hansei.culture.drills.models import (
+    EXTRA_TIME,
+    MAX_TIME,
+    MIN_TIME,
+    Drill,
+    DrillCard,
+    DrillQuestion,
+    DrillStatus,
+    Phase,
+)
 
 
 def visible_cards(user: User, drill: Drill) -> QuerySet[DrillCard]:
@@ -35,6 +44,8 @@ class Board:
     can_join: bool
     phases: list[tuple[str, Any]]
     hidden: int  # cards still to reveal (a count, for everyone)
+    limits: tuple[int, int]  # the time limit's bounds (minutes)
+    more_time: int | None  # the time limit five minutes on, while it stays within them
 
 
 def board(user: User, drill: Drill) -> Board:
@@ -55,6 +66,10 @@ def board(user: User, drill: Drill) -> Board:
         and drill.status != DrillStatus.FINISHED,
         phases=list(Phase.choices),
         hidden=all_cards - sum(1 for card in cards if card.revealed_at),
+        limits=(MIN_TIME, MAX_TIME),
+        more_time=drill.time_limit + EXTRA_TIME
+        if drill.time_limit + EXTRA_TIME <= MAX_TIME
+        else None,
     )
 
 

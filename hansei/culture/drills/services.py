@@ -4,6 +4,8 @@
   who may read it too; the incident's commander and responders are invited to run it;
 * only the game master starts it, moves it from phase to phase, reveals (or hides again) a
   card, finishes it, and keeps the debrief notes (which anyone may read afterwards);
+* the game master pauses the clock while it runs (the time paused is given back) and changes
+  the time limit until it is finished;
 * until it is finished the game master corrects the opening, the cards (a name the writing
   missed, a clue too plain) and the questions, adds them and takes them off; cards stay in
   the order of their phase, then their time, questions in the order of their phase;
@@ -35,6 +37,8 @@ from hansei.accounts.models import Team, User
 from hansei.core.errors import InvalidState
 from hansei.culture.drills.live import drill_changed_on_commit
 from hansei.culture.drills.models import (
+    MAX_TIME,
+    MIN_TIME,
     Drill,
     DrillCard,
     DrillPlayer,
@@ -52,7 +56,6 @@ from hansei.notifications.reasons import RESPONDED
 from hansei.postmortems.document.models import Postmortem
 from hansei.postmortems.timeline.models import TimelineKind
 
-MIN_TIME, MAX_TIME = 10, 240
 MAX_DEBRIEF = 20000
 MAX_OPENING, MAX_CARD, MAX_REVEALS, MAX_QUESTION = 5000, 2000, 500, 500
 MAX_OFFSET = 7 * 24 * 60  # minutes either side of the opening
@@ -69,13 +72,7 @@ def create_drill(
     access.require(access.can_create_drill(actor, postmortem))
     if not game_master.is_active or not access.can_view_postmortem(game_master, postmortem):
         raise ValidationError({"game_master": _("Choose someone who may read the postmortem.")})
-    if not isinstance(time_limit, int) or not MIN_TIME <= time_limit <= MAX_TIME:
-        raise ValidationError(
-            {
-                "time_limit": _("Between %(low)s and %(high)s minutes.")
-                % {"low": MIN_TIME, "high": MAX_TIME}
-            }
-        )
+    _time_limit(time_limit)
     revision = postmortem.latest_revision()
     scenario = write_scenario(postmortem, revision) if revision is not None else None
     if revision is None or scenario is None or not scenario.cards:
@@ -162,6 +159,53 @@ def set_phase(*, actor: User, drill: Drill, phase: str) -> Drill:
     drill.phase = phase
     drill.save(update_fields=["phase"])
     drill_changed_on_commit(drill.pk)
+    return drill
+
+
+def _time_limit(value: Any) -> int:
+    if type(value) is not int or not MIN_TIME <= value <= MAX_TIME:
+        raise ValidationError(
+            {
+                "time_limit": _("Between %(low)s and %(high)s minutes.")
+                % {"low": MIN_TIME, "high": MAX_TIME}
+            }
+        )
+    return value
+
+
+def _resumed(drill: Drill) -> list[str]:
+    """Starts the clock again: the time it stood still is added to the pauses."""
+    if drill.paused_at is None:
+        return []
+    drill.paused_seconds += max(0, int((timezone.now() - drill.paused_at).total_seconds()))
+    drill.paused_at = None
+    return ["paused_at", "paused_seconds"]
+
+
+@transaction.atomic
+def set_clock(
+    *, actor: User, drill: Drill, paused: bool | None = None, time_limit: int | None = None
+) -> Drill:
+    """Pause or resume the clock of a running drill; change its time limit (minutes) until it
+    is finished. None leaves that part as it is."""
+    drill = _locked(drill, actor)
+    if drill.status == DrillStatus.FINISHED:
+        raise InvalidState(_("The drill is over: it stays as it was played."))
+    fields = []
+    if time_limit is not None:
+        drill.time_limit = _time_limit(time_limit)
+        fields.append("time_limit")
+    if paused is not None:
+        if drill.status != DrillStatus.RUNNING:
+            raise InvalidState(_("The clock runs once the drill has started."))
+        if paused and drill.paused_at is None:
+            drill.paused_at = timezone.now()
+            fields.append("paused_at")
+        elif not paused:
+            fields += _resumed(drill)
+    if fields:
+        drill.save(update_fields=fields)
+        drill_changed_on_commit(drill.pk)
     return drill
 
 
@@ -313,9 +357,10 @@ def finish_drill(*, actor: User, drill: Drill) -> Drill:
     drill = _locked(drill, actor)
     if drill.status != DrillStatus.RUNNING:
         raise InvalidState(_("The drill is not running."))
+    resumed = _resumed(drill)  # a clock paused at the end stops where it stood
     drill.status = DrillStatus.FINISHED
     drill.finished_at = timezone.now()
-    drill.save(update_fields=["status", "finished_at"])
+    drill.save(update_fields=["status", "finished_at", *resumed])
     drill_changed_on_commit(drill.pk)
     return drill
 

@@ -22,6 +22,7 @@ from hansei.culture.drills import queries, services
 from hansei.culture.drills.models import Drill, DrillCard, DrillQuestion, DrillStatus
 from hansei.culture.forms import (
     CardForm,
+    ClockForm,
     DebriefForm,
     DrillForm,
     OpeningForm,
@@ -161,6 +162,19 @@ def phase(request: AuthedRequest, pk: int) -> HttpResponse:
     chosen = request.POST.get("phase", "")
     outcome = htmx.attempt(
         lambda: services.set_phase(actor=request.user, drill=found, phase=chosen)
+    )
+    return _answer(request, found, outcome)
+
+
+@login_required
+@require_POST
+def clock(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = access.get_drill_for_user(request.user, pk)
+    access.require(access.is_game_master(request.user, found))
+    form = ClockForm(request.POST)
+    outcome = htmx.attempt(
+        lambda: services.set_clock(actor=request.user, drill=found, **form.cleaned_data),
+        form=form,
     )
     return _answer(request, found, outcome)
 

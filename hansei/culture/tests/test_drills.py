@@ -32,6 +32,7 @@ from hansei.culture.drills.services import (
     save_debrief,
     save_opening,
     save_question,
+    set_clock,
     set_phase,
     spin_the_wheel,
     start_drill,
@@ -188,6 +189,87 @@ def test_only_the_game_master_runs_the_drill(
         join_drill(actor=bob, drill=drill)
     html = signed_in(bob).get(reverse("culture:drill", args=[drill.pk])).content.decode()
     assert "<strong>pool</strong>" in html
+
+
+def test_the_game_master_pauses_the_clock_and_gives_more_time(
+    story: Any, alice: Any, bob: Any, rita: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [timezone.now()]
+    monkeypatch.setattr(timezone, "now", lambda: now[0])
+
+    def later(minutes: int) -> None:
+        now[0] += timedelta(minutes=minutes)
+
+    def left() -> int | None:
+        drill.refresh_from_db()
+        return drill.seconds_left
+
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    join_drill(actor=bob, drill=drill)
+    with pytest.raises(InvalidState, match="once the drill has started"):
+        set_clock(actor=rita, drill=drill, paused=True)
+    set_clock(actor=rita, drill=drill, time_limit=30)  # before the start too
+    assert left() is None
+    started = start_drill(actor=rita, drill=drill).started_at
+    later(10)
+    assert left() == 20 * 60
+
+    set_clock(actor=rita, drill=drill, paused=True)
+    later(7)
+    assert left() == 20 * 60  # stands still
+    paused_at = drill.paused_at
+    set_clock(actor=rita, drill=drill, paused=True)  # pausing again changes nothing
+    assert (left(), drill.paused_at) == (20 * 60, paused_at)
+    board = signed_in(bob).get(reverse("culture:drill_board", args=[drill.pk])).content.decode()
+    assert 'data-left="1200" data-paused' in board and "Clock paused" in board
+
+    set_clock(actor=rita, drill=drill, paused=False)
+    later(5)
+    assert left() == 15 * 60 and drill.paused_seconds == 7 * 60
+    assert drill.ends_at == started + timedelta(minutes=30 + 7)
+    set_clock(actor=rita, drill=drill, time_limit=35)
+    assert left() == 20 * 60
+    later(40)
+    assert left() == -20 * 60  # over: the timer shows how far
+
+    set_clock(actor=rita, drill=drill, paused=True)
+    later(3)
+    finish_drill(actor=rita, drill=drill)
+    later(60)
+    assert left() == -20 * 60 and drill.paused_at is None and drill.paused_seconds == 10 * 60
+
+    with pytest.raises(InvalidState, match="over"):
+        set_clock(actor=rita, drill=drill, time_limit=60)
+
+
+def test_the_clock_is_the_game_masters_and_its_limit_sensible(
+    story: Any, alice: Any, bob: Any, rita: Any, ada: Any
+) -> None:
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    start_drill(actor=rita, drill=drill)
+    for actor in (alice, bob, ada):
+        with pytest.raises(PermissionDenied):
+            set_clock(actor=actor, drill=drill, paused=True)
+    for minutes in (9, 241, 10**12, -45, True, "45", 45.0):
+        with pytest.raises(ValidationError, match="Between 10 and 240"):
+            set_clock(actor=rita, drill=drill, time_limit=minutes)  # type: ignore[arg-type]
+    drill.refresh_from_db()
+    assert (drill.time_limit, drill.paused_at) == (45, None)
+
+    client = signed_in(rita)
+    url = reverse("culture:drill_clock", args=[drill.pk])
+    refused = client.post(url, {"time_limit": "soon"}, follow=True)
+    assert "Enter a whole number." in refused.content.decode()
+    assert client.post(url, {"time_limit": "250"}).status_code == 302
+    assert client.post(url, {"paused": "1", "time_limit": "50"}).status_code == 302
+    drill.refresh_from_db()
+    assert drill.time_limit == 50 and drill.paused_at is not None
+    page = client.get(reverse("culture:drill_master", args=[drill.pk])).content.decode()
+    assert "Resume the clock" in page and 'value="55"' in page
+    assert signed_in(bob).post(url, {"paused": "0"}).status_code == 403
+    client.post(url, {"paused": "0"})
+    drill.refresh_from_db()
+    assert drill.paused_at is None
 
 
 def test_the_game_master_corrects_the_opening_and_the_cards(
@@ -535,6 +617,79 @@ def test_the_game_master_corrects_a_drill_through_the_api(
     assert_error(bob_api.put(f"/culture/drills/{drill.pk}/opening", {"opening": "x"}), 403)
     some = drill.cards.first()
     assert_error(bob_api.delete(f"/culture/drills/cards/{some.pk}"), 403)
+
+
+def test_the_game_master_runs_a_drill_through_the_api(
+    story: Any, alice: Any, bob: Any, rita: Any
+) -> None:
+    from hansei.accounts.tests.test_api import ApiClient, assert_error
+
+    drill = create_drill(actor=alice, postmortem=story, game_master=rita)
+    bob_api, rita_api = ApiClient(bob), ApiClient(rita)
+    base = f"/culture/drills/{drill.pk}"
+    join_drill(actor=bob, drill=drill)
+
+    assert_error(rita_api.put(f"{base}/clock", {"paused": True}), 409)
+    assert_error(rita_api.put(f"{base}/phase", {"phase": "diagnosis"}), 409)
+    assert_error(rita_api.post(f"{base}/finish", {}), 409)
+    assert_error(rita_api.put(f"{base}/debrief", {"debrief": "Early."}), 409)
+    limit = rita_api.put(f"{base}/clock", {"time_limit": 30}).json()
+    assert (limit["time_limit"], limit["paused"], limit["seconds_left"]) == (30, False, None)
+    rita_api.post(f"{base}/start", {})
+    paused = rita_api.put(f"{base}/clock", {"paused": True}).json()
+    assert paused["paused"] and 29 * 60 <= paused["seconds_left"] <= 30 * 60
+    seen = bob_api.get(base).json()
+    assert seen["paused"] and seen["seconds_left"] == paused["seconds_left"]
+    for refused, status in (
+        ({"time_limit": 9}, 400),
+        ({"time_limit": 10**30}, 400),
+        ({"time_limit": "soon"}, 422),
+        ({"paused": {"nested": [1]}}, 422),
+        ({"paused": "sometimes"}, 422),
+    ):
+        assert_error(rita_api.put(f"{base}/clock", refused), status)
+    assert_error(bob_api.put(f"{base}/clock", {"paused": False}), 403)
+    resumed = rita_api.put(f"{base}/clock", {"paused": False, "time_limit": 40}).json()
+    assert not resumed["paused"] and resumed["time_limit"] == 40
+
+    assert rita_api.put(f"{base}/phase", {"phase": "diagnosis"}).json()["phase"] == "diagnosis"
+    assert_error(rita_api.put(f"{base}/phase", {"phase": "panic"}), 400)
+    assert_error(rita_api.put(f"{base}/phase", {"phase": None}), 422)
+    assert_error(bob_api.put(f"{base}/phase", {"phase": "mitigation"}), 403)
+
+    asked = rita_api.post(f"{base}/questions", {"phase": "diagnosis", "text": "Which graph?"})
+    assert asked.status_code == 201, asked.content
+    question = next(q for q in asked.json()["questions"] if q["text"] == "Which graph?")
+    changed = rita_api.put(
+        f"/culture/drills/questions/{question['id']}", {"phase": "mitigation", "text": "Why?"}
+    )
+    assert {"id": question["id"], "phase": "mitigation", "text": "Why?"} in changed.json()[
+        "questions"
+    ]
+    for refused, status in (
+        ({"phase": "diagnosis", "text": "  "}, 400),
+        ({"phase": "diagnosis", "text": "?" * 501}, 400),
+        ({"phase": "later", "text": "When?"}, 400),
+        ({"phase": None, "text": "When?"}, 422),
+        ({"phase": "diagnosis", "text": ["nested"]}, 422),
+    ):
+        assert_error(rita_api.post(f"{base}/questions", refused), status)
+    asked_count = drill.questions.count()
+    assert_error(bob_api.post(f"{base}/questions", {"phase": "diagnosis", "text": "Me?"}), 403)
+    assert_error(bob_api.delete(f"/culture/drills/questions/{question['id']}"), 403)
+    assert rita_api.delete(f"/culture/drills/questions/{question['id']}").status_code == 204
+    assert drill.questions.count() == asked_count - 1
+
+    finished = rita_api.post(f"{base}/finish", {}).json()
+    assert finished["status"] == "finished"
+    assert_error(bob_api.put(f"{base}/debrief", {"debrief": "Mine."}), 403)
+    assert_error(rita_api.put(f"{base}/debrief", {"debrief": "x" * 20001}), 400)
+    assert_error(rita_api.put(f"{base}/debrief", {"debrief": {"nested": "json"}}), 422)
+    kept = rita_api.put(f"{base}/debrief", {"debrief": "Nobody checked the pool."})
+    assert kept.json()["debrief"] == "Nobody checked the pool."
+    assert bob_api.get(base).json()["debrief"] == "Nobody checked the pool."
+    assert_error(rita_api.put(f"{base}/clock", {"paused": True}), 409)
+    assert_error(rita_api.post(f"{base}/questions", {"phase": "diagnosis", "text": "Late?"}), 409)
 
 
 def test_a_card_says_its_time_from_the_opening() -> None:

@@ -52,6 +52,9 @@ def test_a_game_master_runs_a_drill_for_two_players(
     expect(master.get_by_role("region", name="Players")).to_contain_text("Charlie")
     check_widths(master, "drill-master")
 
+    master.get_by_label("Time limit (minutes)").fill("50")
+    master.get_by_role("button", name="Change").click()
+    expect(master.get_by_label("Time limit (minutes)")).to_have_value("50")
     master.get_by_role("button", name="Start the drill").click()
     for page in players:
         expect(page.locator("#drill-board")).to_contain_text(
@@ -65,7 +68,7 @@ def test_a_game_master_runs_a_drill_for_two_players(
         expect(board).to_contain_text("Phase: Diagnosis")
         expect(board).not_to_contain_text("connection pool at 0")
         expect(board).not_to_contain_text("pool size to 0")
-        expect(board.locator(".drill-timer")).to_have_text(re.compile(r"^4\d:\d\d$"))
+        expect(board.locator(".drill-timer")).to_have_text(re.compile(r"^(49|50):\d\d$"))
     check_widths(players[0], "drill-player")
 
     # The game master corrects a revealed card and adds one: the players see the correction
@@ -105,6 +108,23 @@ def test_a_game_master_runs_a_drill_for_two_players(
     for page in players:
         expect(page.locator("#drill-board")).to_contain_text("Which dashboard shows the pool?")
     master.get_by_role("link", name="Back to the game").click()
+
+    # The game master stops the clock for a discussion, then gives five minutes more.
+    master.get_by_role("button", name="Pause the clock").click()
+    for page in players:
+        timer = page.locator("#drill-board .drill-timer")
+        expect(page.locator("#drill-board")).to_contain_text("Clock paused")
+        shown = timer.inner_text()
+        page.wait_for_timeout(1500)
+        assert timer.inner_text() == shown  # it stands still
+    check_widths(master, "drill-master-paused")
+    check_widths(players[1], "drill-player-paused")
+    master.get_by_role("button", name="+5 min").click()
+    master.get_by_role("button", name="Resume the clock").click()
+    for page in players:
+        board = page.locator("#drill-board")
+        expect(board).not_to_contain_text("Clock paused")
+        expect(board.locator(".drill-timer")).to_have_text(re.compile(r"^5[45]:\d\d$"))
 
     master.get_by_role("button", name="Finish the drill").click()
     master.get_by_label("Debrief notes").fill("Nobody looked at the **pool** metrics first.")

@@ -245,6 +245,32 @@ API: dict[str, Entry] = {
     "POST /api/v1/culture/drills/{drill_id}/start": Entry(
         rules.masters, {}, exists=rules.exists_when_published
     ),
+    "PUT /api/v1/culture/drills/{drill_id}/clock": Entry(
+        rules.masters, {"time_limit": 50}, exists=rules.exists_when_published
+    ),
+    "PUT /api/v1/culture/drills/{drill_id}/phase": Entry(
+        rules.masters, {"phase": "diagnosis"}, exists=rules.exists_when_published
+    ),
+    "POST /api/v1/culture/drills/{drill_id}/finish": Entry(
+        rules.masters, {}, exists=rules.exists_when_published
+    ),
+    "PUT /api/v1/culture/drills/{drill_id}/debrief": Entry(
+        rules.masters, {"debrief": "Matrix."}, exists=rules.exists_when_published
+    ),
+    **{
+        route: Entry(
+            rules.masters,
+            {"phase": "diagnosis", "text": "Matrix?"},
+            exists=rules.exists_when_published,
+        )
+        for route in (
+            "POST /api/v1/culture/drills/{drill_id}/questions",
+            "PUT /api/v1/culture/drills/questions/{question_id}",
+        )
+    },
+    "DELETE /api/v1/culture/drills/questions/{question_id}": Entry(
+        rules.masters, exists=rules.exists_when_published
+    ),
     "PUT /api/v1/culture/drills/cards/{card_id}/revealed": Entry(
         rules.masters, {"revealed": True}, exists=rules.exists_when_published
     ),

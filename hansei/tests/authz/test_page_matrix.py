@@ -300,6 +300,7 @@ PAGES: dict[str, Page] = {
         for name, data in (
             ("culture:start_drill", {}),
             ("culture:drill_phase", {"phase": "diagnosis"}),
+            ("culture:drill_clock", {"time_limit": "50"}),
             ("culture:finish_drill", {}),
             ("culture:drill_debrief", {"debrief": "Matrix."}),
             ("culture:drill_opening", {"opening-opening": "Matrix."}),

@@ -31,9 +31,15 @@ function connect(delay) {
   });
 }
 
+// Each timer counts from what the server said was left when it drew the board (its own
+// clock, not this computer's); a paused one stands still.
+const drawn = new WeakMap();
+
 function tick() {
-  for (const timer of document.querySelectorAll(".drill-timer[data-ends-at]")) {
-    const left = Math.round((Date.parse(timer.dataset.endsAt) - Date.now()) / 1000);
+  for (const timer of document.querySelectorAll(".drill-timer[data-left]")) {
+    if (!drawn.has(timer)) drawn.set(timer, performance.now());
+    const gone = "paused" in timer.dataset ? 0 : (performance.now() - drawn.get(timer)) / 1000;
+    const left = Math.round(Number(timer.dataset.left) - gone);
     const sign = left < 0 ? "−" : "";
     const seconds = Math.abs(left);
     timer.textContent = `${sign}${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
