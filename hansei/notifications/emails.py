@@ -1,5 +1,6 @@
 """E-mail, written when it is sent: the worker reads the rows again, checks that the recipient
-may still read what the message is about (a postmortem restricted since is not sent), and
+may still read what the message is about (a postmortem restricted since, a comment on text
+hidden since, is not sent), and
 writes it in the recipient's language, saying why it was sent, with a one-click unsubscribe
 link (RFC 8058) that stops exactly that.
 
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from hansei import access
 from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem
-from hansei.collab.comments.models import Comment
+from hansei.collab.comments.models import Comment, CommentThread
 from hansei.core.http import absolute_url
 from hansei.core.jobs import PermanentJobError
 from hansei.incidents.models import Incident
@@ -185,7 +186,7 @@ def compose(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
     if not isinstance(recipient_id, int):
         raise PermanentJobError("not a notification e-mail: no recipient")
     recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
-    if recipient is None or not _may_read(recipient, postmortem, payload.get("item")):
+    if recipient is None or not _may_read(recipient, postmortem, payload):
         log.info("not sent: the recipient may no longer read postmortem %s", postmortem.pk)
         return None
     footer = Footer.of(recipient, payload, default="owner")
@@ -231,10 +232,22 @@ def _about_incident(payload: dict[str, Any]) -> EmailMultiAlternatives | None:
         )
 
 
-def _may_read(recipient: User, postmortem: Postmortem, item_id: Any) -> bool:
-    """Still: the action item the message is about, or else its postmortem."""
+def _may_read(recipient: User, postmortem: Postmortem, payload: dict[str, Any]) -> bool:
+    """Still: the action item the message is about, or the comment thread (a thread on the
+    text is hidden from readers of the published revision while an amendment is drafted),
+    or else its postmortem."""
+    item_id = payload.get("item")
     if isinstance(item_id, int):
         return access.action_items_visible_to(recipient).filter(pk=item_id).exists()
+    comment_id = (payload.get("ids") or {}).get("comment")
+    thread = (
+        CommentThread.objects.filter(postmortem=postmortem, comments__pk=comment_id).first()
+        if isinstance(comment_id, int)
+        else None
+    )
+    if thread is not None:
+        thread.postmortem = postmortem
+        return access.can_view_comment_thread(recipient, thread)
     return access.can_view_postmortem(recipient, postmortem)
 
 

@@ -154,6 +154,27 @@ def test_readers_of_a_published_postmortem_are_told_but_not_about_a_drafted_amen
     assert len(_mention_jobs()) == 1
 
 
+def test_a_mention_on_the_text_is_not_mailed_once_an_amendment_hides_that_text(
+    alice: Any, charlie: Any, published_postmortem: Any, smtp_server: Any
+) -> None:
+    postmortem = published_postmortem
+    Preference.objects.create(user=charlie, kind="mention", channel="email", enabled=True)
+    Job.objects.all().delete()
+    start_comment_thread(
+        actor=alice, postmortem=postmortem, section_key="trigger", body="@charlie is this ours?"
+    )
+    start_comment_thread(actor=alice, postmortem=postmortem, body="@charlie and all of it?")
+    assert len(_mention_jobs()) == 2
+
+    # Before the worker sends them, an amendment starts: the thread on the trigger's text now
+    # quotes a draft Charlie may not read. The thread on the whole postmortem still goes.
+    start_amendment(actor=alice, postmortem=postmortem)
+    assert run_pending() == 2
+    [message] = smtp_server.messages
+    body = message_text(message)
+    assert "and all of it?" in body and "is this ours?" not in body
+
+
 def test_a_comment_that_is_rolled_back_tells_nobody(
     alice: Any, bob: Any, make_postmortem: Any
 ) -> None:
