@@ -9,9 +9,9 @@
   never themselves;
 * a kudos is seen by those who may read its postmortem, on the postmortem and the person's
   page alike;
-* a postmortem's process survey asks those who took part: its owner, whoever started it,
-  its reviewers, its incidents' commanders and responders, and who wrote its timeline;
-  only they answer it, once;
+* a postmortem's process survey asks those who took part and may read it: its owner,
+  whoever started it, its reviewers, its incidents' commanders and responders, and who
+  wrote its timeline; only they answer it, once, and only while they may still read it;
 * everyone signed in sees the feedback's figures (per team and quarter, never per answer);
   what people would change is read by admins and the team's leads;
 * everyone signed in reads the reading club, keeps its lists (adds a published, unrestricted
@@ -38,6 +38,7 @@ from hansei.access.postmortems import (
     as_last_published,
     can_view_postmortem,
     postmortems_visible_to,
+    readers_of_postmortem,
 )
 from hansei.accounts.models import Membership, User
 from hansei.action_items.models import ActionItem
@@ -115,18 +116,21 @@ def survey_participants(postmortem: Postmortem) -> QuerySet[User]:
         | Q(pk__in=incidents.values("responders"))
         | Q(pk__in=TimelineEntry.objects.filter(postmortem=postmortem).values("created_by"))
     )
-    return User.objects.filter(took_part, is_active=True).distinct().order_by("pk")
+    # A responder from another team does not read a restricted postmortem: not even its title
+    # reaches them through the survey.
+    return readers_of_postmortem(postmortem).filter(took_part).order_by("pk")
 
 
 def is_invited_to_survey(user: User, survey: Survey) -> bool:
-    return is_signed_in(user) and survey.invitations.filter(user=user).exists()
+    return surveys_of(user).filter(pk=survey.pk).exists()
 
 
 def surveys_of(user: User) -> QuerySet[Survey]:
-    """The surveys ``user`` is asked to answer."""
+    """The surveys ``user`` is asked to answer, of postmortems they may still read."""
     if not is_signed_in(user):
         return Survey.objects.none()
-    return Survey.objects.filter(invitations__user=user)
+    readable = postmortems_visible_to(user).values("pk")
+    return Survey.objects.filter(invitations__user=user, postmortem__in=readable)
 
 
 def get_survey_for_user(user: User, pk: int | str) -> Survey:

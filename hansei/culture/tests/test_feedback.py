@@ -45,6 +45,34 @@ def test_the_first_publication_asks_those_who_took_part(
     assert told.get(recipient=rita).url == reverse("culture:survey", args=[survey.pk])
 
 
+def test_a_survey_never_shows_a_restricted_postmortem_to_someone_outside_it(
+    publish: Any, alice: Any, rita: Any, charlie: Any
+) -> None:
+    def charlie_responds(postmortem: Any, writer: Any) -> None:
+        postmortem.incidents.get().responders.add(charlie)  # Search, helping Payments
+
+    secret = publish("Secret HSM key leak", restricted=True, before=charlie_responds)
+    assert asked(Survey.objects.get(postmortem=secret)) == ["alice", "rita"]
+
+    open_one = publish("Checkout outage", before=charlie_responds)
+    survey = Survey.objects.get(postmortem=open_one)
+    assert asked(survey) == ["alice", "charlie", "rita"]
+    type(open_one).objects.filter(pk=open_one.pk).update(
+        restricted=True, published_title="Payments HSM incident"
+    )  # restricted since it was published
+
+    client, api = Client(), ApiClient(charlie)
+    client.force_login(charlie)
+    assert client.get(reverse("culture:survey", args=[survey.pk])).status_code == 404
+    for page in (reverse("culture:feedback"), reverse("home:my_work")):
+        html = client.get(page).content.decode()
+        assert "HSM" not in html and "Checkout outage" not in html
+    assert api.get("/me/surveys").json() == []
+    assert_error(api.post(f"/culture/surveys/{survey.pk}/answers", MARKS), 404)
+    with pytest.raises(PermissionDenied):
+        answer_survey(actor=charlie, survey=survey, **MARKS)
+
+
 def test_an_amendment_asks_nobody_again(publish: Any, alice: Any, rita: Any) -> None:
     from hansei.conftest import FULL_CHECKLIST
     from hansei.reviews.services import approve_review, submit_for_review
