@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import overload
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Schema
 
 from hansei.accounts.models import Team, User
+from hansei.core.dates import keepable
 
 
 class UserOut(Schema):
@@ -74,8 +76,19 @@ def team_named(slug: str, *, field: str = "team") -> Team:
     return team
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+
+
+@overload
+def aware(value: None) -> None: ...
+
+
 def aware(value: datetime | None) -> datetime | None:
-    """Times without a zone are read as UTC, the API's documented default."""
-    if value is None or timezone.is_aware(value):
-        return value
-    return timezone.make_aware(value, UTC)
+    """Times without a zone are read as UTC, the API's documented default; a time outside
+    the years 1900 to 9998 is refused."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return keepable(value)

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hansei.core.dates import EARLIEST, LATEST
 from hansei.core.models import AuditEvent
 
 # Every action services record, in the order the filter lists them.
@@ -114,9 +115,11 @@ class AuditFilter:
         if self.target_id:
             events = events.filter(target_id=self.target_id)
         zone = timezone.get_current_timezone()
-        if self.since:
+        # Days before or after any time kept (EARLIEST, LATEST) bound nothing: and their
+        # midnight may not be a time at all (9999-12-31 has no next day).
+        if self.since and self.since > EARLIEST.date():
             events = events.filter(at__gte=datetime.combine(self.since, time.min, tzinfo=zone))
-        if self.until:
+        if self.until and self.until < LATEST.date():
             end = datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=zone)
             events = events.filter(at__lt=end)
         if self.text:

@@ -1,8 +1,29 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+# The times Hansei keeps: earlier or later ones cannot always be written in UTC (year 1 at
+# +09:00 is year 0 there) nor have a next day.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+
+
+def keepable(moment: datetime) -> datetime:
+    """``moment`` (aware) if it lies between the years 1900 and 9998; ValidationError if not."""
+    try:
+        kept = EARLIEST <= moment.astimezone(UTC) <= LATEST
+    except OverflowError:
+        kept = False
+    if not kept:
+        raise ValidationError(
+            _("%(time)s is not a time Hansei keeps: give one from 1900 to 9998.")
+            % {"time": moment.strftime("%Y-%m-%d %H:%M")},
+            code="out_of_range",
+        )
+    return moment
 
 
 def add_business_days(start: date, days: int) -> date:

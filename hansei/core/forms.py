@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from hansei.core.dates import keepable
 from hansei.core.errors import InvalidState
 
 
@@ -13,6 +14,17 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time typed in the reader's zone (``DateTimeInput``), kept only between the
+    years 1900 and 9998 (``dates.keepable``)."""
+
+    widget = DateTimeInput
+
+    def to_python(self, value: Any) -> Any:
+        moment = super().to_python(value)
+        return None if moment is None else keepable(moment)
 
 
 class DateInput(forms.DateInput):

@@ -14,8 +14,10 @@ from ninja import Field, Router, Schema
 from hansei import access
 from hansei.accounts.auth import actor_of
 from hansei.accounts.models import User, normalize_username
+from hansei.accounts.schemas import aware
 from hansei.culture.awards import queries as awards
 from hansei.culture.awards.models import Nomination
+from hansei.culture.awards.months import month_parsed
 from hansei.culture.awards.queries import RoundView
 from hansei.culture.awards.services import (
     cast_vote,
@@ -59,8 +61,8 @@ class NominationIn(Schema):
 
 
 class WindowIn(Schema):
-    voting_opens_at: datetime
-    voting_closes_at: datetime
+    voting_opens_at: datetime = Field(description="ISO 8601; read as UTC without a zone.")
+    voting_closes_at: datetime = Field(description="ISO 8601; read as UTC without a zone.")
 
 
 class KudosOut(Schema):
@@ -109,11 +111,10 @@ def _round_out(user: User, view: RoundView) -> dict[str, Any]:
 
 
 def _month(month: str) -> date:
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        return date(year, number, 1)
-    except ValueError as exc:
-        raise Http404 from exc
+    found = month_parsed(month)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _kudos_out(kudos: Kudos) -> dict[str, Any]:
@@ -154,8 +155,8 @@ def put_window(request: HttpRequest, month: str, payload: WindowIn) -> dict[str,
     changed = set_voting_window(
         actor=user,
         award_round=found,
-        opens_at=payload.voting_opens_at,
-        closes_at=payload.voting_closes_at,
+        opens_at=aware(payload.voting_opens_at),
+        closes_at=aware(payload.voting_closes_at),
     )
     return _round_out(user, awards.round_view(user, changed))
 

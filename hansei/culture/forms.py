@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core.forms import DateTimeInput
+from hansei.core.forms import MomentField
 from hansei.culture.awards.services import MAX_REASON
 from hansei.culture.drills import services as drills
 from hansei.culture.drills.models import Phase
@@ -40,8 +40,8 @@ class NominationForm(forms.Form):
 
 
 class VotingWindowForm(forms.Form):
-    voting_opens_at = forms.DateTimeField(label=_("Voting opens"), widget=DateTimeInput())
-    voting_closes_at = forms.DateTimeField(label=_("Voting closes"), widget=DateTimeInput())
+    voting_opens_at = MomentField(label=_("Voting opens"))
+    voting_closes_at = MomentField(label=_("Voting closes"))
 
 
 class KudosForm(forms.Form):
@@ -159,7 +159,7 @@ class ReadingsField(PeopleField):
 
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=reading.MAX_TITLE)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    starts_at = MomentField(label=_("Starts at"))
     duration = forms.IntegerField(
         label=_("Duration (minutes)"),
         min_value=reading.MIN_DURATION,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core.forms import DateTimeInput
+from hansei.core.forms import MomentField
 from hansei.incidents.models import (
     DetectionMethod,
     Intervention,
@@ -46,13 +46,11 @@ class IncidentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
     )
-    started_at = forms.DateTimeField(label=_("Started"), widget=DateTimeInput())
-    detected_at = forms.DateTimeField(label=_("Detected"), widget=DateTimeInput(), required=False)
-    acknowledged_at = forms.DateTimeField(
-        label=_("Acknowledged"), widget=DateTimeInput(), required=False
-    )
-    mitigated_at = forms.DateTimeField(label=_("Mitigated"), widget=DateTimeInput(), required=False)
-    resolved_at = forms.DateTimeField(label=_("Resolved"), widget=DateTimeInput(), required=False)
+    started_at = MomentField(label=_("Started"))
+    detected_at = MomentField(label=_("Detected"), required=False)
+    acknowledged_at = MomentField(label=_("Acknowledged"), required=False)
+    mitigated_at = MomentField(label=_("Mitigated"), required=False)
+    resolved_at = MomentField(label=_("Resolved"), required=False)
     detection_method = forms.ChoiceField(
         label=_("How was it detected?"), choices=DetectionMethod.choices
     )

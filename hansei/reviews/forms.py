@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from hansei import access
 from hansei.access.base import MAX_ID
 from hansei.accounts.models import User
-from hansei.core.forms import DateInput, DateTimeInput
+from hansei.core.forms import DateInput, MomentField
 from hansei.postmortems.document.models import Postmortem
 from hansei.reviews.meetings import MAX_DURATION, MIN_DURATION, MeetingInput
 from hansei.reviews.models import CHECKLIST, ReviewMeeting
@@ -107,7 +107,7 @@ class MeetingNoteForm(forms.Form):
 class ReviewMeetingForm(forms.Form):
     """Schedule or change a meeting: invitees are chosen among the postmortem's readers."""
 
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    starts_at = MomentField(label=_("Starts at"))
     duration = forms.IntegerField(
         label=_("Duration (minutes)"),
         min_value=MIN_DURATION,

@@ -59,6 +59,19 @@ def test_a_bad_filter_is_a_form_error_not_a_server_error(ada: Any) -> None:
     assert response.status_code == 400
 
 
+def test_days_beyond_any_time_kept_bound_nothing(ada: Any, entries: Any) -> None:
+    extremes = {"since": "0001-01-01", "until": "9999-12-31"}
+    page = _client(ada).get("/audit/", extremes)
+    assert page.status_code == 200 and "mallory" in page.content.decode()
+    api = ApiClient(ada)
+    assert api.get("/audit-events", **extremes).json()["total"] == AuditEvent.objects.count()
+    export = _client(ada).get("/audit/export.jsonl", extremes)
+    actions = {
+        json.loads(line)["action"] for line in b"".join(export.streaming_content).splitlines()
+    }
+    assert {"user.role_changed", "team.changed", "auth.sign_in_failed"} <= actions
+
+
 def test_nobody_else_reads_the_log(alice: Any, rita: Any, entries: Any) -> None:
     for user in (alice, rita):
         assert _client(user).get("/audit/").status_code == 403

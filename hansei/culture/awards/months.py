@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 VOTING_DAYS = 7
+# Months anyone may ask for: their neighbours are dates too (date(10000, 1, 1) is not).
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
+def month_named(year: int, number: int) -> date | None:
+    """The month ``year``-``number``; None when that is not one (or out of range)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR or not 1 <= number <= 12:
+        return None
+    return date(year, number, 1)
+
+
+def month_parsed(text: str) -> date | None:
+    """The month written ``YYYY-MM`` (or ``YYYY-M``); None for anything else."""
+    found = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text)
+    return month_named(int(found[1]), int(found[2])) if found else None
 
 
 def month_of(moment: datetime) -> date:

@@ -107,6 +107,8 @@ def set_voting_window(
     locked = AwardRound.objects.select_for_update().get(pk=award_round.pk)
     if locked.announced_at is not None:
         raise ValidationError(_("This round is already announced."))
+    if any(timezone.is_naive(moment) for moment in (opens_at, closes_at)):
+        raise ValidationError(_("Give the times with their time zone."))
     if opens_at >= closes_at:
         raise ValidationError({"voting_closes_at": _("Voting must close after it opens.")})
     if closes_at > timezone.now() + timedelta(days=366):

@@ -18,6 +18,7 @@ from hansei.core import htmx
 from hansei.core.http import AuthedRequest
 from hansei.culture.awards import queries
 from hansei.culture.awards.models import AwardRound
+from hansei.culture.awards.months import month_named
 from hansei.culture.awards.services import (
     cast_vote,
     nominate_postmortem,
@@ -29,10 +30,10 @@ from hansei.culture.kudos.queries import recent_kudos
 
 
 def _month(year: int, month: int) -> date:
-    try:
-        return date(year, month, 1)
-    except ValueError as exc:
-        raise Http404 from exc
+    found = month_named(year, month)
+    if found is None:
+        raise Http404
+    return found
 
 
 def round_url(award_round: AwardRound) -> str:

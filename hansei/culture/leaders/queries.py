@@ -22,7 +22,13 @@ from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem, Priority
 from hansei.core.markdown import markdown_to_text
 from hansei.culture.awards.models import Vote
-from hansei.culture.awards.months import month_bounds, month_of, next_month, previous_month
+from hansei.culture.awards.months import (
+    month_bounds,
+    month_of,
+    month_parsed,
+    next_month,
+    previous_month,
+)
 from hansei.culture.feedback.models import SurveyInvitation
 from hansei.culture.meetings.queries import FIRST_MONTH, LESSON_KEYS, latest_revisions, sections_of
 from hansei.culture.reading.models import ReadingSession
@@ -82,12 +88,8 @@ def month_from(value: str | None) -> date:
     """``YYYY-MM`` (the current month when empty); 404 for anything else or a month ahead."""
     if not value:
         return month_of(timezone.now())
-    try:
-        year, number = (int(part) for part in value.split("-"))
-        found = date(year, number, 1)
-    except ValueError as exc:
-        raise Http404 from exc
-    if not FIRST_MONTH <= found <= month_of(timezone.now()):
+    found = month_parsed(value)
+    if found is None or not FIRST_MONTH <= found <= month_of(timezone.now()):
         raise Http404
     return found
 

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from hansei import access
 from hansei.accounts.auth import actor_of
+from hansei.culture.awards.months import month_parsed
 from hansei.culture.meetings import queries
 from hansei.culture.meetings.queries import Entry, Part
 
@@ -105,11 +106,9 @@ def _entry_out(entry: Entry) -> dict[str, Any]:
 
 
 def _month(month: str) -> date:
-    try:
-        year, number = (int(part) for part in month.split("-"))
-    except ValueError:
-        year, number = 0, 0  # not a month: pack_month answers 404
-    return queries.pack_month(year, number)
+    found = month_parsed(month)
+    # Not a month: pack_month answers 404.
+    return queries.pack_month(*((found.year, found.month) if found else (0, 0)))
 
 
 @router.get("/culture/pack/{month}", response=PackOut, summary="A month's meeting pack")

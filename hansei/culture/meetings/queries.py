@@ -21,7 +21,13 @@ from django.utils import timezone
 from hansei import access
 from hansei.accounts.models import User
 from hansei.action_items.models import ActionItem, ActionStatus
-from hansei.culture.awards.months import month_bounds, month_of, next_month, previous_month
+from hansei.culture.awards.months import (
+    month_bounds,
+    month_named,
+    month_of,
+    next_month,
+    previous_month,
+)
 from hansei.incidents.models import Severity
 from hansei.postmortems.document.models import Postmortem, Revision
 
@@ -102,11 +108,8 @@ def last_complete_month(now: datetime | None = None) -> date:
 
 def pack_month(year: int, month: int) -> date:
     """The month asked for; 404 for one that is not a month or not begun yet."""
-    try:
-        found = date(year, month, 1)
-    except ValueError as exc:
-        raise Http404 from exc
-    if not FIRST_MONTH <= found <= month_of(timezone.now()):
+    found = month_named(year, month)
+    if found is None or not FIRST_MONTH <= found <= month_of(timezone.now()):
         raise Http404
     return found
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -75,6 +75,58 @@ def test_refusals_say_why(publish: Any, make_postmortem: Any, alice: Any, bob: A
         422,
     }
     assert not AwardRound.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "month",
+    ["99999999999-01", "9999-12", "0001-01", "2026-00", "2026-1x", "２０２６-01", "2026-01%0A"],
+)
+def test_a_month_that_is_not_one_is_not_found(month: str, ada: Any, client: Any) -> None:
+    api = ApiClient(ada)
+    window = {"voting_opens_at": "2030-01-01T00:00:00Z", "voting_closes_at": "2030-01-05T00:00Z"}
+    assert_error(api.get(f"/culture/awards/rounds/{month}"), 404)
+    assert_error(api.put(f"/culture/awards/rounds/{month}/window", window), 404)
+    assert_error(api.delete(f"/culture/awards/rounds/{month}/vote"), 404)
+    assert_error(api.get(f"/culture/pack/{month}"), 404)
+    client.force_login(ada)  # an admin: the leaders' view is theirs
+    assert client.get("/culture/leaders/", {"month": month}).status_code == 404
+    year, _dash, number = month.partition("-")
+    if year.isascii() and year.isdigit() and number.isdigit():
+        for page in ("awards", "pack"):
+            assert client.get(f"/culture/{page}/{int(year)}/{int(number)}/").status_code == 404
+    assert not AwardRound.objects.exists()
+
+
+def test_a_voting_window_without_a_time_zone_is_read_as_utc(
+    publish: Any, bob: Any, ada: Any
+) -> None:
+    postmortem = publish()
+    ApiClient(bob).post(f"/postmortems/{postmortem.pk}/nominations", {"reason": "Deep."})
+    month = AwardRound.objects.get().month.strftime("%Y-%m")
+    api = ApiClient(ada)
+    opens = (timezone.now() + timedelta(days=40)).replace(microsecond=0, tzinfo=None)
+    naive = {
+        "voting_opens_at": opens.isoformat(),
+        "voting_closes_at": (opens + timedelta(days=4)).isoformat(),
+    }
+    assert api.put(f"/culture/awards/rounds/{month}/window", naive).status_code == 200
+    tokyo = (opens + timedelta(days=5, hours=9)).isoformat() + "+09:00"
+    changed = api.put(
+        f"/culture/awards/rounds/{month}/window", {**naive, "voting_closes_at": tokyo}
+    )
+    assert changed.status_code == 200, changed.content
+    stored = AwardRound.objects.get()
+    assert stored.voting_opens_at == opens.replace(tzinfo=UTC)
+    assert stored.voting_closes_at == opens.replace(tzinfo=UTC) + timedelta(days=5)
+    for refused in (
+        {**naive, "voting_opens_at": "0001-01-01T00:00:00+14:00"},
+        {**naive, "voting_closes_at": "9999-12-31T23:59:59-14:00"},
+        {**naive, "voting_opens_at": None},
+        {**naive, "voting_opens_at": "soon"},
+        {**naive, "voting_opens_at": {"nested": "json"}},
+    ):
+        assert api.put(f"/culture/awards/rounds/{month}/window", refused).status_code in {400, 422}
+    assert AwardRound.objects.get().voting_closes_at == stored.voting_closes_at
 
 
 def test_kudos_through_the_api(publish: Any, alice: Any, bob: Any, charlie: Any) -> None:

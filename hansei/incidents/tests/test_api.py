@@ -77,6 +77,14 @@ def test_it_refuses_a_milestone_in_the_future(alice: Any) -> None:
     assert not Incident.objects.exists()
 
 
+def test_it_refuses_a_time_it_cannot_keep(alice: Any) -> None:
+    api = ApiClient(alice)
+    for moment in ("0001-01-01T00:00:00+14:00", "1899-12-31T23:00:00Z", "0001-01-01T00:00:00"):
+        body = assert_error(api.post("/incidents", _incident(started_at=moment)), 400)
+        assert "from 1900 to 9998" in body["detail"]
+    assert not Incident.objects.exists()
+
+
 def test_it_answers_400_for_malformed_json_and_saves_nothing(alice: Any) -> None:
     response = ApiClient(alice).post("/incidents", raw='{"title": "Half a body", ')
     body = assert_error(response, 400)

@@ -53,6 +53,19 @@ def test_it_refuses_milestones_out_of_order_and_saves_nothing(
     assert not Incident.objects.exists()
 
 
+def test_it_refuses_a_time_it_cannot_keep_and_saves_nothing(
+    client: Any, alice: Any, payments: Any, sev: Any
+) -> None:
+    type(alice).objects.filter(pk=alice.pk).update(time_zone="Asia/Tokyo")
+    client.force_login(alice)
+    # Midnight of year 1 in Tokyo is still year 0 in UTC: no database keeps it.
+    data = _form(sev, payments, started_at="0001-01-01T00:00", detected_at="", resolved_at="")
+    response = client.post(reverse("incidents:new"), data)
+    assert response.status_code == 400
+    assert "from 1900 to 9998" in response.content.decode()
+    assert not Incident.objects.exists()
+
+
 def test_it_refuses_an_incident_for_another_team(
     client: Any, charlie: Any, payments: Any, sev: Any
 ) -> None:

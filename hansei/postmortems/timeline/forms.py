@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hansei.core.forms import DateTimeInput
+from hansei.core.forms import MomentField
 from hansei.incidents.models import Incident
 from hansei.postmortems.timeline.importers import MAX_BYTES
 from hansei.postmortems.timeline.models import TimelineKind
@@ -33,7 +33,7 @@ class TimelineEntryForm(forms.Form):
     """``incidents``: the postmortem's, whose window a time far outside is checked against
     (kept only when sent again with ``confirm_outside``: a year typed wrong is common)."""
 
-    occurred_at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput())
+    occurred_at = MomentField(label=_("Time"))
     text = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.TextInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=TimelineKind.choices)
     is_key_event = forms.BooleanField(label=_("Key event"), required=False)
@@ -107,8 +107,8 @@ class TimelineImportForm(forms.Form):
         required=False,
         help_text=_("Many bots and servers log in UTC."),
     )
-    window_start = forms.DateTimeField(label=_("From"), widget=DateTimeInput())
-    window_end = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())
+    window_start = MomentField(label=_("From"))
+    window_end = MomentField(label=_("Until"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
