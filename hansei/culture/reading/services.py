@@ -241,7 +241,8 @@ def cancel_session(*, actor: User, session: ReadingSession) -> ReadingSession:
 @transaction.atomic
 def set_going(*, actor: User, session: ReadingSession, going: bool) -> Participation:
     access.require(access.can_join_reading_club(actor))
-    session = ReadingSession.objects.get(pk=session.pk)  # as it is now, not as it was read
+    # As it is now, not as it was read; one change to its people at a time.
+    session = ReadingSession.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled:
         raise InvalidState(_("This session is cancelled."))
     if session.ends_at <= timezone.now():
@@ -257,27 +258,19 @@ def record_attendance(
     *, actor: User, session: ReadingSession, people: Iterable[User]
 ) -> list[User]:
     """Exactly ``people`` were there."""
-    session = ReadingSession.objects.get(pk=session.pk)
+    session = ReadingSession.objects.select_for_update().get(pk=session.pk)
     access.require(access.can_run_session(actor, session))
     if session.is_cancelled or not session.has_started:
         raise InvalidState(_("Attendance is recorded once the session has started."))
     there = {person.pk: person for person in people if person.is_active}
-    Participation.objects.filter(session=session).exclude(person__in=list(there)).update(
-        attended=False
-    )
-    known = set(
-        Participation.objects.filter(session=session, person__in=list(there)).values_list(
-            "person_id", flat=True
-        )
-    )
-    Participation.objects.filter(session=session, person__in=list(known)).update(attended=True)
+    rows = Participation.objects.filter(session=session)
+    rows.exclude(person__in=list(there)).update(attended=False)
+    # A row someone else wrote meanwhile ("I'm coming") is kept, then marked.
     Participation.objects.bulk_create(
-        [
-            Participation(session=session, person_id=pk, attended=True)
-            for pk in there
-            if pk not in known
-        ]
+        [Participation(session=session, person_id=pk, attended=True) for pk in there],
+        ignore_conflicts=True,
     )
+    rows.filter(person__in=list(there)).update(attended=True)
     return list(there.values())
 
 
