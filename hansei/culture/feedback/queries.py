@@ -53,18 +53,27 @@ def _share(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
 
 
+def closed_surveys() -> QuerySet[Survey]:
+    """The surveys whose answers count: those closed. Figures that moved with each answer
+    would give it away to whoever watched them while a colleague answered."""
+    return Survey.objects.filter(closes_at__lte=timezone.now())
+
+
 def results(user: User) -> list[Group]:
-    """The last ``QUARTERS_SHOWN`` quarters, each team with answers, newest first."""
-    quarters = sorted(set(Survey.objects.values_list("quarter", flat=True)), reverse=True)
+    """The last ``QUARTERS_SHOWN`` quarters, each team with answers to closed surveys, newest
+    first."""
+    closed = closed_surveys()
+    quarters = sorted(set(closed.values_list("quarter", flat=True)), reverse=True)
     quarters = quarters[:QUARTERS_SHOWN]
+    counted = closed.filter(quarter__in=quarters).values("pk")
     asked = {
         (row["survey__team"], row["survey__quarter"]): row["n"]
-        for row in SurveyInvitation.objects.filter(survey__quarter__in=quarters)
+        for row in SurveyInvitation.objects.filter(survey__in=counted)
         .values("survey__team", "survey__quarter")
         .annotate(n=Count("pk"))
     }
     rows = (
-        SurveyAnswer.objects.filter(survey__quarter__in=quarters)
+        SurveyAnswer.objects.filter(survey__in=counted)
         .values("survey__team", "survey__team__name", "survey__quarter")
         .annotate(
             n=Count("pk"),
@@ -92,7 +101,11 @@ def _changes(group: Group) -> list[tuple[str, str | None]]:
     """What they would change, in the order of the text itself (never in the order of
     answering, which could say who wrote an anonymous one)."""
     answers = (
-        SurveyAnswer.objects.filter(survey__team=group.team_id, survey__quarter=group.quarter)
+        SurveyAnswer.objects.filter(
+            survey__in=closed_surveys().values("pk"),
+            survey__team=group.team_id,
+            survey__quarter=group.quarter,
+        )
         .exclude(change="")
         .select_related("respondent")
     )

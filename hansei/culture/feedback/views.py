@@ -42,7 +42,7 @@ def survey(request: AuthedRequest, pk: int) -> HttpResponse:
         context=lambda: context,
         back=reverse("culture:feedback"),
         page=lambda context, status: render(request, "culture/survey.html", context, status=status),
-        done=_("Thank you: your answer is counted."),
+        done=_("Thank you: your answer counts when the survey closes."),
     )
 
 

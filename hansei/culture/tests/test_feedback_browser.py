@@ -3,13 +3,15 @@ anonymously with the keyboard-usable scale, and finds the results page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from hansei.conftest import check_widths, signed_in_page
-from hansei.culture.feedback.models import SurveyAnswer
+from hansei.culture.feedback.models import Survey, SurveyAnswer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +35,10 @@ def test_answering_the_process_survey_anonymously(
     page.get_by_label("Answer anonymously").check()
     page.get_by_role("button", name="Send my answer").click()
 
-    expect(page.locator(".flash-success")).to_contain_text("your answer is counted")
+    expect(page.locator(".flash-success")).to_contain_text("counts when the survey closes")
+    expect(page.locator("main")).to_contain_text("their answers count once they close")
+    Survey.objects.update(closes_at=timezone.now() - timedelta(minutes=1))
+    page.reload()
     expect(page.locator("table")).to_contain_text("1 of 2 (50%)")
     expect(page.locator("table")).to_contain_text("fewer than 3 answers")
     answer = SurveyAnswer.objects.get()
