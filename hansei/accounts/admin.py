@@ -9,7 +9,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import AdminForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,18 +22,19 @@ from django.utils.translation import gettext_lazy as _
 from hansei.accounts import services
 from hansei.accounts.forms import AdminSignInForm, ChangeUserForm, NewUserForm
 from hansei.accounts.models import ApiToken, Membership, SsoIdentity, Team, User
+from hansei.core.admin import RowChoicesAdmin
 
 # /admin/login/ normalizes user names like the sign-in page (and is throttled like it: axes).
 admin.site.login_form = AdminSignInForm
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RowChoicesAdmin, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
 
 
-class SsoIdentityInline(admin.TabularInline):
+class SsoIdentityInline(RowChoicesAdmin, admin.TabularInline):
     """Single sign-on identities; deleting one unlinks it (the next sign-in matches by email)."""
 
     model = SsoIdentity
@@ -45,7 +48,7 @@ class SsoIdentityInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RowChoicesAdmin, DjangoUserAdmin):
     form = ChangeUserForm
     add_form = NewUserForm
     inlines = [SsoIdentityInline]
@@ -141,7 +144,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(RowChoicesAdmin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
@@ -176,7 +179,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(RowChoicesAdmin, admin.ModelAdmin):
     """Tokens can be reviewed and revoked here; they are created on the settings page only."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
@@ -192,3 +195,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for token in queryset:
             services.revoke_api_token(actor=request.user, token=token)  # type: ignore[arg-type]
+
+
+# Django's groups, with the same choices of rows as every other admin page.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(RowChoicesAdmin, DjangoGroupAdmin):
+    pass

@@ -11,7 +11,7 @@ from hansei.accounts.models import Team, User
 from hansei.action_items.models import ActionItem, ActionKind, ActionStatus, Priority
 from hansei.action_items.queries import NOBODY, ItemFilter, Nobody
 from hansei.action_items.services import ActionItemInput, BulkChange
-from hansei.core.forms import DateInput
+from hansei.core.forms import DateInput, RowChoiceField, RowsChoiceField
 from hansei.incidents.models import Service
 from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.postmortems.document.models import Postmortem
@@ -22,9 +22,7 @@ class ActionItemForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Type"), choices=ActionKind.choices, initial=ActionKind.PREVENT
     )
-    owner = forms.ModelChoiceField(
-        User.objects.filter(is_active=True), label=_("Owner"), required=False
-    )
+    owner = RowChoiceField(User.objects.filter(is_active=True), label=_("Owner"), required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.P2)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
     status = forms.ChoiceField(
@@ -36,13 +34,13 @@ class ActionItemForm(forms.Form):
     tracking_url = forms.URLField(
         label=_("Tracking issue (link)"), max_length=500, required=False, assume_scheme="https"
     )
-    factors = forms.ModelMultipleChoiceField(
+    factors = RowsChoiceField(
         ContributingFactorCategory.objects.all(),
         label=_("Contributing factors it addresses"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    services = forms.ModelMultipleChoiceField(
+    services = RowsChoiceField(
         Service.objects.all(),
         label=_("Services it addresses"),
         required=False,
@@ -204,7 +202,7 @@ class BulkUpdateForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("Keep")), *Priority.choices]
     )
-    owner = forms.ModelChoiceField(
+    owner = RowChoiceField(
         User.objects.filter(is_active=True),
         label=_("Owner"),
         required=False,
@@ -246,7 +244,7 @@ class BulkUpdateForm(forms.Form):
         )
 
 
-class ItemChoiceField(forms.ModelChoiceField):
+class ItemChoiceField(RowChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.priority} · {obj.title[:80]} ({obj.postmortem.title[:50]})"
 

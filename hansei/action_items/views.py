@@ -27,7 +27,7 @@ from hansei.action_items.fragments import panel_context
 from hansei.action_items.models import ActionItem, ActionItemQuerySet
 from hansei.action_items.queries import fixes_by_team_and_kind, on_time_by_team, tracker_states
 from hansei.core import htmx
-from hansei.core.forms import apply_service_error, form_error_text
+from hansei.core.forms import apply_service_error, form_error_text, row_id
 from hansei.core.http import AuthedRequest
 from hansei.postmortems.document.models import Postmortem
 
@@ -102,7 +102,7 @@ def action_item_list(request: AuthedRequest) -> HttpResponse:
 def bulk_update(request: AuthedRequest) -> HttpResponse:
     """Change the chosen items at once; back to the list as it was filtered."""
     visible = access.action_items_visible_to(request.user)
-    wanted = {int(pk) for pk in request.POST.getlist("items") if pk.isdigit() and len(pk) < 19}
+    wanted = {row_id(pk) for pk in request.POST.getlist("items")} - {None}
     found = {item.pk: item for item in visible.filter(pk__in=wanted).select_related("postmortem")}
     if wanted - set(found):
         raise Http404  # an item the person may not see: as if it did not exist

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from hansei import access
 from hansei.accounts.models import Team
+from hansei.core.forms import RowChoiceField
 from hansei.core.http import AuthedRequest, absolute_url
 from hansei.incidents.models import Service, Severity
 from hansei.integrations import samples, setup
@@ -93,12 +94,12 @@ def hints_for(kind: str, hints: dict[str, Any]) -> list[tuple[str, Any]]:
 class IntegrationForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("Sending tool"), choices=[("", "—"), *Kind.choices])
-    team = forms.ModelChoiceField(
+    team = RowChoiceField(
         label=gettext_lazy("Team"),
         queryset=Team.objects.all(),
         help_text=gettext_lazy("The incidents it opens belong to this team."),
     )
-    default_severity = forms.ModelChoiceField(
+    default_severity = RowChoiceField(
         label=gettext_lazy("Default severity"),
         queryset=Severity.objects.all(),
         help_text=gettext_lazy("When no row of the severity mapping matches."),

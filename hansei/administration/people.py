@@ -23,14 +23,14 @@ from hansei import access
 from hansei.accounts import invitations
 from hansei.accounts.models import Invitation, Role, Team, User
 from hansei.accounts.services import set_user_teams, update_user
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import RowsChoiceField, apply_service_error
 from hansei.core.http import AuthedRequest
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices, initial=Role.MEMBER)
-    teams = forms.ModelMultipleChoiceField(
+    teams = RowsChoiceField(
         label=gettext_lazy("Teams"),
         queryset=Team.objects.all(),
         required=False,
@@ -51,7 +51,7 @@ class PersonForm(forms.Form):
             "Deactivate someone who left: they can no longer sign in; what they wrote stays."
         ),
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = RowsChoiceField(
         label=gettext_lazy("Teams"),
         queryset=Team.objects.all(),
         required=False,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from hansei import access
 from hansei.accounts.models import Team, User
 from hansei.accounts.services import delete_team, save_team, set_team_members
-from hansei.core.forms import apply_service_error
+from hansei.core.forms import apply_service_error, row_id
 from hansei.core.http import AuthedRequest
 
 
@@ -72,8 +72,8 @@ def team_new(request: AuthedRequest) -> HttpResponse:
 
 def _members_from_post(request: AuthedRequest) -> dict[User, bool]:
     """People ticked as members (``member``), and of them those ticked as leads (``lead``)."""
-    ids = {int(v) for v in request.POST.getlist("member") if v.isdigit()}
-    leads = {int(v) for v in request.POST.getlist("lead") if v.isdigit()}
+    ids = {row_id(v) for v in request.POST.getlist("member")} - {None}
+    leads = {row_id(v) for v in request.POST.getlist("lead")} - {None}
     return {user: user.pk in leads for user in User.objects.filter(pk__in=ids, is_active=True)}
 
 

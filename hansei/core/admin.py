@@ -1,15 +1,28 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
 from hansei.core import audit
+from hansei.core.forms import RowChoiceField, RowsChoiceField
 from hansei.core.models import Job
+
+
+class RowChoicesAdmin:
+    """Choices of rows take only row ids, as on Hansei's own pages (``RowChoiceField``): a
+    number past 64 bits is an invalid choice, not a server error."""
+
+    formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = {
+        models.ForeignKey: {"form_class": RowChoiceField},
+        models.ManyToManyField: {"form_class": RowsChoiceField},
+    }
 
 
 class ReadOnlyAdminMixin:
@@ -27,7 +40,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(RowChoicesAdmin, admin.ModelAdmin):
     """The background queue, to see what failed and why (emails that could not be sent...)."""
 
     list_display = ["id", "kind", "created_at", "attempts", "finished_at", "failed", "last_error"]
@@ -58,7 +71,7 @@ class JobAdmin(admin.ModelAdmin):
         return False
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(RowChoicesAdmin, admin.ModelAdmin):
     """A model admin whose additions, changes and deletions go into the audit log, with the
     fields that changed (``audit_secrets`` as ``[secret]``). Actions are named
     ``<audit_name>.created|changed|deleted``; the default name is ``admin.<model>``."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -7,6 +8,54 @@ from django.core.exceptions import ValidationError
 
 from hansei.core.dates import keepable
 from hansei.core.errors import InvalidState
+
+MAX_ROW_ID = 2**63 - 1  # the largest id a database column holds
+
+
+def row_id(value: Any) -> int | None:
+    """``value`` as a row id the database can hold (ASCII digits: "²".isdigit() is true and
+    int() refuses it; SQLite raises OverflowError past 64 bits), else None."""
+    text = str(value)
+    if not re.fullmatch(r"[0-9]{1,19}", text) or not 0 < int(text) <= MAX_ROW_ID:
+        return None
+    return int(text)
+
+
+def is_row_id(value: Any) -> bool:
+    return row_id(value) is not None
+
+
+def _sent_but_no_row_id(value: Any) -> bool:
+    """A value as sent (text, a number) that is no row id; a row itself (a disabled field's
+    initial value) passes."""
+    return isinstance(value, str | int) and not is_row_id(value)
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """One row; anything that is not a row id is an invalid choice, never a query."""
+
+    def to_python(self, value: Any) -> Any:
+        if (
+            self.to_field_name is None
+            and value not in self.empty_values
+            and _sent_but_no_row_id(value)
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class RowsChoiceField(forms.ModelMultipleChoiceField):
+    """Rows; a value that is not a row id is an invalid choice, never a query."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if self.to_field_name is None and isinstance(value, list | tuple) else ():
+            if _sent_but_no_row_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:100]},
+                )
+        return super().clean(value)
 
 
 class DateTimeInput(forms.DateTimeInput):

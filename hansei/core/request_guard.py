@@ -1,6 +1,8 @@
 """Input no handler should ever see, refused at the door with a 400 and a reason.
 
 * a NUL character in any query or form value (PostgreSQL cannot store it in text);
+* a query value longer than ``MAX_QUERY_VALUE`` characters (no filter or search needs one;
+  SQLite refuses a LIKE pattern over 50,000 bytes);
 * on the API (``/api/``), a request body that is not one JSON object, JSON nested deeper than
   ``MAX_DEPTH``, a string with a NUL or a lone surrogate (``"\\ud800"``: no database stores
   it), or an integer no database column holds.
@@ -20,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 MAX_DEPTH = 32
+MAX_QUERY_VALUE = 2000
 MAX_INTEGER = 2**63 - 1
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 API_PREFIX = "/api/"
@@ -95,6 +98,12 @@ def _check_query_and_form(request: HttpRequest) -> None:
             _check_text(key, key)
             for value in values:
                 _check_text(value, key)
+    for key, values in request.GET.lists():
+        if len(key) > MAX_QUERY_VALUE or any(len(value) > MAX_QUERY_VALUE for value in values):
+            raise BadInput(
+                _("A query value is too long (at most %(n)s characters).") % {"n": MAX_QUERY_VALUE},
+                key[:100],
+            )
 
 
 class RequestGuardMiddleware:

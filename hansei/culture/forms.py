@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core.forms import MomentField
+from hansei.core.forms import MomentField, RowChoiceField
 from hansei.culture.awards.services import MAX_REASON
 from hansei.culture.drills import services as drills
 from hansei.culture.drills.models import Phase
@@ -24,7 +23,7 @@ from hansei.culture.reading.links import MAX_LINK
 from hansei.culture.reading.models import Reading
 from hansei.incidents.models import Incident, Service
 from hansei.postmortems.document.models import Postmortem
-from hansei.reviews.forms import PeopleField, is_row_id
+from hansei.reviews.forms import PeopleField
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -45,7 +44,7 @@ class VotingWindowForm(forms.Form):
 
 
 class KudosForm(forms.Form):
-    receiver = forms.ModelChoiceField(label=_("Thank"), queryset=User.objects.none())
+    receiver = RowChoiceField(label=_("Thank"), queryset=User.objects.none())
     kind = forms.ChoiceField(label=_("For"), choices=KudosFor.choices)
     message = forms.CharField(
         label=_("Message"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 3})
@@ -104,15 +103,6 @@ class SurveyForm(forms.Form):
             "answered. Your team's leads read what you would change without a name."
         ),
     )
-
-
-class RowChoiceField(forms.ModelChoiceField):
-    """One row; anything that is not a row id is an invalid choice, never a query."""
-
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not is_row_id(value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
 
 
 class PersonField(RowChoiceField):

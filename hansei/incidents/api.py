@@ -35,14 +35,15 @@ from hansei.incidents.schemas import (
 
 router = Router(tags=["incidents"])
 
+MAX_NAME = 100  # a severity's name or level, as sent
 TIME_FIELDS = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
 
 
 def _severity_named(value: str) -> Severity:
-    value = value.strip()
+    value = value.strip()[:MAX_NAME]  # no name is longer; SQLite refuses huge LIKE patterns
     found = (
         Severity.objects.filter(level=int(value)).first()
-        if value.isdigit()
+        if value.isascii() and value.isdigit() and len(value) <= 9
         else Severity.objects.filter(name__iexact=value).first()
     )
     if found is None:
@@ -65,8 +66,10 @@ def _incident_input(values: dict[str, Any]) -> services.IncidentInput:
     values["team"] = team_named(values["team"])
     values["services"] = _services_named(values["services"])
     values["responders"] = users_named(values["responders"], field="responders")
-    if values["commander"]:
-        values["commander"] = user_named(values["commander"], field="commander")
+    # An empty name is no commander, as null is.
+    values["commander"] = (
+        user_named(values["commander"], field="commander") if values["commander"] else None
+    )
     for name in TIME_FIELDS:
         values[name] = aware(values[name])
     return services.IncidentInput(**values)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core.forms import MomentField
+from hansei.core.forms import MomentField, RowChoiceField, RowsChoiceField
 from hansei.incidents.models import (
     DetectionMethod,
     Intervention,
@@ -21,11 +21,11 @@ from hansei.incidents.services import IncidentInput
 class IncidentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     # No severity is chosen for you: SEV1 by default made small incidents look critical.
-    severity = forms.ModelChoiceField(
+    severity = RowChoiceField(
         Severity.objects.all(), label=_("Severity"), empty_label=_("Choose a severity")
     )
-    team = forms.ModelChoiceField(Team.objects.none(), label=_("Team"), empty_label=None)
-    services = forms.ModelMultipleChoiceField(
+    team = RowChoiceField(Team.objects.none(), label=_("Team"), empty_label=None)
+    services = RowsChoiceField(
         Service.objects.all(),
         label=_("Affected services"),
         required=False,
@@ -37,10 +37,10 @@ class IncidentForm(forms.Form):
         required=False,
         max_length=20_000,
     )
-    commander = forms.ModelChoiceField(
+    commander = RowChoiceField(
         User.objects.filter(is_active=True), label=_("Incident commander"), required=False
     )
-    responders = forms.ModelMultipleChoiceField(
+    responders = RowsChoiceField(
         User.objects.filter(is_active=True).order_by("display_name", "username"),
         label=_("Responders"),
         required=False,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hansei.accounts.models import Team
-from hansei.core.forms import DateInput
+from hansei.core.forms import DateInput, RowChoiceField
 from hansei.incidents.models import Service, Severity
 from hansei.insights.scope import Scope
 
@@ -39,7 +39,7 @@ class InsightsFilterForm(forms.Form):
     )
     since = forms.DateField(label=_("From"), required=False, widget=DateInput)
     until = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    team = forms.ModelChoiceField(
+    team = RowChoiceField(
         label=_("Team"),
         required=False,
         queryset=Team.objects.order_by("name"),
@@ -47,7 +47,7 @@ class InsightsFilterForm(forms.Form):
         empty_label=_("All teams"),
         error_messages={"invalid_choice": _("There is no team with this slug.")},
     )
-    service = forms.ModelChoiceField(
+    service = RowChoiceField(
         label=_("Service"),
         required=False,
         queryset=Service.objects.order_by("name"),
@@ -55,7 +55,7 @@ class InsightsFilterForm(forms.Form):
         empty_label=_("All services"),
         error_messages={"invalid_choice": _("There is no service with this slug.")},
     )
-    severity = forms.ModelChoiceField(
+    severity = RowChoiceField(
         label=_("Severity"),
         required=False,
         queryset=Severity.objects.order_by("level"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hansei.accounts.models import User
-from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
+from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin, RowChoicesAdmin
 from hansei.core.http import absolute_url
 from hansei.incidents.models import Service, Severity
 from hansei.integrations.chat.services import send_test_messages
@@ -108,7 +108,7 @@ class IntegrationAdmin(AuditedAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, RowChoicesAdmin, admin.ModelAdmin):
     list_display = [
         "received_at",
         "integration",

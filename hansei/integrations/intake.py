@@ -125,7 +125,10 @@ def parse_time(value: Any, what: str = "time") -> datetime:
             if number > scale * 1e8:  # after 1973 in that unit
                 number /= scale
                 break
-        return datetime.fromtimestamp(number, tz=UTC)
+        try:
+            return datetime.fromtimestamp(number, tz=UTC)
+        except (OverflowError, OSError, ValueError) as error:  # past what a date holds
+            raise PayloadError(f"not a time: {what}") from error
     if isinstance(value, str):
         try:
             parsed = parse_datetime(value.strip())

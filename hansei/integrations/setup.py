@@ -103,7 +103,7 @@ def _severity_levels() -> Callable[[str, str], int]:
     def level_of(value: str, target: str) -> int:
         if not target:
             raise ValidationError(_("“%(value)s”: choose a severity.") % {"value": _short(value)})
-        if not target.isdigit() or int(target) not in levels:
+        if not (target.isascii() and target.isdigit()) or int(target[:9]) not in levels:
             raise ValidationError(
                 _("“%(value)s”: %(level)s is not a severity level.")
                 % {"value": _short(value), "level": _short(target)}

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hansei.accounts.models import Team
+from hansei.core.forms import RowChoiceField
 from hansei.incidents.models import Service, Severity
 from hansei.notifications.kinds import SPECS, channels_offered
 from hansei.notifications.models import Frequency
@@ -54,13 +55,13 @@ class DigestForm(forms.Form):
 class FollowForm(forms.Form):
     """Follow one team, service or severity (the postmortem page follows its postmortem)."""
 
-    team = forms.ModelChoiceField(
+    team = RowChoiceField(
         Team.objects.all(), required=False, label=_("Team"), empty_label=_("Choose a team")
     )
-    service = forms.ModelChoiceField(
+    service = RowChoiceField(
         Service.objects.all(), required=False, label=_("Service"), empty_label=_("Choose a service")
     )
-    severity = forms.ModelChoiceField(
+    severity = RowChoiceField(
         Severity.objects.all(),
         required=False,
         label=_("Severity"),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin
+from hansei.core.admin import AuditedAdmin, ReadOnlyAdminMixin, RowChoicesAdmin
 from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.postmortems.writing_check.models import LintDismissal, LintVocabulary
 
@@ -106,7 +106,7 @@ class LintVocabularyAdmin(AuditedAdmin):
 
 
 @admin.register(LintDismissal)
-class LintDismissalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LintDismissalAdmin(ReadOnlyAdminMixin, RowChoicesAdmin, admin.ModelAdmin):
     """Dismissed writing-check findings, for the record: writers dismiss them on the page."""
 
     list_display = [

@@ -1,24 +1,21 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hansei import access
-from hansei.access.base import MAX_ID
 from hansei.accounts.models import User
-from hansei.core.forms import DateInput, MomentField
+from hansei.core.forms import DateInput, MomentField, RowChoiceField, RowsChoiceField
 from hansei.postmortems.document.models import Postmortem
 from hansei.reviews.meetings import MAX_DURATION, MIN_DURATION, MeetingInput
 from hansei.reviews.models import CHECKLIST, ReviewMeeting
 
 
 class SubmitForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = RowsChoiceField(
         User.objects.none(),
         label=_("Reviewers"),
         widget=forms.CheckboxSelectMultiple,
@@ -55,32 +52,13 @@ class ReviewForm(forms.Form):
         return [self[f"check_{key}"] for key, _label in CHECKLIST]
 
 
-def is_row_id(value: Any) -> bool:
-    """A row id the database can hold: anything else is an invalid choice, never a query
-    (SQLite raises OverflowError on integers over 64 bits)."""
-    return bool(re.fullmatch(r"[0-9]{1,19}", str(value))) and 0 < int(value) <= MAX_ID
-
-
-class MeetingChoiceField(forms.ModelChoiceField):
+class MeetingChoiceField(RowChoiceField):
     def label_from_instance(self, obj: ReviewMeeting) -> str:
         return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M}"
 
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not is_row_id(value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
 
-
-class PeopleField(forms.ModelMultipleChoiceField):
-    def clean(self, value: Any) -> Any:
-        for pk in value if isinstance(value, list | tuple) else ():
-            if not is_row_id(pk):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super().clean(value)
+class PeopleField(RowsChoiceField):
+    """People, by id."""
 
 
 class MeetingNoteForm(forms.Form):

@@ -12,6 +12,8 @@ from hansei.incidents.models import Service, Severity
 from hansei.postmortems.analysis.models import ContributingFactorCategory
 from hansei.search.queries import MAX_QUERY_LENGTH
 
+MAX_PAGE = 1_000_000
+
 Choices = Iterable[tuple[str, str]]
 
 
@@ -46,7 +48,10 @@ class ArchiveForm(forms.Form):
     date_to = forms.DateField(
         label=_("Published until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Far past any archive, and within what a database offset holds.
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

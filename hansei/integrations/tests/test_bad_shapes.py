@@ -27,7 +27,7 @@ from hansei.integrations.tests.sources import (
 )
 
 pytestmark = pytest.mark.django_db
-REPLACEMENTS = [[], {}, 42, None, "x\u0000y", "\ud800", 10**40, -1.5]
+REPLACEMENTS = [[], {}, 42, None, "x\u0000y", "\ud800", 10**40, -(2**63), -1.5]
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = (), depth: int = 0) -> Iterator[tuple[Any, ...]]:

@@ -100,11 +100,10 @@ def add_factor(request: HttpRequest, pk: int, payload: FactorIn) -> Any:
     postmortem = _postmortem(request, pk)
     category = None
     if payload.category:
-        category = ContributingFactorCategory.objects.filter(
-            name__iexact=payload.category.strip()
-        ).first()
+        name = payload.category.strip()[:200]  # no name is longer; nor may a LIKE pattern be
+        category = ContributingFactorCategory.objects.filter(name__iexact=name).first()
         if category is None:
-            raise ValidationError({"category": f"Unknown category “{payload.category}”."})
+            raise ValidationError({"category": f"Unknown category “{name[:100]}”."})
     factor = analysis.add_contributing_factor(
         actor=actor_of(request),
         postmortem=postmortem,

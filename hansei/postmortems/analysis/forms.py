@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hansei.core.forms import RowChoiceField
 from hansei.incidents.models import Incident
 from hansei.postmortems.analysis.models import (
     ContributingFactorCategory,
@@ -90,7 +91,7 @@ class ImpactForm(AnalysisForm):
 
 class ContributingFactorForm(AnalysisForm):
     id_prefix = "factor"
-    category = forms.ModelChoiceField(
+    category = RowChoiceField(
         ContributingFactorCategory.objects.filter(is_active=True),
         label=_("Category"),
         required=False,

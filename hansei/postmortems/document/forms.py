@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core.forms import DateInput
+from hansei.core.forms import DateInput, RowChoiceField
 from hansei.postmortems.template_library.models import Template
 
 
 class DetailsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    owner = forms.ModelChoiceField(User.objects.none(), label=_("Owner"), empty_label=None)
+    owner = RowChoiceField(User.objects.none(), label=_("Owner"), empty_label=None)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     restricted = forms.BooleanField(
         label=_("Restricted: only the team, its reviewers and admins can read it"), required=False
@@ -37,8 +37,8 @@ class PublishForm(forms.Form):
 
 
 class StartPostmortemForm(forms.Form):
-    template = forms.ModelChoiceField(Template.objects.all(), label=_("Template"), empty_label=None)
-    owner = forms.ModelChoiceField(User.objects.none(), label=_("Owner"), empty_label=None)
+    template = RowChoiceField(Template.objects.all(), label=_("Template"), empty_label=None)
+    owner = RowChoiceField(User.objects.none(), label=_("Owner"), empty_label=None)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:

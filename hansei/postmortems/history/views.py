@@ -144,7 +144,7 @@ def _side(postmortem: Postmortem, value: str) -> Side | None:
     if value == CURRENT:
         now = services.current_text(postmortem)
         return Side(version=None, title=now.title, sections=now.sections, parts=now.parts)
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         return None
     version = get_object_or_404(
         Version.objects.select_related("actor"), postmortem=postmortem, number=int(value)

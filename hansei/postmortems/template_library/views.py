@@ -35,9 +35,13 @@ def template_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "postmortems/template_library/templates.html", {"templates": templates})
 
 
-def _rows_from_post(request: AuthedRequest) -> list[dict[str, object]]:
-    rows = []
-    count = min(int(request.POST.get("rows", "0") or 0), 100)
+def _rows_from_post(request: AuthedRequest) -> list[dict[str, object]] | None:
+    """The section rows as sent; None when their hidden count did not arrive as a number."""
+    rows: list[dict[str, object]] = []
+    sent = request.POST.get("rows", "0") or "0"
+    if not (sent.isascii() and sent.isdigit()):
+        return None
+    count = min(int(sent[:4]), 100)
     for i in range(count):
         if request.POST.get(f"s{i}-delete"):
             continue
@@ -83,8 +87,13 @@ def template_edit(request: AuthedRequest, template_id: int | None = None) -> Htt
         ]
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        rows = _rows_from_post(request)
-        if form.is_valid():
+        posted = _rows_from_post(request)
+        if posted is None:
+            form.is_valid()
+            form.add_error(None, _("The sections did not arrive whole: reload the page."))
+        else:
+            rows = posted
+        if posted is not None and form.is_valid():
             try:
                 saved = save_template(
                     actor=request.user,

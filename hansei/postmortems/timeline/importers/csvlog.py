@@ -43,7 +43,7 @@ def parse(text: str, *, zone: tzinfo, reference: datetime) -> list[ChatLine]:
         try:
             at = _time(row[when], zone, clock)
             body = row[what]
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, OverflowError, OSError):  # OSError: a huge timestamp
             failed.append(number)
             continue
         if not body.strip():

@@ -107,7 +107,7 @@ def _messages(messages: list[Any], names: dict[str, str], offset: int = 0) -> li
             continue
         try:
             at = datetime.fromtimestamp(float(message["ts"]), tz=UTC)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):  # "ts": "1e400"
             failed.append(number)
             continue
         text = render_text(str(message.get("text") or ""), names)

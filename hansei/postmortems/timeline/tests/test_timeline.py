@@ -386,3 +386,24 @@ def test_a_toggle_on_a_postmortem_in_review_is_refused_as_a_conflict(client, dra
     assert response.status_code == 409
     entry.refresh_from_db()
     assert entry.is_key_event is False
+
+
+@pytest.mark.parametrize(
+    "fmt,pasted",
+    [
+        ("csv", "time,text\n99999999999999999999,hello\n"),
+        ("csv", "time,text\n9999-12-31T23:59:00-12:00,hello\n"),
+        ("csv", "time,text\n0001-01-01T00:00:00+14:00,hello\n"),
+        ("auto", "time,text\n99999999999999999999,hello\n"),
+        ("slack", '[{"type": "message", "ts": "1e400", "text": "hi"}]'),
+        ("slack", '[{"type": "message", "ts": "inf", "text": "hi"}]'),
+        ("slack", '[{"type": "message", "ts": "99999999999999999999", "text": "hi"}]'),
+        ("chat", "[0001-01-01 00:00 +14:00] alice: hi"),
+    ],
+)
+def test_a_time_no_date_holds_is_a_line_that_failed(client, draft, alice, fmt, pasted):
+    client.force_login(alice)
+    answer = _preview(client, draft, fmt=fmt, pasted=pasted)
+    assert answer.status_code == 400
+    assert "Lines that failed: " in answer.content.decode()
+    assert _imported(draft) == []
