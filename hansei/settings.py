@@ -326,17 +326,32 @@ LOGGING = {
     },
 }
 
-# A shared cache (Redis when configured) for what processes must agree on.
+# A shared cache (Redis when configured) for what processes must agree on; "pdf" keeps PDFs
+# laid out lately (an hour), so asking for one again does not lay it out again.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
-        }
+        },
+        "pdf": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_PREFIX}:pdf",
+            "TIMEOUT": 3600,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pdf": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pdf",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20},  # in this process's memory: a few
+        },
+    }
 
 # Live editing: the Channels layer relays Yjs updates and page events between server
 # processes. Without Redis there is one process, and an in-memory layer is enough.

@@ -7,7 +7,10 @@ PDF answers 503 saying what to install."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.utils.translation import gettext as _
 
 
@@ -24,7 +27,25 @@ def stylesheet() -> str:
         return css.read()
 
 
+# A PDF this large is laid out again when asked for, not kept.
+MAX_CACHED = 4 * 1024 * 1024
+
+
 def render_pdf(html: str) -> bytes:
+    """``html`` laid out as a PDF. The same document (the same HTML: the same text, reader's
+    language and zone) asked for again within the hour is not laid out again: laying out
+    takes seconds, and a public report's link is open to anyone holding it."""
+    key = "pdf:" + hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+    kept = caches["pdf"].get(key)
+    if isinstance(kept, bytes):
+        return kept
+    body = _laid_out(html)
+    if len(body) <= MAX_CACHED:
+        caches["pdf"].set(key, body)
+    return body
+
+
+def _laid_out(html: str) -> bytes:
     try:
         from weasyprint import HTML  # Pango is loaded here, when it is needed
     except (ImportError, OSError) as error:

@@ -17,6 +17,8 @@ from hansei.core.models import AuditEvent
 from hansei.postmortems.document.services import start_amendment, update_section
 
 pytestmark = pytest.mark.django_db
+DUMMY = "django.core.cache.backends.dummy.DummyCache"
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
 def _text(response: Any) -> str:
@@ -64,8 +66,10 @@ def test_japanese_text_is_laid_out_with_a_japanese_font(make_postmortem: Any, al
 
 
 def test_without_pango_the_pdf_answers_503_and_says_what_to_install(
-    published_postmortem: Any, alice: Any, monkeypatch: Any
+    published_postmortem: Any, alice: Any, monkeypatch: Any, settings: Any
 ) -> None:
+    # Nothing laid out earlier (another test's same document) may answer for it.
+    settings.CACHES = {**settings.CACHES, "pdf": {"BACKEND": DUMMY}}
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it could not be loaded
     client = Client()
     client.force_login(alice)
@@ -74,3 +78,25 @@ def test_without_pango_the_pdf_answers_503_and_says_what_to_install(
     assert "libpango-1.0-0" in response.content.decode()
     page = client.get(reverse("postmortems:detail", args=[published_postmortem.pk]))
     assert page.status_code == 200  # everything else works
+
+
+def test_the_same_document_asked_again_is_not_laid_out_again(
+    published_postmortem: Any, charlie: Any, settings: Any, monkeypatch: Any
+) -> None:
+    settings.CACHES = {**settings.CACHES, "pdf": {"BACKEND": LOCMEM, "LOCATION": "pdf-test"}}
+    client = Client()
+    client.force_login(charlie)
+    url = reverse("postmortems:revision_pdf", args=[published_postmortem.pk, 1])
+    first = client.get(url)
+    assert published_postmortem.title in _text(first)
+
+    # Asked again without WeasyPrint at hand: the PDF laid out a moment ago answers.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    again = client.get(url)
+    assert again.status_code == 200 and again.content == first.content
+    # Another reader's document (their own language) is laid out for them: here, it cannot.
+    other = Client()
+    other.force_login(
+        type(charlie).objects.create_user("kenji", "kenji@example.com", language="ja")
+    )
+    assert other.get(url).status_code == 503
