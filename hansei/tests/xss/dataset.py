@@ -230,6 +230,8 @@ def _culture(data: DataSet, alice: Any, bob: Any, rita: Any, postmortem: Any) ->
             change=data.text(70, 2000),
             anonymous=anonymous,
         )
+    # Closed: only then do its answers count on the results page.
+    Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     _reading_club(data, alice, bob, postmortem)
     _drill(data, alice, postmortem)
 
