@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hansei import access
 from hansei.accounts.models import Team, User
-from hansei.core.forms import MomentField, RowChoiceField
+from hansei.core.forms import MomentField, RowChoiceField, RowsChoiceField
 from hansei.culture.awards.services import MAX_REASON
 from hansei.culture.drills import services as drills
 from hansei.culture.drills.models import Phase
@@ -23,7 +23,6 @@ from hansei.culture.reading.links import MAX_LINK
 from hansei.culture.reading.models import Reading
 from hansei.incidents.models import Incident, Service
 from hansei.postmortems.document.models import Postmortem
-from hansei.reviews.forms import PeopleField
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -142,7 +141,7 @@ class ReadingForm(forms.Form):
     )
 
 
-class ReadingsField(PeopleField):
+class ReadingsField(RowsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.reading_list.title) + " · " + str(obj.label)
 
@@ -200,7 +199,7 @@ class NotesForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    people = PeopleField(
+    people = RowsChoiceField(
         User.objects.none(),
         label=_("Who was there"),
         required=False,

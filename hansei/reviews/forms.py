@@ -57,10 +57,6 @@ class MeetingChoiceField(RowChoiceField):
         return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M}"
 
 
-class PeopleField(RowsChoiceField):
-    """People, by id."""
-
-
 class MeetingNoteForm(forms.Form):
     meeting = MeetingChoiceField(
         ReviewMeeting.objects.none(),
@@ -105,7 +101,7 @@ class ReviewMeetingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    invitees = PeopleField(
+    invitees = RowsChoiceField(
         User.objects.none(),
         label=_("Invitees"),
         widget=forms.CheckboxSelectMultiple,
