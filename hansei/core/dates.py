@@ -11,13 +11,17 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 
 
+def is_keepable(moment: datetime) -> bool:
+    """Whether ``moment`` (aware) lies between the years 1900 and 9998."""
+    try:
+        return EARLIEST <= moment.astimezone(UTC) <= LATEST
+    except (OverflowError, ValueError):
+        return False
+
+
 def keepable(moment: datetime) -> datetime:
     """``moment`` (aware) if it lies between the years 1900 and 9998; ValidationError if not."""
-    try:
-        kept = EARLIEST <= moment.astimezone(UTC) <= LATEST
-    except OverflowError:
-        kept = False
-    if not kept:
+    if not is_keepable(moment):
         raise ValidationError(
             _("%(time)s is not a time Hansei keeps: give one from 1900 to 9998.")
             % {"time": moment.strftime("%Y-%m-%d %H:%M")},

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
-from hansei.core.dates import EARLIEST, LATEST
+from hansei.core.dates import is_keepable
 from hansei.postmortems.timeline.importers import chatlog, csvlog, slack
 from hansei.postmortems.timeline.importers.common import MAX_BYTES, ChatLine, ParseError
 
@@ -37,18 +37,10 @@ def parse(
             raise ParseError(f"Unknown format: {fmt}.")
     if not lines:
         raise ParseError("No messages were found in the input.")
-    beyond = [line.line for line in lines if not _kept(line.at)]
+    beyond = [line.line for line in lines if not is_keepable(line.at)]
     if beyond:
         raise ParseError("Some times are not between the years 1900 and 9998.", beyond)
     return sorted(lines, key=lambda line: (line.at, line.line))
-
-
-def _kept(at: datetime) -> bool:
-    """A time Hansei keeps (year 1 at +14:00 is not even a time in UTC)."""
-    try:
-        return EARLIEST <= at.astimezone(UTC) <= LATEST
-    except (OverflowError, ValueError):
-        return False
 
 
 def _decode(data: bytes | str) -> str:
