@@ -11,7 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from hansei.accounts.models import Membership
+from hansei.accounts.tests.test_api import ApiClient, assert_error
 from hansei.incidents.models import Incident
+from hansei.postmortems.template_library.models import Template
 
 pytestmark = pytest.mark.django_db
 ODD = ["²", "99999999999999999999", "9223372036854775808"]
@@ -67,8 +69,6 @@ def test_an_incident_with_an_odd_choice_is_a_form_error(
 
 @pytest.mark.parametrize("rows", ["x", "nan", "1e309", "²", "-1"])
 def test_a_template_whose_rows_did_not_arrive_whole_is_refused(rows: str, ada: Any) -> None:
-    from hansei.postmortems.template_library.models import Template
-
     before = Template.objects.count()
     data = {"name": "Fuzzed", "language": "en", "rows": rows, "s0-title": "Summary"}
     answer = _client(ada).post(reverse("postmortems:template_new"), data)
@@ -83,8 +83,6 @@ def test_a_page_past_any_archive_is_a_form_error(alice: Any) -> None:
 
 
 def test_a_query_value_too_long_is_refused_at_the_door(alice: Any) -> None:
-    from hansei.accounts.tests.test_api import ApiClient, assert_error
-
     body = assert_error(ApiClient(alice).get("/incidents", q="a" * 60_000), 400)
     assert "too long" in body["detail"]
     assert _client(alice).get(reverse("search:archive"), {"q": "a" * 60_000}).status_code == 400
@@ -93,8 +91,6 @@ def test_a_query_value_too_long_is_refused_at_the_door(alice: Any) -> None:
 def test_the_api_takes_an_empty_commander_as_none_and_a_huge_severity_as_unknown(
     alice: Any, payments: Any, sev: Any
 ) -> None:
-    from hansei.accounts.tests.test_api import ApiClient, assert_error
-
     sev(3)
     api = ApiClient(alice)
     incident = {

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hansei.collab.tests.conftest import servers as collab_servers
 from hansei.conftest import FULL_CHECKLIST
+from hansei.culture.tests.drill_story import story_postmortem
 
 
 @pytest.fixture
@@ -54,3 +55,11 @@ def moment(year: int, month: int, day: int, hour: int = 12) -> datetime:
 
 # Hansei server processes (ASGI, with WebSockets) for the drills' live boards.
 servers = collab_servers
+
+
+@pytest.fixture
+def story(
+    make_incident: Any, make_postmortem: Any, alice: Any, bob: Any, charlie: Any, rita: Any
+) -> Any:
+    """The checkout outage, published with the timeline a drill is written from."""
+    return story_postmortem(make_incident, make_postmortem, alice, bob, charlie, rita)
